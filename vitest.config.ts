@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // End-to-end tests spawn real processes (the launcher, yo, the Claude Code client).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
