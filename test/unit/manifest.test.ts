@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { AiPackError } from '../../generators/lib/errors.js';
+import { hashContent, planFiles, readManifest, statusOf } from '../../generators/lib/manifest.js';
+
+const OLD = 'old pack content\n';
+const NEW = 'new pack content\n';
+const EDITED = 'the user edited this\n';
+const h = hashContent;
+
+describe('hashContent', () => {
+  it('is SHA-256 in hex, the same for a string and its UTF-8 bytes', () => {
+    expect(h('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(h('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(h(new TextEncoder().encode('héllo'))).toBe(h('héllo'));
+  });
+});
+
+describe('planFiles', () => {
+  const planOne = (recorded: string | undefined, disk: string | undefined, incoming: string | undefined) => {
+    const plan = planFiles({
+      recorded: recorded === undefined ? {} : { 'a.md': recorded },
+      onDisk: { 'a.md': disk },
+      incoming: incoming === undefined ? {} : { 'a.md': incoming },
+    });
+    expect(plan).toHaveLength(1);
+    return plan[0]!;
+  };
+
+  it.each([
+    // name, recorded hash, on disk, incoming, action, hash the new manifest records
+    ['missing file, first install', undefined, undefined, NEW, 'create', h(NEW)],
+    ['recorded file the user deleted', h(OLD), undefined, NEW, 'create', h(NEW)],
+    ['file already as shipped', h(OLD), NEW, NEW, 'identical', h(NEW)],
+    ['foreign file equal to ours', undefined, NEW, NEW, 'identical', h(NEW)],
+    ['unedited file with a new version', h(OLD), OLD, NEW, 'update', h(NEW)],
+    ['edited file with a new version', h(OLD), EDITED, NEW, 'modified', h(OLD)],
+    ['file the pack never installed', undefined, EDITED, NEW, 'foreign', undefined],
+    ['unedited file no longer shipped', h(OLD), OLD, undefined, 'remove', undefined],
+    ['edited file no longer shipped', h(OLD), EDITED, undefined, 'keep-orphan', undefined],
+    ['deleted file no longer shipped', h(OLD), undefined, undefined, 'gone', undefined],
+  ] as const)('%s: %s', (_, recorded, disk, incoming, action, record) => {
+    expect(planOne(recorded, disk, incoming)).toEqual({ path: 'a.md', action, record });
+  });
+
+  it('plans every recorded or shipped path once, sorted by path, and ignores other files on disk', () => {
+    const plan = planFiles({
+      recorded: { 'b.md': h(OLD), '.claude/x.md': h(OLD) },
+      onDisk: { 'b.md': OLD, '.claude/x.md': OLD, 'unrelated.md': 'x', 'B.md': undefined },
+      incoming: { 'b.md': NEW, 'B.md': NEW, 'a/z.md': NEW },
+    });
+    expect(plan.map(({ path, action }) => `${path} ${action}`)).toEqual([
+      '.claude/x.md remove',
+      'B.md create',
+      'a/z.md create',
+      'b.md update',
+    ]);
+  });
+
+  it('treats an undefined manifest as a first install', () => {
+    expect(planFiles({ recorded: undefined, onDisk: {}, incoming: { 'a.md': NEW } })).toEqual([
+      { path: 'a.md', action: 'create', record: h(NEW) },
+    ]);
+  });
+
+  it('changes nothing on a second run with the same pack', () => {
+    const incoming = { 'a.md': NEW, 'b/c.md': OLD };
+    const first = planFiles({ recorded: undefined, onDisk: {}, incoming });
+    const recorded = Object.fromEntries(first.map(({ path, record }) => [path, record!]));
+    const second = planFiles({ recorded, onDisk: incoming, incoming });
+    expect(second.map(({ action }) => action)).toEqual(['identical', 'identical']);
+    expect(second.map(({ record }) => record)).toEqual(first.map(({ record }) => record));
+  });
+});
+
+describe('statusOf', () => {
+  it('reports each recorded file as unchanged, modified or missing, sorted by path', () => {
+    const status = statusOf({
+      recorded: { 'c.md': h(OLD), 'a.md': h(OLD), 'b.md': h(OLD) },
+      onDisk: { 'a.md': OLD, 'b.md': EDITED, 'not-ours.md': OLD },
+    });
+    expect(status).toEqual([
+      { path: 'a.md', status: 'unchanged' },
+      { path: 'b.md', status: 'modified' },
+      { path: 'c.md', status: 'missing' },
+    ]);
+  });
+
+  it('has nothing to report without a manifest', () => {
+    expect(statusOf({ recorded: undefined, onDisk: { 'a.md': OLD } })).toEqual([]);
+  });
+});
+
+describe('readManifest', () => {
+  const valid = {
+    version: '0.1.0',
+    answers: { testCommand: 'npm test' },
+    files: { '.claude/skills/a/SKILL.md': h(OLD) },
+    settings: [
+      { path: '/permissions/allow', items: ['Edit'] },
+      { path: '/$schema', value: 'https://json.schemastore.org/claude-code-settings.json' },
+    ],
+  };
+
+  it('returns a valid manifest as it is, and undefined before the first install', () => {
+    expect(readManifest(valid, '.yo-rc.json')).toBe(valid);
+    expect(readManifest(undefined, '.yo-rc.json')).toBeUndefined();
+  });
+
+  it.each([
+    ['a list', [], 'is not an object'],
+    ['no version', { ...valid, version: 1 }, 'has no "version" string'],
+    ['no answers', { ...valid, answers: null }, 'has no "answers" object'],
+    ['no files', { ...valid, files: [] }, 'has no "files" object'],
+    ['a bad hash', { ...valid, files: { 'a.md': 'abc' } }, 'has "files" → "a.md" that is not a SHA-256 hash'],
+    ['settings not a list', { ...valid, settings: {} }, 'has "settings" that is not a list'],
+    ['a settings entry without a pointer', { ...valid, settings: [{ path: 'permissions', value: 1 }] }, 'has "settings" that is not a list'],
+    ['a settings entry without a value', { ...valid, settings: [{ path: '/a' }] }, 'has "settings" that is not a list'],
+  ])('rejects a manifest with %s, saying what to do', (_, stored, problem) => {
+    expect(() => readManifest(stored, '.yo-rc.json')).toThrow(AiPackError);
+    expect(() => readManifest(stored, '.yo-rc.json')).toThrow(
+      new RegExp(`^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*no file was changed\\.$`),
+    );
+  });
+});
