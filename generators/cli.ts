@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `generator-ai-pack` launcher: runs the generators through yeoman-environment directly, so
+ * `npx generator-ai-pack` needs no global `yo` and skips yo's lookup of every installed generator.
+ *
+ *   generator-ai-pack [options]            → ai-pack:app (install or update the pack)
+ *   generator-ai-pack <sub> [options]      → ai-pack:<sub>, e.g. status, uninstall
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const generatorsDir = dirname(fileURLToPath(import.meta.url));
+const SUPPORTED_NODE = '^22.18.0 || >=24.11.0';
+
+function nodeIsSupported([major, minor]: number[]): boolean {
+  return (major === 22 && minor >= 18) || (major === 24 && minor >= 11) || major > 24;
+}
+
+/** Sub-generators are the folders beside this file that hold an index.js (the Yeoman layout). */
+function subGenerators(): string[] {
+  return readdirSync(generatorsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(generatorsDir, entry.name, 'index.js')))
+    .map((entry) => entry.name);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const subs = subGenerators();
+  const sub = argv[0] && subs.includes(argv[0]) ? argv[0] : 'app';
+  const rest = sub === argv[0] ? argv.slice(1) : argv;
+  // Imported only once Node is known to be new enough: yeoman-environment itself needs Node 22.18+.
+  const { prepareCommand } = await import('yeoman-environment');
+  const command = await prepareCommand({ resolved: join(generatorsDir, sub, 'index.js'), namespace: `ai-pack:${sub}` });
+  command.name(sub === 'app' ? 'generator-ai-pack' : `generator-ai-pack ${sub}`);
+  if (sub === 'app') {
+    const others = subs.filter((name) => name !== 'app').join(', ');
+    command.addHelpText('after', `\nSub-generators: generator-ai-pack <${others}> --help`);
+  }
+  await command.parseAsync(rest, { from: 'user' });
+}
+
+function report(error: unknown): void {
+  // Errors the user can act on carry their own message; anything else is a bug worth a stack trace.
+  const message = error instanceof Error && error.name === 'AiPackError' ? error.message : error;
+  console.error('generator-ai-pack:', message);
+  process.exitCode = 1;
+}
+
+const version = process.versions.node.split('.').map(Number);
+if (nodeIsSupported(version)) {
+  await main(process.argv.slice(2)).catch(report);
+} else {
+  report(`needs Node ${SUPPORTED_NODE}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`);
+}

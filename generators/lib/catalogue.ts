@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { AiPackError } from './errors.js';
+import { packRoot } from './paths.js';
+
+/**
+ * The pack's catalogue: which roles exist, what the user can choose, and which template files
+ * each choice installs. The templates under `templates/pack/` are the single source of truth;
+ * this module only decides which of them a given set of answers selects.
+ */
+
+export const ROLES = ['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles the orchestrator spawns as subagents; each has `.claude/agents/<role>.md`. */
+export const SPAWNED_ROLES: readonly Role[] = ['engineer', 'tester', 'reviewer'];
+
+export interface Answers {
+  skills: Role[];
+  /** Pre-approved for background agents; empty means none. */
+  testCommand: string;
+  buildCommand: string;
+  /** Install `.claude/agents/<role>.md` for the spawned roles among `skills`. */
+  agents: boolean;
+  /** Add (or refresh) the marked ai-pack section in CLAUDE.md. */
+  claudeMd: boolean;
+}
+
+/** Exactly what `--yes` installs into an empty repository, and what `templates/pack/` holds. */
+export const DEFAULT_ANSWERS: Readonly<Answers> = Object.freeze({
+  skills: [...ROLES],
+  testCommand: 'npm test',
+  buildCommand: 'npm run build',
+  agents: true,
+  claudeMd: false,
+});
+
+export const SETTINGS_PATH = '.claude/settings.json';
+export const CLAUDE_MD_PATH = 'CLAUDE.md';
+export const DECISION_TREE_PATH = '.claude/skills/orchestrator/references/decision-tree.md';
+
+/** `--skills orchestrator,tester` → roles; anything else is a clear error listing the valid roles. */
+export function parseRoles(input: string | readonly string[]): Role[] {
+  const names = (typeof input === 'string' ? input.split(',') : input).map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new AiPackError(
+      `Unknown role ${unknown.map((name) => JSON.stringify(name)).join(', ')} in --skills. ` +
+        `Valid roles: ${ROLES.join(', ')} (comma-separated, e.g. --skills orchestrator,tester).`,
+    );
+  }
+  if (names.length === 0) {
+    throw new AiPackError(`--skills names no role. Valid roles: ${ROLES.join(', ')}.`);
+  }
+  // Catalogue order, no repeats: the same choice always yields the same files and .yo-rc.json.
+  return ROLES.filter((role) => names.includes(role));
+}
+
+/** A command pre-approved in settings must fit in one `Bash(...)` rule. */
+export function checkCommand(option: string, command: string): string {
+  const trimmed = command.trim();
+  if (/[\r\n]/.test(trimmed)) {
+    throw new AiPackError(`--${option} must be a single command line, e.g. --${option} "npm test"; got ${JSON.stringify(command)}.`);
+  }
+  return trimmed;
+}
+
+function listFiles(dir: string, prefix: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const relative = posix.join(prefix, entry.name);
+    return entry.isDirectory() ? listFiles(join(dir, entry.name), relative) : [relative];
+  });
+}
+
+/** Repo-relative paths of the files the answers select (settings.json is merged, not copied). */
+export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>): string[] {
+  const skillFiles = answers.skills.flatMap((role) =>
+    listFiles(join(packRoot, '.claude/skills', role), `.claude/skills/${role}`),
+  );
+  const agentFiles = answers.agents
+    ? answers.skills.filter((role) => SPAWNED_ROLES.includes(role)).map((role) => `.claude/agents/${role}.md`)
+    : [];
+  return [...skillFiles, ...agentFiles].sort();
+}
+
+/** The selected files with their contents, keyed by repo-relative path. */
+export function selectedFiles(answers: Pick<Answers, 'skills' | 'agents'>): Record<string, string> {
+  return Object.fromEntries(selectedPaths(answers).map((path) => [path, readPackFile(path)]));
+}
+
+export function readPackFile(path: string): string {
+  return readFileSync(join(packRoot, path), 'utf8');
+}
