@@ -81,6 +81,12 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     if (onDisk) (this.fs.store.get(this.destinationPath(path)) as { conflicter?: string }).conflicter = 'force';
   }
 
+  /** Deletes without the conflict prompt: for files the plan already knows are the pack's to remove. */
+  protected deleteQuietly(path: string): void {
+    this.deleteDestination(path);
+    (this.fs.store.get(this.destinationPath(path)) as { conflicter?: string }).conflicter = 'force';
+  }
+
   /** Copies a file into this run's backup folder; returns the folder, for the summary. */
   protected backUp(path: string): string {
     this.backupFolder ??= posix.join(BACKUP_ROOT, new Date().toISOString().replace(/[:.]/g, '-'));
@@ -96,7 +102,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   protected printSummary(next: string): void {
     const dryRun = this.options.dryRun ? ' (dry run: nothing was written)' : '';
     if (this.changes.length === 0) {
-      this.log(`generator-ai-pack ${this.packageVersion}: already up to date, no file changed.`);
+      this.log(`generator-ai-pack ${this.packageVersion}: nothing to change, no file touched.`);
     } else {
       this.log(`generator-ai-pack ${this.packageVersion}${dryRun}:\n${this.changes.join('\n')}`);
     }

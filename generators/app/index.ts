@@ -139,7 +139,7 @@ export default class AppGenerator extends PackGenerator<Options> {
       case 'foreign':
         return this.#offerNewVersion(plan, content!);
       case 'remove':
-        this.deleteDestination(plan.path);
+        this.deleteQuietly(plan.path);
         this.report('removed', `${plan.path} (no longer part of the pack)`);
         break;
       case 'keep-orphan':
@@ -206,7 +206,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     for (const script of scripts) {
       if (!this.existsDestination(script)) continue;
       const backup = this.backUp(script);
-      this.deleteDestination(script);
+      this.deleteQuietly(script);
       this.report('moved', `${script} to ${backup} (enforcement hook, no longer run)`);
     }
   }

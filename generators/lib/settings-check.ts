@@ -1,0 +1,88 @@
+import { isJsonObject, type JsonObject } from './strict-json.js';
+
+/**
+ * A structural check of `.claude/settings.json` against the rules the Claude Code client enforces
+ * (client 2.1.33x; see docs): it catches what `claude doctor` reports as "Invalid settings" for the
+ * keys this pack and the enforcement-era framework touch, without needing the client or a network.
+ */
+
+/** Hook events the client knows; anything else (e.g. `onSessionStart`) is reported. */
+export const HOOK_EVENTS = new Set([
+  'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PostToolBatch', 'Notification', 'UserPromptSubmit',
+  'UserPromptExpansion', 'SessionStart', 'SessionEnd', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop',
+  'PreCompact', 'PostCompact', 'PreModelSwitch', 'PostModelSwitch', 'PermissionRequest', 'PermissionDenied',
+  'Setup', 'TeammateIdle', 'TaskCreated', 'TaskCompleted', 'Elicitation', 'ElicitationResult', 'ConfigChange',
+  'WorktreeCreate', 'WorktreeRemove', 'InstructionsLoaded', 'CwdChanged', 'FileChanged', 'DirectoryAdded',
+  'MessageDisplay', 'PreSkillShellCommand',
+]);
+const PERMISSION_KEYS = new Set(['allow', 'ask', 'deny', 'defaultMode', 'additionalDirectories', 'disableBypassPermissionsMode']);
+const GROUP_KEYS = new Set(['matcher', 'hooks']);
+const COMMAND_HANDLER_KEYS = new Set(['type', 'command', 'timeout', 'async', 'shell', 'if', 'statusMessage', 'args']);
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** Keys the old framework wrote at the top level that the client rejects. */
+const NOT_SETTINGS = new Set(['onSessionStart', 'onSessionEnd']);
+
+/** Each problem as `<json path>: <what is wrong>`; empty when the settings are valid. */
+export function settingsProblems(settings: JsonObject): string[] {
+  return [
+    ...[...NOT_SETTINGS].filter((key) => Object.hasOwn(settings, key)).map((key) => `${key}: not a settings key (hook events go under "hooks")`),
+    ...permissionProblems(settings.permissions),
+    ...envProblems(settings.env),
+    ...hookProblems(settings.hooks),
+  ];
+}
+
+function isStringArray(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function permissionProblems(permissions: unknown): string[] {
+  if (permissions === undefined) return [];
+  if (!isJsonObject(permissions)) return ['permissions: must be an object'];
+  return Object.entries(permissions).flatMap(([key, value]) => {
+    if (!PERMISSION_KEYS.has(key)) return [`permissions.${key}: not a permissions key`];
+    if (['allow', 'ask', 'deny', 'additionalDirectories'].includes(key) && !isStringArray(value)) {
+      return [`permissions.${key}: must be a list of strings`];
+    }
+    return [];
+  });
+}
+
+function envProblems(env: unknown): string[] {
+  if (env === undefined) return [];
+  if (!isJsonObject(env)) return ['env: must be an object'];
+  return Object.entries(env).flatMap(([name, value]) => [
+    ...(ENV_NAME.test(name) ? [] : [`env.${name}: names are upper case letters, digits and _`]),
+    ...(typeof value === 'string' ? [] : [`env.${name}: values must be strings`]),
+  ]);
+}
+
+function hookProblems(hooks: unknown): string[] {
+  if (hooks === undefined) return [];
+  if (!isJsonObject(hooks)) return ['hooks: must be an object'];
+  return Object.entries(hooks).flatMap(([event, groups]) => {
+    if (!HOOK_EVENTS.has(event)) return [`hooks.${event}: not a hook event`];
+    if (!Array.isArray(groups)) return [`hooks.${event}: must be a list of matcher groups`];
+    return groups.flatMap((group, index) => groupProblems(group, `hooks.${event}[${index}]`));
+  });
+}
+
+function groupProblems(group: unknown, where: string): string[] {
+  if (!isJsonObject(group)) return [`${where}: must be an object`];
+  const extraKeys = Object.keys(group).filter((key) => !GROUP_KEYS.has(key));
+  const handlers = Array.isArray(group.hooks) ? group.hooks : [];
+  return [
+    ...extraKeys.map((key) => `${where}.${key}: a matcher group allows only "matcher" and "hooks"`),
+    ...(Array.isArray(group.hooks) ? [] : [`${where}.hooks: must be a list of handlers`]),
+    ...handlers.flatMap((handler, index) => handlerProblems(handler, `${where}.hooks[${index}]`)),
+  ];
+}
+
+function handlerProblems(handler: unknown, where: string): string[] {
+  if (!isJsonObject(handler) || typeof handler.type !== 'string') return [`${where}: must be an object with a "type"`];
+  if (handler.type !== 'command') return [];
+  return [
+    ...(typeof handler.command === 'string' ? [] : [`${where}.command: must be a string`]),
+    ...Object.keys(handler).filter((key) => !COMMAND_HANDLER_KEYS.has(key)).map((key) => `${where}.${key}: not a command hook key`),
+  ];
+}

@@ -1,0 +1,67 @@
+import { SETTINGS_PATH } from '../lib/catalogue.js';
+import { statusOf } from '../lib/manifest.js';
+import { settingsProblems } from '../lib/settings-check.js';
+import { findEnforcement, parseSettings } from '../lib/settings.js';
+import { PackGenerator } from '../pack-generator.js';
+
+interface Report {
+  installed: string | null;
+  package: string;
+  files: { unchanged: string[]; modified: string[]; missing: string[] };
+  enforcement: string[];
+  settings: { valid: boolean; problems: string[] };
+  ok: boolean;
+}
+
+/**
+ * `generator-ai-pack status` / `yo ai-pack:status`: how the installed pack stands. Exit code 0 when all
+ * is well; 1 when the pack is not installed, behind the package, missing files, still has enforcement
+ * hooks, or the settings would be rejected. Files the user edited are theirs: listed, not an error.
+ */
+export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
+  constructor(args: string[], options: ConstructorParameters<typeof PackGenerator>[1] & { json?: boolean }) {
+    super(args, options);
+    this.option('json', { type: Boolean, description: 'Print the report as JSON (for scripts and CI)' });
+  }
+
+  end(): void {
+    const report = this.#report();
+    if (this.options.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      this.log(this.#describe(report));
+    }
+    if (!report.ok) process.exitCode = 1;
+  }
+
+  #report(): Report {
+    const manifest = this.manifest();
+    const recorded = manifest?.files ?? {};
+    const statuses = statusOf({ recorded, onDisk: this.readDisk(recorded) });
+    const pathsWith = (status: string) => statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
+    const files = { unchanged: pathsWith('unchanged'), modified: pathsWith('modified'), missing: pathsWith('missing') };
+    const text = this.readIfExists(SETTINGS_PATH);
+    const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
+    const enforcement = findEnforcement(settings).map((finding) => finding.explanation);
+    const problems = settingsProblems(settings);
+    const installed = manifest?.version ?? null;
+    const ok = installed === this.packageVersion && files.missing.length === 0 && enforcement.length === 0 && problems.length === 0;
+    return { installed, package: this.packageVersion, files, enforcement, settings: { valid: problems.length === 0, problems }, ok };
+  }
+
+  #describe(report: Report): string {
+    const { files } = report;
+    const lines = [
+      `installed    ${report.installed ?? 'no (no generator-ai-pack entry in .yo-rc.json)'}; package ${report.package}`,
+      `files        ${files.unchanged.length} unchanged, ${files.modified.length} modified by you, ${files.missing.length} missing`,
+      ...files.modified.map((path) => `  modified   ${path}`),
+      ...files.missing.map((path) => `  missing    ${path}`),
+      `enforcement  ${report.enforcement.length === 0 ? 'none' : `${report.enforcement.length} found`}`,
+      ...report.enforcement.map((line) => `  ${line}`),
+      `settings     ${report.settings.valid ? 'valid' : 'invalid'} (${SETTINGS_PATH})`,
+      ...report.settings.problems.map((problem) => `  ${problem}`),
+    ];
+    const verdict = report.ok ? 'All is well.' : 'Run `generator-ai-pack --yes` to install, update or migrate the pack.';
+    return `${lines.join('\n')}\n${verdict}`;
+  }
+}

@@ -1,0 +1,108 @@
+import { rmdirSync } from 'node:fs';
+import { posix } from 'node:path';
+import { CLAUDE_MD_PATH, DEFAULT_ANSWERS, SETTINGS_PATH, readPackFile, selectedPaths } from '../lib/catalogue.js';
+import { removeSection } from '../lib/claude-md.js';
+import { statusOf } from '../lib/manifest.js';
+import { parseSettings, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
+import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
+
+const YO_RC = '.yo-rc.json';
+const PACKAGE_KEY = 'generator-ai-pack';
+
+/**
+ * `generator-ai-pack uninstall` / `yo ai-pack:uninstall`: takes out what the pack wrote and the user
+ * has not changed (files, settings entries, the CLAUDE.md section); lists, and keeps, what the user edited.
+ */
+export default class UninstallGenerator extends PackGenerator {
+  private removedFiles: string[] = [];
+
+  writing(): void {
+    const manifest = this.manifest();
+    if (!manifest) {
+      this.log('generator-ai-pack is not installed here (no generator-ai-pack entry in .yo-rc.json): nothing to remove.');
+      return;
+    }
+    for (const { path, status } of statusOf({ recorded: manifest.files, onDisk: this.readDisk(manifest.files) })) {
+      if (status === 'unchanged') this.#remove(path);
+      if (status === 'modified') this.report('kept', `${path} (you edited it)`);
+    }
+    this.#removeLeftoverNewVersions();
+    this.#unmergeSettings(manifest.settings);
+    this.#removeClaudeMdSection();
+    this.#forgetManifest();
+  }
+
+  #remove(path: string): void {
+    this.deleteQuietly(path);
+    this.removedFiles.push(path);
+    this.report('removed', path);
+  }
+
+  /** A `.ai-pack-new` file still holding the pack's version is the pack's own leftover. */
+  #removeLeftoverNewVersions(): void {
+    for (const path of selectedPaths(DEFAULT_ANSWERS)) {
+      const leftover = path + NEW_VERSION_SUFFIX;
+      if (this.readIfExists(leftover) === readPackFile(path)) this.#remove(leftover);
+    }
+  }
+
+  #unmergeSettings(added: Parameters<typeof unmergeSettings>[1]): void {
+    const text = this.readIfExists(SETTINGS_PATH);
+    if (text === undefined) return;
+    const current = parseSettings(text, SETTINGS_PATH);
+    const remaining = unmergeSettings(current, added);
+    if (sameSettings(current, remaining)) return;
+    if (Object.keys(remaining).length === 0) {
+      this.#remove(SETTINGS_PATH);
+    } else {
+      this.writeQuietly(SETTINGS_PATH, serializeSettings(remaining));
+      this.report('cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
+    }
+  }
+
+  #removeClaudeMdSection(): void {
+    const text = this.readIfExists(CLAUDE_MD_PATH);
+    if (text === undefined) return;
+    const rest = removeSection(text);
+    if (rest === text) return;
+    if (rest === undefined) {
+      this.#remove(CLAUDE_MD_PATH);
+    } else {
+      this.writeQuietly(CLAUDE_MD_PATH, rest);
+      this.report('cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+    }
+  }
+
+  /** Our entry leaves .yo-rc.json; the file goes too when nothing else is in it. */
+  #forgetManifest(): void {
+    const { [PACKAGE_KEY]: _ours, ...others } = JSON.parse(this.readDestination(YO_RC));
+    if (Object.keys(others).length === 0) {
+      this.#remove(YO_RC);
+    } else {
+      this.writeQuietly(YO_RC, `${JSON.stringify(others, null, 2)}\n`);
+    }
+  }
+
+  /** After the commit: folders the removed files leave empty go too (never one that still holds anything). */
+  end(): void {
+    if (!this.options.dryRun) {
+      const folders = new Set(this.removedFiles.flatMap((path) => ancestors(path)));
+      for (const folder of [...folders].sort((a, b) => b.length - a.length)) removeIfEmpty(this.destinationPath(folder));
+    }
+    this.printSummary('The pack is out. Your own files, settings and backups are as they were.');
+  }
+}
+
+function ancestors(path: string): string[] {
+  const folders: string[] = [];
+  for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) folders.push(dir);
+  return folders;
+}
+
+function removeIfEmpty(folder: string): void {
+  try {
+    rmdirSync(folder); // fails, and so keeps the folder, when anything is still in it
+  } catch {
+    // not empty, or already gone: either way it is not ours to remove
+  }
+}

@@ -1,0 +1,118 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { packageRoot } from '../../generators/lib/paths.js';
+
+/** The built launcher, as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
+export const launcher = join(packageRoot, 'dist/generators/cli.js');
+/** The Node that runs the tests (the project's Node 24), used for every child process too. */
+export const node = process.execPath;
+
+/**
+ * A real temporary git repository, world-writable so that `yo` (which drops root) can write it too.
+ * `files` are committed to disk before the generator runs.
+ */
+export function makeRepo(files: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'ai-pack-repo-'));
+  chmodSync(root, 0o777);
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for messages that may go to either. */
+  output: string;
+  ms: number;
+}
+
+/** Runs the launcher in `cwd` as a user would: no TTY, stdin closed unless `input` is given. */
+export function runLauncher(
+  cwd: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] } = {},
+): RunResult {
+  const started = performance.now();
+  // `prefix` runs the launcher through another command, e.g. asNobody() to drop root.
+  const [command, ...commandArgs] = [...(options.prefix ?? []), node, launcher, ...args];
+  const result = spawnSync(command, commandArgs, {
+    cwd,
+    input: options.input ?? '',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 30_000,
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: result.stdout + result.stderr,
+    ms: performance.now() - started,
+  };
+}
+
+/** Every file below `root` (but .git), repo-relative with forward slashes, mapped to its content. */
+export function readTree(root: string, dir = ''): Record<string, string> {
+  const entries = readdirSync(join(root, dir), { withFileTypes: true });
+  return Object.assign(
+    {},
+    ...entries
+      .filter((entry) => entry.name !== '.git')
+      .map((entry) => {
+        const relative = posix.join(dir, entry.name);
+        return entry.isDirectory() ? readTree(root, relative) : { [relative]: readFileSync(join(root, relative), 'utf8') };
+      }),
+  );
+}
+
+/** Path → mtime in ms, to prove a run changed no file. */
+export function mtimes(root: string): Record<string, number> {
+  return Object.fromEntries(Object.keys(readTree(root)).map((path) => [path, statSync(join(root, path)).mtimeMs]));
+}
+
+/** Writes `files` (repo-relative path → content) into an existing folder, creating parent folders. */
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+/** The tree without the given paths (e.g. `.yo-rc.json`), for comparisons that ignore them. */
+export function without(tree: Record<string, string>, ...paths: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(tree).filter(([path]) => !paths.includes(path)));
+}
+
+/** True when the output holds a JavaScript stack frame ("    at fn (file:line:col)"). */
+export function hasStackTrace(output: string): boolean {
+  return /^\s+at .*(:\d+:\d+\)?|<anonymous>)\s*$/m.test(output);
+}
+
+/** The `generator-ai-pack` entry of a repository's `.yo-rc.json`. */
+export function readManifestOf(root: string): any {
+  return JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['generator-ai-pack'];
+}
+
+/** Rewrites the `generator-ai-pack` entry of `.yo-rc.json` (2-space JSON, as Yeoman writes it). */
+export function writeManifestOf(root: string, edit: (manifest: any) => void): void {
+  const path = join(root, '.yo-rc.json');
+  const rc = JSON.parse(readFileSync(path, 'utf8'));
+  edit(rc['generator-ai-pack']);
+  writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
+}
+
+/**
+ * Runs `command args` as the unprivileged user `nobody` (tests run as root, which ignores permission
+ * bits), through util-linux `setpriv`; undefined when that is not possible on this machine.
+ */
+export function asNobody(): string[] | undefined {
+  const probe = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']);
+  return probe.status === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : undefined;
+}
