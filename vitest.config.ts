@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     // End-to-end tests spawn real processes (the launcher, yo, the Claude Code client).
     testTimeout: 60_000,
     hookTimeout: 60_000,

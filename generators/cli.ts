@@ -46,6 +46,9 @@ function report(error: unknown): void {
   process.exitCode = 1;
 }
 
+// `npm run ai-pack` runs in this package's folder; work where the user typed the command instead.
+if (process.env.npm_lifecycle_event === 'ai-pack' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 const version = process.versions.node.split('.').map(Number);
 if (nodeIsSupported(version)) {
   await main(process.argv.slice(2)).catch(report);
