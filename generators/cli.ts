@@ -32,11 +32,28 @@ async function main(argv: string[]): Promise<void> {
   const { prepareCommand } = await import('yeoman-environment');
   const command = await prepareCommand({ resolved: join(generatorsDir, sub, 'index.js'), namespace: `ai-pack:${sub}` });
   command.name(sub === 'app' ? 'generator-ai-pack' : `generator-ai-pack ${sub}`);
+  tidyEnvironmentOptions(command);
   if (sub === 'app') {
-    const others = subs.filter((name) => name !== 'app').join(', ');
-    command.addHelpText('after', `\nSub-generators: generator-ai-pack <${others}> --help`);
+    const others = subs.filter((name) => name !== 'app').join('|');
+    command.addHelpText('after', `\nSub-generators: generator-ai-pack <${others}> [--help]`);
   }
   await command.parseAsync(rest, { from: 'user' });
+}
+
+/** What the two Yeoman environment options that matter here do; the others do nothing for this pack. */
+const ENVIRONMENT_OPTIONS: Record<string, string> = {
+  '--force': 'Replace files you edited, after backing them up to .claude/ai-pack-backup/',
+  '--dry-run': 'Show what would change; write nothing',
+};
+
+/** Keeps `--help` to the options that do something here, in words that say what. */
+function tidyEnvironmentOptions(command: { options: readonly { long?: string; description: string; hidden: boolean }[] }): void {
+  const generatorOptions = new Set(['--yes', '--help', '--json', '--skills', '--test-command', '--build-command', '--agents', '--claude-md']);
+  for (const option of command.options) {
+    const described = option.long && ENVIRONMENT_OPTIONS[option.long];
+    if (described) option.description = described;
+    else if (!generatorOptions.has(option.long ?? '')) option.hidden = true;
+  }
 }
 
 function report(error: unknown): void {
@@ -51,7 +68,7 @@ if (process.env.npm_lifecycle_event === 'ai-pack' && process.env.INIT_CWD) proce
 
 const version = process.versions.node.split('.').map(Number);
 if (nodeIsSupported(version)) {
-  await main(process.argv.slice(2)).catch(report);
+  main(process.argv.slice(2)).catch(report);
 } else {
   report(`needs Node ${SUPPORTED_NODE}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`);
 }
