@@ -1,0 +1,111 @@
+// Token cost of an installed pack, measured by the real client (`claude plugin details`).
+// Shared by test/budget.test.ts and the bench; node built-ins and `.ts` imports only, so
+// plain `node` (type stripping) can run it.
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runClaude, throwAwayHome } from '../helpers/claude.ts';
+
+export interface ComponentCost {
+  alwaysOn: number;
+  onInvoke: number;
+}
+
+export interface TokenFigures {
+  /** Added to every session: all skill and agent descriptions together. */
+  alwaysOn: number;
+  skills: Record<string, ComponentCost>;
+  agents: Record<string, ComponentCost>;
+  /** On-invoke cost of the decision tree document, read only when needed. */
+  decisionTree: number;
+}
+
+/** The budgets from the issue. Raising one is a product decision, not a test fix. */
+export const BUDGETS = { alwaysOn: 450, skillOnInvoke: 2000, skillLines: 500, decisionTree: 3500 };
+
+/** The client's rounded figures: `~333`, `~2.2k`, `< 20` (read as its upper bound). */
+function parseTokens(figure: string): number {
+  const match = /^(?:~([\d.]+)(k?)|<\s*(\d+))$/.exec(figure.trim());
+  if (!match) throw new Error(`unreadable token figure "${figure}"`);
+  return match[3] ? Number(match[3]) : Math.round(Number(match[1]) * (match[2] ? 1000 : 1));
+}
+
+/**
+ * Reads `claude plugin details` output. The per-component table lists skills first, then
+ * agents, under the same names, so the inventory's "Skills (n)" says where agents start.
+ */
+export function parsePluginDetails(output: string): Omit<TokenFigures, 'decisionTree'> {
+  const alwaysOn = /Always-on:\s+(\S+(?: \d+)?) tok/.exec(output)?.[1];
+  const skillCount = /Skills \((\d+)\)/.exec(output)?.[1];
+  const table = output.split(/^\s*component\s+always-on\s+on-invoke\s*$/m)[1];
+  if (alwaysOn === undefined || skillCount === undefined || table === undefined) {
+    throw new Error(`unexpected \`claude plugin details\` output:\n${output}`);
+  }
+  const rows = [...table.matchAll(/^\s+(\S+)\s+(~\S+|<\s*\d+)\s+(~\S+|<\s*\d+)\s*$/gm)].map(
+    ([, name, always, invoke]) => [name, { alwaysOn: parseTokens(always), onInvoke: parseTokens(invoke) }] as const,
+  );
+  return {
+    alwaysOn: parseTokens(alwaysOn),
+    skills: Object.fromEntries(rows.slice(0, Number(skillCount))),
+    agents: Object.fromEntries(rows.slice(Number(skillCount))),
+  };
+}
+
+/** Lays `components` out as `$HOME/.claude/skills/<name>/`, which the client loads as `<name>@skills-dir`. */
+function pluginDetails(home: string, name: string, components: Record<string, string>): string {
+  const root = join(home, '.claude/skills', name);
+  mkdirSync(join(root, '.claude-plugin'), { recursive: true });
+  writeFileSync(join(root, '.claude-plugin/plugin.json'), JSON.stringify({ name }));
+  for (const [folder, source] of Object.entries(components)) cpSync(source, join(root, folder), { recursive: true });
+  const { status, stdout, stderr } = runClaude(['plugin', 'details', `${name}@skills-dir`], { cwd: home, home });
+  if (status !== 0) throw new Error(`claude plugin details ${name} failed: ${stderr}`);
+  return stdout;
+}
+
+/** Measures the pack installed in `repo` (its `.claude` folder). About 1 s: two client runs. */
+export function measurePack(repo: string): TokenFigures {
+  const home = throwAwayHome();
+  const claudeDir = join(repo, '.claude');
+  const components = Object.fromEntries(
+    ['skills', 'agents'].filter((folder) => existsSync(join(claudeDir, folder))).map((folder) => [folder, join(claudeDir, folder)]),
+  );
+  const pack = parsePluginDetails(pluginDetails(home, 'ai-pack', components));
+
+  // The client prices only skills and agents, so the decision tree is wrapped as a stand-in
+  // skill whose frontmatter is negligible (< 20 tokens) and read by its on-invoke figure.
+  const tree = readFileSync(join(claudeDir, 'skills/orchestrator/references/decision-tree.md'), 'utf8');
+  const standIn = join(throwAwayHome(), 'dtree');
+  mkdirSync(standIn);
+  writeFileSync(join(standIn, 'SKILL.md'), `---\nname: dtree\ndescription: x\n---\n${tree}`);
+  const probe = parsePluginDetails(pluginDetails(home, 'dtree-probe', { 'skills/dtree': standIn }));
+  return { ...pack, decisionTree: probe.skills.dtree.onInvoke };
+}
+
+/** Every figure over its budget, as readable lines; [] = within budget. */
+export function overBudget(figures: TokenFigures): string[] {
+  return [
+    figures.alwaysOn > BUDGETS.alwaysOn && `always-on ${figures.alwaysOn} > ${BUDGETS.alwaysOn} tokens`,
+    ...Object.entries(figures.skills).map(
+      ([name, cost]) => cost.onInvoke > BUDGETS.skillOnInvoke && `skill ${name} on invoke ${cost.onInvoke} > ${BUDGETS.skillOnInvoke} tokens`,
+    ),
+    figures.decisionTree > BUDGETS.decisionTree && `decision tree ${figures.decisionTree} > ${BUDGETS.decisionTree} tokens`,
+  ].filter((line): line is string => typeof line === 'string');
+}
+
+/** The committed figures: a change that moves the pack's cost must update them on purpose. */
+export const committedFiguresFile = new URL('../../docs/token-budget.json', import.meta.url);
+
+/** Figures as `[label, tokens]` rows, for printing and for comparing with the committed ones. */
+export function flatten(figures: TokenFigures): [string, number][] {
+  return [
+    ['always-on (whole pack)', figures.alwaysOn],
+    ...Object.entries(figures.skills).flatMap(([name, cost]): [string, number][] => [
+      [`skill ${name} always-on`, cost.alwaysOn],
+      [`skill ${name} on invoke`, cost.onInvoke],
+    ]),
+    ...Object.entries(figures.agents).flatMap(([name, cost]): [string, number][] => [
+      [`agent ${name} always-on`, cost.alwaysOn],
+      [`agent ${name} on invoke`, cost.onInvoke],
+    ]),
+    ['decision tree on read', figures.decisionTree],
+  ];
+}

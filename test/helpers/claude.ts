@@ -1,0 +1,40 @@
+// The real Claude Code client, run in isolation. Node built-ins only, so that the bench
+// (plain `node`, type stripping) can import this file as well as the vitest tests.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The native binary of the pinned client (npm here runs no install scripts, so no `claude` shim). */
+export const claudeBinary = join(projectRoot, 'node_modules/@anthropic-ai/claude-code-linux-x64/claude');
+
+/** A fresh, empty HOME: the client reads and writes its config there, never the user's. */
+export function throwAwayHome(): string {
+  return mkdtempSync(join(tmpdir(), 'ai-pack-home-'));
+}
+
+export interface ClientResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `claude <args>` with no TTY and stdin closed, so it cannot wait for input; the
+ * timeout is the last guard against a hang. Variables of an outer Claude Code session
+ * (CLAUDE_*, ANTHROPIC_*) are dropped so the child sees only `home`.
+ */
+export function runClaude(args: string[], options: { cwd: string; home: string; timeoutMs?: number }): ClientResult {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
+  const result = spawnSync(claudeBinary, args, {
+    cwd: options.cwd,
+    input: '',
+    env: { ...env, HOME: options.home, NO_COLOR: '1', FORCE_COLOR: '0' },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 30_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

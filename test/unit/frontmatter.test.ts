@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { AiPackError } from '../../generators/lib/errors.js';
+import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
+
+const file = (...frontmatter: string[]) => ['---', ...frontmatter, '---', '# Body', ''].join('\n');
+
+describe('parseFrontmatter', () => {
+  it('reads scalars, quoted strings, a nested map and a block list, and returns the body', () => {
+    const text = file(
+      'name: engineer',
+      'description: Implements a change. Use when writing code.',
+      '# a comment',
+      'metadata:',
+      '  pack: "generator-ai-pack"',
+      "  version: '0.1.0'",
+      'skills:',
+      '  - engineer',
+      '  - "tester"',
+      'empty:',
+    );
+    expect(parseFrontmatter(text)).toEqual({
+      data: {
+        name: 'engineer',
+        description: 'Implements a change. Use when writing code.',
+        metadata: { pack: 'generator-ai-pack', version: '0.1.0' },
+        skills: ['engineer', 'tester'],
+        empty: '',
+      },
+      body: '# Body\n',
+    });
+  });
+
+  it('unescapes quoted strings and drops trailing comments on plain scalars', () => {
+    const { data } = parseFrontmatter(file('a: "say \\"hi\\" #1"', "b: 'it''s'", 'c: plain # note'));
+    expect(data).toEqual({ a: 'say "hi" #1', b: "it's", c: 'plain' });
+  });
+
+  it('accepts CRLF line endings', () => {
+    expect(parseFrontmatter('---\r\nname: x\r\n---\r\nbody').data).toEqual({ name: 'x' });
+  });
+
+  it.each([
+    ['no opening line', 'name: x\n---\n', 'SKILL.md:1:'],
+    ['no closing line', '---\nname: x\n', 'SKILL.md:1:'],
+    ['flow-style list', file('name: x', 'tags: [a, b]'), 'SKILL.md:3: unsupported YAML'],
+    ['block scalar', file('description: >', '  text'), 'SKILL.md:2: unsupported YAML'],
+    ['unquoted ": "', file('description: Use: when needed'), 'SKILL.md:2: quote a value'],
+    ['duplicate key', file('name: x', 'name: y'), 'SKILL.md:3: duplicate key "name"'],
+    ['deeper nesting', file('metadata:', '  a: b', '    c: d'), 'SKILL.md:4: inconsistent indentation'],
+    ['list inside map', file('metadata:', '  a: b', '  - c'), 'SKILL.md:4: a list item inside a map'],
+    ['not a key', file('just text'), 'SKILL.md:2: expected "key: value"'],
+    ['unterminated quote', file('name: "x'), 'SKILL.md:2: unterminated'],
+  ])('rejects %s with an AiPackError naming file:line', (_case, text, message) => {
+    expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(AiPackError);
+    expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(message);
+  });
+});
