@@ -15,6 +15,7 @@ const PACKAGE_KEY = 'generator-ai-pack';
  */
 export default class UninstallGenerator extends PackGenerator {
   private removedFiles: string[] = [];
+  private installed = false;
 
   writing(): void {
     const manifest = this.manifest();
@@ -22,6 +23,7 @@ export default class UninstallGenerator extends PackGenerator {
       this.log('generator-ai-pack is not installed here (no generator-ai-pack entry in .yo-rc.json): nothing to remove.');
       return;
     }
+    this.installed = true;
     for (const { path, status } of statusOf({ recorded: manifest.files, onDisk: this.readDisk(manifest.files) })) {
       if (status === 'unchanged') this.#remove(path);
       if (status === 'modified') this.report('kept', `${path} (you edited it)`);
@@ -85,6 +87,8 @@ export default class UninstallGenerator extends PackGenerator {
 
   /** After the commit: folders the removed files leave empty go too (never one that still holds anything). */
   end(): void {
+    // Not installed: the one line from writing() is the whole answer, not an "up to date" summary.
+    if (!this.installed) return;
     if (!this.options.dryRun) {
       const folders = new Set(this.removedFiles.flatMap((path) => ancestors(path)));
       for (const folder of [...folders].sort((a, b) => b.length - a.length)) removeIfEmpty(this.destinationPath(folder));

@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageVersion } from '../../generators/lib/paths.js';
+import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
+
+const SETTINGS = '.claude/settings.json';
+const SKILL = '.claude/skills/tester/SKILL.md';
+
+function installed(): string {
+  const repo = makeRepo();
+  const run = runLauncher(repo, ['--yes']);
+  expect(run.status, run.output).toBe(0);
+  return repo;
+}
+
+function statusJson(repo: string, args: string[] = []) {
+  const run = runLauncher(repo, ['status', '--json', ...args]);
+  expect(hasStackTrace(run.output), run.output).toBe(false);
+  return { run, report: JSON.parse(run.stdout) };
+}
+
+function editSettings(repo: string, edit: (settings: any) => void): void {
+  const settings = JSON.parse(readFileSync(join(repo, SETTINGS), 'utf8'));
+  edit(settings);
+  writeFileSync(join(repo, SETTINGS), JSON.stringify(settings, null, 2));
+}
+
+describe('generator-ai-pack status', () => {
+  it('after a --yes install: exit 0, ok, every file unchanged, no enforcement, valid settings', () => {
+    const repo = installed();
+    const before = mtimes(repo);
+    const { run, report } = statusJson(repo);
+    expect(mtimes(repo)).toStrictEqual(before);
+    expect(run.status, run.output).toBe(0);
+    expect(report).toMatchObject({
+      installed: packageVersion,
+      package: packageVersion,
+      files: { modified: [], missing: [] },
+      enforcement: [],
+      settings: { valid: true, problems: [] },
+      ok: true,
+    });
+    expect(report.files.unchanged).toContain(SKILL);
+    expect(report.files.unchanged).toHaveLength(9);
+
+    const human = runLauncher(repo, ['status']);
+    expect(human.status, human.output).toBe(0);
+    expect(human.output).toMatch(/9 unchanged, 0 modified by you, 0 missing/);
+    expect(human.output).toMatch(/All is well\./);
+  });
+
+  it('an edited file is listed as modified, and is not an error (edits are the user\'s right)', () => {
+    const repo = installed();
+    writeFileSync(join(repo, SKILL), 'my own tester skill\n');
+    const { run, report } = statusJson(repo);
+    expect(run.status, run.output).toBe(0);
+    expect(report.files.modified).toStrictEqual([SKILL]);
+    expect(report.files.unchanged).not.toContain(SKILL);
+    expect(report.ok).toBe(true);
+    expect(runLauncher(repo, ['status']).output).toMatch(new RegExp(`modified\\s+${SKILL.replaceAll('.', '\\.')}`));
+  });
+
+  it('a deleted file is missing: exit 1', () => {
+    const repo = installed();
+    rmSync(join(repo, SKILL));
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report.files.missing).toStrictEqual([SKILL]);
+    expect(report.ok).toBe(false);
+    const human = runLauncher(repo, ['status']);
+    expect(human.status).toBe(1);
+    expect(human.output).toMatch(new RegExp(`missing\\s+${SKILL.replaceAll('.', '\\.')}`));
+  });
+
+  it('an enforcement hook in settings is listed: exit 1', () => {
+    const repo = installed();
+    editSettings(repo, (settings) => {
+      settings.hooks = {
+        UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'python3 .claude/hooks/orchestrator-enforcement.py' }] }],
+      };
+    });
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report.enforcement).toHaveLength(1);
+    expect(report.enforcement[0]).toMatch(/UserPromptSubmit hook runs orchestrator-enforcement\.py/);
+    expect(report.settings.valid).toBe(true);
+    expect(runLauncher(repo, ['status']).output).toMatch(/enforcement\s+1 found/);
+  });
+
+  it('settings the client would reject: exit 1 with each problem', () => {
+    const repo = installed();
+    editSettings(repo, (settings) => {
+      settings.permissions.allowed = ['Edit'];
+      settings.env = { 'bad-name': 'x' };
+    });
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report.settings).toStrictEqual({
+      valid: false,
+      problems: ['permissions.allowed: not a permissions key', 'env.bad-name: names are upper case letters, digits and _'],
+    });
+    const human = runLauncher(repo, ['status']);
+    expect(human.status).toBe(1);
+    expect(human.output).toMatch(/settings\s+invalid/);
+    expect(human.output).toContain('permissions.allowed: not a permissions key');
+  });
+
+  it('not installed: exit 1, installed null', () => {
+    const repo = makeRepo({ 'README.md': '# x\n' });
+    const before = readTree(repo);
+    const { run, report } = statusJson(repo);
+    expect(readTree(repo), 'status writes nothing, not even .yo-rc.json').toStrictEqual(before);
+    expect(run.status).toBe(1);
+    expect(report).toMatchObject({ installed: null, package: packageVersion, ok: false });
+    const human = runLauncher(repo, ['status']);
+    expect(human.status).toBe(1);
+    expect(human.output).toMatch(/installed\s+no\b/);
+  });
+
+  it('an older installed version: exit 1', () => {
+    const repo = installed();
+    writeManifestOf(repo, (manifest) => {
+      manifest.version = '0.0.1';
+    });
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report).toMatchObject({ installed: '0.0.1', package: packageVersion, ok: false });
+    expect(report.files.missing).toStrictEqual([]);
+  });
+
+  it('--json prints only the JSON report on stdout', () => {
+    const repo = installed();
+    const run = runLauncher(repo, ['status', '--json']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout.trim().startsWith('{')).toBe(true);
+    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['enforcement', 'files', 'installed', 'ok', 'package', 'settings']);
+  });
+
+  it('status <dir> from another working directory reports that repository', () => {
+    const repo = installed();
+    rmSync(join(repo, SKILL));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'ai-pack-cwd-'));
+    const run = runLauncher(elsewhere, ['status', repo, '--json']);
+    expect(run.status, run.output).toBe(1);
+    expect(JSON.parse(run.stdout).files.missing).toStrictEqual([SKILL]);
+    // The relative form, and a healthy repo exits 0.
+    const healthy = installed();
+    const ok = runLauncher(join(healthy, '..'), ['status', healthy.split('/').pop()!]);
+    expect(ok.status, ok.output).toBe(0);
+    expect(ok.output).toMatch(/All is well\./);
+  });
+});

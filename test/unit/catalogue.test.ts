@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANSWERS, ROLES, checkCommand, parseRoles, selectedFiles, selectedPaths } from '../../generators/lib/catalogue.js';
+import { AiPackError } from '../../generators/lib/errors.js';
+
+function errorOf(run: () => unknown): AiPackError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AiPackError);
+    return error as AiPackError;
+  }
+  throw new Error('expected an AiPackError');
+}
+
+describe('parseRoles', () => {
+  it('accepts valid roles from a comma list or an array', () => {
+    expect(parseRoles('orchestrator,tester')).toStrictEqual(['orchestrator', 'tester']);
+    expect(parseRoles(['reviewer'])).toStrictEqual(['reviewer']);
+    expect(parseRoles(' engineer , coordinator ')).toStrictEqual(['engineer', 'coordinator']);
+  });
+
+  it('returns catalogue order without repeats, whatever the input order', () => {
+    expect(parseRoles('tester,orchestrator,tester,reviewer')).toStrictEqual(['orchestrator', 'tester', 'reviewer']);
+    expect(parseRoles([...ROLES].reverse())).toStrictEqual([...ROLES]);
+  });
+
+  it.each(['wizard', '../x', 'a/b', 'Tester', 'orchestrator,../etc'])('rejects %j and lists the valid roles', (input) => {
+    const message = errorOf(() => parseRoles(input)).message;
+    for (const role of ROLES) expect(message).toContain(role);
+    expect(message).toMatch(/Unknown role/);
+  });
+
+  it.each(['', ' , ', ','])('rejects %j (no role) and lists the valid roles', (input) => {
+    const message = errorOf(() => parseRoles(input)).message;
+    expect(message).toContain(ROLES.join(', '));
+  });
+});
+
+describe('selectedPaths', () => {
+  const all = selectedPaths(DEFAULT_ANSWERS);
+
+  it('defaults: every role skill, the decision tree and the three spawned-role agents; no settings.json', () => {
+    for (const role of ROLES) expect(all).toContain(`.claude/skills/${role}/SKILL.md`);
+    expect(all).toContain('.claude/skills/orchestrator/references/decision-tree.md');
+    expect(all.filter((path) => path.startsWith('.claude/agents/'))).toStrictEqual([
+      '.claude/agents/engineer.md',
+      '.claude/agents/reviewer.md',
+      '.claude/agents/tester.md',
+    ]);
+    expect(all).not.toContain('.claude/settings.json');
+    expect(all).toStrictEqual([...all].sort());
+  });
+
+  it('a subset selects only those roles\' files', () => {
+    const paths = selectedPaths({ skills: ['orchestrator', 'tester'], agents: true });
+    expect(paths).toStrictEqual([
+      '.claude/agents/tester.md',
+      '.claude/skills/orchestrator/SKILL.md',
+      '.claude/skills/orchestrator/references/decision-tree.md',
+      '.claude/skills/tester/SKILL.md',
+    ]);
+  });
+
+  it('agents only for spawned roles: orchestrator and coordinator never get one', () => {
+    const paths = selectedPaths({ skills: ['orchestrator', 'coordinator'], agents: true });
+    expect(paths.some((path) => path.startsWith('.claude/agents/'))).toBe(false);
+  });
+
+  it('agents off: no agent files at all', () => {
+    const paths = selectedPaths({ skills: [...ROLES], agents: false });
+    expect(paths.some((path) => path.startsWith('.claude/agents/'))).toBe(false);
+    expect(paths).toStrictEqual(all.filter((path) => !path.startsWith('.claude/agents/')));
+  });
+
+  it('selectedFiles reads the template content for each selected path', () => {
+    const files = selectedFiles({ skills: ['reviewer'], agents: true });
+    expect(Object.keys(files).sort()).toStrictEqual(['.claude/agents/reviewer.md', '.claude/skills/reviewer/SKILL.md']);
+    expect(files['.claude/skills/reviewer/SKILL.md']).toMatch(/^---\n[\s\S]*name: reviewer/);
+  });
+});
+
+describe('checkCommand', () => {
+  it('trims a one-line command', () => {
+    expect(checkCommand('test-command', '  pnpm test  ')).toBe('pnpm test');
+    expect(checkCommand('build-command', '')).toBe('');
+  });
+
+  it.each(['npm test\nrm -rf /', 'a\rb'])('rejects a multi-line command %j, naming the option', (command) => {
+    expect(errorOf(() => checkCommand('test-command', command)).message).toMatch(/--test-command must be a single command line/);
+  });
+});

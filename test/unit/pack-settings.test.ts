@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
+import { commandRules, packSettings } from '../../generators/lib/pack-settings.js';
+import { packRoot } from '../../generators/lib/paths.js';
+
+const templateText = readFileSync(join(packRoot, '.claude/settings.json'), 'utf8');
+const template = () => JSON.parse(templateText);
+const allowOf = (testCommand: string, buildCommand: string): string[] =>
+  packSettings(template(), { testCommand, buildCommand }).permissions!.allow!;
+
+describe('packSettings', () => {
+  it('default answers give exactly the template, key order and all', () => {
+    const result = packSettings(template(), DEFAULT_ANSWERS);
+    expect(`${JSON.stringify(result, null, 2)}\n`).toBe(templateText);
+  });
+
+  it('does not mutate the template it is given', () => {
+    const input = template();
+    packSettings(input, { testCommand: 'pytest', buildCommand: '' });
+    expect(input).toStrictEqual(template());
+  });
+
+  it('custom commands replace the npm rules in place', () => {
+    const allow = allowOf('pnpm test', 'cargo build');
+    const expected = template().permissions.allow.map((rule: string) =>
+      rule.replace('npm test', 'pnpm test').replace('npm run build', 'cargo build'),
+    );
+    expect(allow).toStrictEqual(expected);
+    expect(allow.indexOf('Bash(pnpm test)')).toBe(template().permissions.allow.indexOf('Bash(npm test)'));
+  });
+
+  it('an empty command removes both of its rules and nothing else', () => {
+    const allow = allowOf('', 'npm run build');
+    expect(allow).toStrictEqual(template().permissions.allow.filter((rule: string) => !rule.startsWith('Bash(npm test')));
+    expect(allowOf('', '').some((rule) => rule.includes('npm'))).toBe(false);
+  });
+
+  it('the same command for test and build gives its rules once', () => {
+    const allow = allowOf('make', 'make');
+    expect(allow.filter((rule) => rule === 'Bash(make)')).toHaveLength(1);
+    expect(allow.filter((rule) => rule === 'Bash(make:*)')).toHaveLength(1);
+    expect(new Set(allow).size).toBe(allow.length);
+  });
+
+  it('keeps the deny rules and $schema', () => {
+    const result = packSettings(template(), { testCommand: 'pytest', buildCommand: '' });
+    expect(result.$schema).toBe(template().$schema);
+    expect((result.permissions as any).deny).toStrictEqual(template().permissions.deny);
+  });
+});
+
+describe('commandRules', () => {
+  it('a command and the command with arguments; nothing for empty', () => {
+    expect(commandRules('go test ./...')).toStrictEqual(['Bash(go test ./...)', 'Bash(go test ./...:*)']);
+    expect(commandRules('')).toStrictEqual([]);
+  });
+});
