@@ -93,3 +93,13 @@ function parseScalar(raw: string, fail: (message: string) => never): string {
   if (plain.includes(': ')) fail(`quote a value that contains ": ": ${plain}`);
   return plain;
 }
+
+/** The `metadata` entry every pack file carries, so a copy is recognisable without an install record. */
+export const PACK_STAMP_NAME = 'generator-ai-pack';
+
+/** The pack version a SKILL.md is stamped with; undefined for a skill that is not the pack's. */
+export function packVersionOf(text: string, file: string): string | undefined {
+  const { metadata } = parseFrontmatter(text, file).data;
+  const stamp = typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
+  return stamp.pack === PACK_STAMP_NAME ? stamp.version : undefined;
+}

@@ -1,11 +1,14 @@
-import { SETTINGS_PATH } from '../lib/catalogue.js';
-import { statusOf } from '../lib/manifest.js';
+import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, readPackFile, selectedPaths } from '../lib/catalogue.js';
+import { packVersionOf } from '../lib/frontmatter.js';
+import { hashContent, statusOf } from '../lib/manifest.js';
 import { settingsProblems } from '../lib/settings-check.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
 
 interface Report {
   installed: string | null;
+  /** How the pack got here: by the generator (with an install record), or copied by hand. */
+  source: 'generator' | 'hand copy' | null;
   package: string;
   files: { unchanged: string[]; modified: string[]; missing: string[] };
   enforcement: string[];
@@ -36,7 +39,8 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
 
   #report(): Report {
     const manifest = this.manifest();
-    const recorded = manifest?.files ?? {};
+    const handCopy = manifest ? undefined : this.#handCopyVersion();
+    const recorded = manifest?.files ?? (handCopy ? this.#packHashesOfCopiedRoles() : {});
     const statuses = statusOf({ recorded, onDisk: this.readDisk(recorded) });
     const pathsWith = (status: string) => statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
     const files = { unchanged: pathsWith('unchanged'), modified: pathsWith('modified'), missing: pathsWith('missing') };
@@ -44,15 +48,39 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
     const enforcement = findEnforcement(settings).map((finding) => finding.explanation);
     const problems = settingsProblems(settings);
-    const installed = manifest?.version ?? null;
+    const installed = manifest?.version ?? handCopy ?? null;
+    const source = manifest ? 'generator' : handCopy ? 'hand copy' : null;
     const ok = installed === this.packageVersion && files.missing.length === 0 && enforcement.length === 0 && problems.length === 0;
-    return { installed, package: this.packageVersion, files, enforcement, settings: { valid: problems.length === 0, problems }, ok };
+    return { installed, source, package: this.packageVersion, files, enforcement, settings: { valid: problems.length === 0, problems }, ok };
+  }
+
+  /** A hand copy has no install record, but its skills carry the pack's version stamp. */
+  #handCopyVersion(): string | undefined {
+    for (const role of ROLES) {
+      const path = `.claude/skills/${role}/SKILL.md`;
+      const text = this.readIfExists(path);
+      if (text === undefined) continue;
+      try {
+        const version = packVersionOf(text, path);
+        if (version) return version;
+      } catch {
+        // A skill of the user's own that our reader cannot parse is simply not the pack's.
+      }
+    }
+    return undefined;
+  }
+
+  /** For a hand copy: this package's files for the roles found, to tell unchanged copies from edited ones. */
+  #packHashesOfCopiedRoles(): Record<string, string> {
+    const skills = ROLES.filter((role) => this.existsDestination(`.claude/skills/${role}/SKILL.md`));
+    const agents = SPAWNED_ROLES.some((role) => this.existsDestination(`.claude/agents/${role}.md`));
+    return Object.fromEntries(selectedPaths({ skills, agents }).map((path) => [path, hashContent(readPackFile(path))]));
   }
 
   #describe(report: Report): string {
     const { files } = report;
     const lines = [
-      `installed    ${report.installed ?? 'no (no generator-ai-pack entry in .yo-rc.json)'}; package ${report.package}`,
+      `installed    ${report.installed ? `${report.installed} (${report.source})` : 'no (no generator-ai-pack entry in .yo-rc.json)'}; package ${report.package}`,
       `files        ${files.unchanged.length} unchanged, ${files.modified.length} modified by you, ${files.missing.length} missing`,
       ...files.modified.map((path) => `  modified   ${path}`),
       ...files.missing.map((path) => `  missing    ${path}`),

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageVersion } from '../../generators/lib/paths.js';
+import { packRoot, packageVersion } from '../../generators/lib/paths.js';
 import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
@@ -135,7 +135,7 @@ describe('generator-ai-pack status', () => {
     const run = runLauncher(repo, ['status', '--json']);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout.trim().startsWith('{')).toBe(true);
-    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['enforcement', 'files', 'installed', 'ok', 'package', 'settings']);
+    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['enforcement', 'files', 'installed', 'ok', 'package', 'settings', 'source']);
   });
 
   it('status <dir> from another working directory reports that repository', () => {
@@ -150,5 +150,31 @@ describe('generator-ai-pack status', () => {
     const ok = runLauncher(join(healthy, '..'), ['status', healthy.split('/').pop()!]);
     expect(ok.status, ok.output).toBe(0);
     expect(ok.output).toMatch(/All is well\./);
+  });
+
+  it('recognises a hand copy of templates/pack by its version stamp and compares it with this package', () => {
+    const repo = makeRepo();
+    cpSync(packRoot, repo, { recursive: true });
+    writeFileSync(join(repo, SKILL), `${readFileSync(join(repo, SKILL), 'utf8')}\nMy own note.\n`);
+    const { run, report } = statusJson(repo);
+    expect(run.status, run.output).toBe(0);
+    expect(report).toMatchObject({ installed: packageVersion, source: 'hand copy', files: { modified: [SKILL], missing: [] }, ok: true });
+    expect(report.files.unchanged).toContain('.claude/skills/orchestrator/references/decision-tree.md');
+  });
+
+  it('a hand copy with a file deleted is not well (exit 1)', () => {
+    const repo = makeRepo();
+    cpSync(packRoot, repo, { recursive: true });
+    rmSync(join(repo, '.claude/agents/reviewer.md'));
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report.files.missing).toStrictEqual(['.claude/agents/reviewer.md']);
+  });
+
+  it('skills of the user own (no pack stamp) are not taken for a hand copy', () => {
+    const repo = makeRepo({ [SKILL]: '---\nname: tester\ndescription: Mine.\n---\nMy tester.\n' });
+    const { run, report } = statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report).toMatchObject({ installed: null, source: null, ok: false });
   });
 });

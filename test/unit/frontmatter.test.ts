@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
+import { packVersionOf, parseFrontmatter } from '../../generators/lib/frontmatter.js';
 
 const file = (...frontmatter: string[]) => ['---', ...frontmatter, '---', '# Body', ''].join('\n');
 
@@ -53,5 +53,18 @@ describe('parseFrontmatter', () => {
   ])('rejects %s with an AiPackError naming file:line', (_case, text, message) => {
     expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(AiPackError);
     expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(message);
+  });
+});
+
+describe('packVersionOf', () => {
+  it('reads the version stamp of a pack skill', () => {
+    const text = '---\nname: tester\ndescription: Tests.\nmetadata:\n  pack: "generator-ai-pack"\n  version: "1.2.3"\n---\nBody\n';
+    expect(packVersionOf(text, 'SKILL.md')).toBe('1.2.3');
+  });
+
+  it('is undefined for a skill without the stamp or stamped by another pack', () => {
+    expect(packVersionOf('---\nname: tester\ndescription: Mine.\n---\n', 'SKILL.md')).toBeUndefined();
+    const other = '---\nname: tester\ndescription: X.\nmetadata:\n  pack: "other"\n  version: "1.0.0"\n---\n';
+    expect(packVersionOf(other, 'SKILL.md')).toBeUndefined();
   });
 });
