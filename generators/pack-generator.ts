@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs';
-import { posix } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import Generator from 'yeoman-generator';
 import { AiPackError } from './lib/errors.js';
 import { readManifest, type InstallManifest } from './lib/manifest.js';
@@ -25,6 +25,9 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   constructor(args: string[], options: BaseOptions & O) {
     // The pack installs no npm packages: never run the package manager or talk about it.
     super(args, options, { customInstallTask: true });
+    this.argument('directory', { type: String, required: false, description: 'The repository to work in (default: the current folder)' });
+    const { directory } = this.options as { directory?: string };
+    if (directory) this.destinationRoot(resolve(directory));
   }
 
   /** The manifest saved by the last install; undefined where the pack was never installed by the generator. */
@@ -47,6 +50,34 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
       } catch {
         throw new AiPackError(`cannot write to ${path}. Check its permissions (or run in a folder you own); nothing was written.`);
       }
+    }
+  }
+
+  /**
+   * Every file this run is about to write or delete must be writable: checked before the commit, so a
+   * read-only sub-folder (say `.claude/skills`) stops the run with a message instead of half an install.
+   */
+  protected checkPendingWritable(): void {
+    const root = this.destinationRoot();
+    const blocked = new Set<string>();
+    for (const file of this.fs.store.all() as { path: string; state?: string; contents?: Buffer | null }[]) {
+      if (!file.state || !file.path.startsWith(root + sep)) continue;
+      const exists = existsSync(file.path);
+      if (file.state === 'deleted' && !exists) continue;
+      if (file.state === 'modified' && exists && file.contents && readFileSync(file.path).equals(file.contents)) continue;
+      // Writing a file needs the file (if it exists) or the nearest existing folder; deleting needs its folder.
+      let target = file.state === 'modified' && exists ? file.path : dirname(file.path);
+      while (!existsSync(target)) target = dirname(target);
+      try {
+        accessSync(target, constants.W_OK);
+      } catch {
+        blocked.add(relative(root, target).split(sep).join('/') || '.');
+      }
+    }
+    if (blocked.size > 0) {
+      throw new AiPackError(
+        `cannot write to ${[...blocked].sort().join(', ')} in ${root}. Check the permissions (or run in a folder you own); nothing was written.`,
+      );
     }
   }
 
@@ -102,7 +133,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   protected printSummary(next: string): void {
     const dryRun = this.options.dryRun ? ' (dry run: nothing was written)' : '';
     if (this.changes.length === 0) {
-      this.log(`generator-ai-pack ${this.packageVersion}: nothing to change, no file touched.`);
+      this.log(`generator-ai-pack ${this.packageVersion}: already up to date, no file changed.`);
     } else {
       this.log(`generator-ai-pack ${this.packageVersion}${dryRun}:\n${this.changes.join('\n')}`);
     }

@@ -92,6 +92,8 @@ export default class AppGenerator extends PackGenerator<Options> {
           name: 'skills',
           message: 'Which role skills should the pack install?',
           choices: ROLES.map((role) => ({ name: role, value: role, checked: defaults.skills.includes(role) })),
+          // Also as the default: an adapter that answers by itself (yeoman-test, a preset) returns it.
+          default: defaults.skills,
           validate: (roles: readonly unknown[]) => roles.length > 0 || 'Pick at least one role.',
         },
         { type: 'input', name: 'testCommand', message: 'Test command background agents may run without asking (empty for none):', default: defaults.testCommand },
@@ -122,6 +124,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     const settings = this.#writeSettings(previous?.settings ?? []);
     if (this.answers.claudeMd) this.#writeClaudeMdSection();
     this.saveManifest({ version: this.packageVersion, answers: { ...this.answers }, files, settings });
+    this.checkPendingWritable();
   }
 
   /** Carries out one planned action; returns the hash the manifest records for the path, if any. */
@@ -165,7 +168,8 @@ export default class AppGenerator extends PackGenerator<Options> {
       return hashContent(content);
     }
     if (this.options.yes || !this.canPrompt()) {
-      this.writeQuietly(plan.path + NEW_VERSION_SUFFIX, content);
+      // Already there from an earlier run: leave it (and its mtime) alone.
+      if (this.readIfExists(plan.path + NEW_VERSION_SUFFIX) !== content) this.writeQuietly(plan.path + NEW_VERSION_SUFFIX, content);
       this.report('kept', `${plan.path} (${whose}); the pack's version is beside it as ${plan.path}${NEW_VERSION_SUFFIX}`);
       return plan.record;
     }
@@ -194,7 +198,10 @@ export default class AppGenerator extends PackGenerator<Options> {
     for (const finding of migrated.findings) this.report('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
     const { settings, added } = mergeSettings(migrated.settings, pack);
     if (!sameSettings(current, settings)) {
-      if (migrated.findings.length > 0) this.backUp(SETTINGS_PATH);
+      if (migrated.findings.length > 0) {
+        const backup = this.backUp(SETTINGS_PATH);
+        this.report('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
+      }
       this.writeQuietly(SETTINGS_PATH, serializeSettings(settings));
       if (added.length > 0) this.report('merged', `${SETTINGS_PATH} (added what background agents need; your entries kept)`);
     }

@@ -1,0 +1,112 @@
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../generators/lib/catalogue.js';
+import { asNobody, hasStackTrace, makeRepo, mtimes, readTree, runLauncher } from '../helpers/repo.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
+
+/** A repository with a few files of the user's, so "nothing written" also means "nothing changed". */
+function userRepo(extra: Record<string, string> = {}): string {
+  return makeRepo({ 'README.md': '# mine\n', '.claude/notes.md': 'my notes\n', ...extra });
+}
+
+function expectUntouched(repo: string, before: { tree: Record<string, string>; times: Record<string, number> }): void {
+  expect(readTree(repo)).toStrictEqual(before.tree);
+  expect(mtimes(repo)).toStrictEqual(before.times);
+}
+
+const snapshot = (repo: string) => ({ tree: readTree(repo), times: mtimes(repo) });
+
+describe('bad input', () => {
+  for (const role of ['unknown', '../x', 'a/b']) {
+    it(`--skills ${role} → exit 1, lists the valid roles, writes nothing`, () => {
+      const repo = userRepo();
+      const before = snapshot(repo);
+      const run = runLauncher(repo, ['--yes', '--skills', `orchestrator,${role}`]);
+      expect(run.status).toBe(1);
+      expect(run.output).toContain(JSON.stringify(role));
+      for (const valid of ROLES) expect(run.output).toContain(valid);
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
+  }
+
+  it('no TTY and no --yes → exit 1 at once, says --yes, writes nothing', () => {
+    const repo = userRepo();
+    const before = snapshot(repo);
+    // stdin is a closed pipe, not a terminal; the timeout guards against a prompt waiting forever.
+    const run = runLauncher(repo, [], { timeoutMs: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.ms).toBeLessThan(5_000);
+    expect(run.output).toContain('--yes');
+    expect(hasStackTrace(run.output), run.output).toBe(false);
+    expectUntouched(repo, before);
+  });
+
+  it('no TTY with only some answers given → exit 1 naming the missing options, writes nothing', () => {
+    const repo = userRepo();
+    const before = snapshot(repo);
+    const run = runLauncher(repo, ['--skills', 'tester', '--no-agents'], { timeoutMs: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('--yes');
+    expect(run.output).toContain('--test-command');
+    expect(hasStackTrace(run.output), run.output).toBe(false);
+    expectUntouched(repo, before);
+  });
+
+  const invalid: [string, string, string][] = [
+    ['a comment', 'with-comment.json', ':3:5'],
+    ['a trailing comma', 'trailing-comma.json', ':5:13'],
+    ['a truncated file', 'truncated.json', ':4:23'],
+  ];
+  for (const [what, file, location] of invalid) {
+    it(`settings.json with ${what} → exit 1 naming .claude/settings.json:LINE:COL, no file changed`, () => {
+      const repo = userRepo({ '.claude/settings.json': fixture(file), 'CLAUDE.md': '# mine\n' });
+      const before = snapshot(repo);
+      const run = runLauncher(repo, ['--yes', '--claude-md']);
+      expect(run.status).toBe(1);
+      expect(run.output).toContain(`.claude/settings.json${location}`);
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
+  }
+
+  it('settings.json that is valid JSON but not an object → exit 1, no file changed', () => {
+    const repo = userRepo({ '.claude/settings.json': '["Bash(npm test)"]\n' });
+    const before = snapshot(repo);
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('.claude/settings.json');
+    expect(hasStackTrace(run.output), run.output).toBe(false);
+    expectUntouched(repo, before);
+  });
+
+  const nobody = asNobody();
+  // Tests run as root, which ignores permission bits: run the launcher as `nobody` through setpriv.
+  describe.skipIf(!nobody)('unwritable target (run as nobody)', () => {
+    it('a read-only repository root → exit 1, says so, writes nothing', () => {
+      const repo = userRepo();
+      chmodSync(repo, 0o555);
+      const before = snapshot(repo);
+      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: repo } });
+      expect(run.status).toBe(1);
+      expect(run.output).toMatch(/cannot write/i);
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
+
+    it('a read-only .claude/skills folder → exit 1 without a stack trace, writes nothing', () => {
+      const repo = userRepo({ '.claude/skills/mine/SKILL.md': 'my skill\n' });
+      chmodSync(join(repo, '.claude'), 0o777);
+      chmodSync(join(repo, '.claude/skills'), 0o555);
+      const before = snapshot(repo);
+      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: '/tmp' } });
+      expect(run.status).toBe(1);
+      expect(run.output).toMatch(/cannot write/i);
+      expect(run.output).toContain('.claude/skills');
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
+  });
+});

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
+import { hasStackTrace, makeRepo, node, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+
+const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
+
+describe('fresh install', () => {
+  it('--yes in an empty repo writes exactly templates/pack/, byte for byte (hand copy == --yes)', () => {
+    const generated = makeRepo();
+    const run = runLauncher(generated, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+
+    const handCopied = makeRepo();
+    cpSync(packRoot, handCopied, { recursive: true });
+
+    const tree = readTree(generated);
+    expect(Object.keys(tree)).toContain('.yo-rc.json');
+    expect(without(tree, '.yo-rc.json')).toStrictEqual(readTree(handCopied));
+    // Nothing but the pack: no backup folder, no .ai-pack-new file, no CLAUDE.md.
+    expect(Object.keys(tree).sort()).toStrictEqual([...Object.keys(readTree(packRoot)), '.yo-rc.json'].sort());
+  });
+
+  it('the summary lists every file written and a "Next:" step', () => {
+    const repo = makeRepo();
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    for (const path of Object.keys(readTree(packRoot))) {
+      expect(run.output).toMatch(new RegExp(`^\\s+added\\s+${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm'));
+    }
+    expect(run.output).toMatch(/^Next: \S/m);
+  });
+
+  it('--skills orchestrator,tester --no-agents with custom commands writes only those skills and rules', () => {
+    const repo = makeRepo();
+    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,tester', '--no-agents', '--test-command', 'pytest', '--build-command', '']);
+    expect(run.status, run.output).toBe(0);
+
+    const paths = Object.keys(readTree(repo)).sort();
+    const expected = Object.keys(readTree(packRoot))
+      .filter((path) => path.startsWith('.claude/skills/orchestrator/') || path.startsWith('.claude/skills/tester/'))
+      .concat('.claude/settings.json', '.yo-rc.json')
+      .sort();
+    expect(paths).toStrictEqual(expected);
+    expect(existsSync(join(repo, '.claude/agents'))).toBe(false);
+
+    const allow: string[] = settingsOf(repo).permissions.allow;
+    expect(allow).toContain('Bash(pytest)');
+    expect(allow).toContain('Bash(pytest:*)');
+    expect(allow.filter((rule) => rule.includes('npm'))).toStrictEqual([]);
+    // The rest of the pack's rules are still there.
+    expect(allow).toContain('Bash(git status)');
+  });
+
+  it('--claude-md adds the marked section to an existing CLAUDE.md and keeps every other byte', () => {
+    const mine = '# My project\r\n\r\nUse tabs.\tAlways.\n\n<!-- my own marker -->\nLast line without newline';
+    const repo = makeRepo({ 'CLAUDE.md': mine });
+    const run = runLauncher(repo, ['--yes', '--claude-md']);
+    expect(run.status, run.output).toBe(0);
+
+    const text = readFileSync(join(repo, 'CLAUDE.md'), 'utf8');
+    expect(text.startsWith(mine)).toBe(true);
+    const start = text.indexOf(SECTION_START);
+    const end = text.indexOf(SECTION_END);
+    expect(start).toBeGreaterThanOrEqual(mine.length);
+    expect(end).toBeGreaterThan(start);
+    // Only separators after the user's text and around the section.
+    expect(text.slice(mine.length, start).trim()).toBe('');
+    expect(text.slice(end + SECTION_END.length).trim()).toBe('');
+    expect(text.slice(start, end)).toMatch(/orchestrator/);
+    expect(run.output).toMatch(/^\s+updated\s+CLAUDE\.md/m);
+  });
+
+  it('remembers the answers in .yo-rc.json and a second --yes run reuses them', () => {
+    const repo = makeRepo();
+    const first = runLauncher(repo, ['--yes', '--skills', 'tester,engineer', '--no-agents', '--test-command', 'make check', '--build-command', '']);
+    expect(first.status, first.output).toBe(0);
+    expect(readManifestOf(repo).answers).toStrictEqual({
+      skills: ['engineer', 'tester'],
+      testCommand: 'make check',
+      buildCommand: '',
+      agents: false,
+      claudeMd: false,
+    });
+    const before = readTree(repo);
+
+    const second = runLauncher(repo, ['--yes']);
+    expect(second.status, second.output).toBe(0);
+    expect(readTree(repo)).toStrictEqual(before);
+    expect(existsSync(join(repo, '.claude/skills/orchestrator'))).toBe(false);
+    expect(settingsOf(repo).permissions.allow).toContain('Bash(make check)');
+  });
+
+  it('--help lists every option and mentions the sub-generators', () => {
+    const run = runLauncher(makeRepo(), ['--help']);
+    expect(run.status, run.output).toBe(0);
+    for (const option of ['--yes', '--skills', '--test-command', '--build-command', '--agents', '--claude-md', '--force', '--dry-run']) {
+      expect(run.stdout).toContain(option);
+    }
+    expect(run.stdout).toMatch(/--no-agents/);
+    const subs = readdirSync(join(packageRoot, 'dist/generators'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'app' && existsSync(join(packageRoot, 'dist/generators', entry.name, 'index.js')))
+      .map((entry) => entry.name);
+    expect(run.stdout).toMatch(/Sub-generators/i);
+    for (const sub of subs) expect(run.stdout).toContain(sub);
+  });
+
+  it('`yo ai-pack --yes` through the real yo installs the same files', () => {
+    // yo finds generators in node_modules folders above the working directory: link the package
+    // into a parent folder's node_modules, as `npm install generator-ai-pack` would. No network.
+    // yo drops root, so HOME and the target must be writable by any user.
+    const parent = mkdtempSync(join(tmpdir(), 'ai-pack-yo-'));
+    chmodSync(parent, 0o777);
+    mkdirSync(join(parent, 'node_modules'));
+    symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));
+    const home = join(parent, 'home');
+    mkdirSync(home);
+    chmodSync(home, 0o777);
+    const repo = join(parent, 'repo');
+    mkdirSync(repo);
+    chmodSync(repo, 0o777);
+    spawnSync('git', ['init', '-q'], { cwd: repo });
+
+    const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
+    const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
+      cwd: repo,
+      input: '',
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
+    });
+    const output = result.stdout + result.stderr;
+    expect(result.status, output).toBe(0);
+    expect(hasStackTrace(output), output).toBe(false);
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(readManifestOf(repo).answers.skills).toHaveLength(5);
+  });
+});

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/lib/paths.js';
+import { makeRepo, mtimes, readTree, runLauncher } from '../helpers/repo.js';
+
+const SETTINGS = '.claude/settings.json';
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
+const packSettings = JSON.parse(readFileSync(join(packRoot, SETTINGS), 'utf8'));
+const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
+
+/** What a polite merge must give: the user's settings in their order, then the pack's missing rules and keys. */
+function expectedMerge(user: any): any {
+  const expected = structuredClone(user);
+  expected.permissions ??= {};
+  const allow: string[] = (expected.permissions.allow ??= []);
+  for (const rule of packSettings.permissions.allow) if (!allow.includes(rule)) allow.push(rule);
+  const deny: string[] = (expected.permissions.deny ??= []);
+  for (const rule of packSettings.permissions.deny) if (!deny.includes(rule)) deny.push(rule);
+  for (const key of Object.keys(packSettings)) if (!(key in expected)) expected[key] = packSettings[key];
+  return expected;
+}
+
+/** Backups made by a run: path below the backup folder → content. */
+function backups(repo: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(readTree(repo))
+      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
+      .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
+  );
+}
+
+describe('settings merge', () => {
+  it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", () => {
+    const handMade = fixture('hand-made.json');
+    const repo = makeRepo({ [SETTINGS]: handMade });
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+
+    const text = read(repo, SETTINGS);
+    // Exact text: 2-space indent, key order kept (new keys last), trailing newline.
+    expect(text).toBe(`${JSON.stringify(expectedMerge(JSON.parse(handMade)), null, 2)}\n`);
+    const settings = JSON.parse(text);
+    expect(settings.env).toStrictEqual(JSON.parse(handMade).env);
+    expect(settings.hooks).toStrictEqual(JSON.parse(handMade).hooks);
+    expect(settings.permissions.allow.filter((rule: string) => rule === 'Bash(npm test)')).toHaveLength(1);
+    expect(run.output).toMatch(/merged\s+\.claude\/settings\.json/);
+    // A merge that removes nothing needs no backup.
+    expect(backups(repo)).toStrictEqual({});
+  });
+
+  it('running twice adds nothing: same bytes, same mtime, "already up to date"', () => {
+    const repo = makeRepo({ [SETTINGS]: fixture('hand-made.json') });
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/already up to date/i);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+
+  it("a settings.json that already has every pack rule keeps its own formatting (not rewritten)", () => {
+    const own = JSON.stringify({ ...packSettings, model: 'opus' }, null, 4).replace(/\n/g, '\r\n');
+    const repo = makeRepo({ [SETTINGS]: own });
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, SETTINGS)).toBe(own);
+  });
+});
+
+describe('migration from the enforcement-era framework', () => {
+  const scripts = {
+    '.claude/hooks/orchestrator-enforcement.py': 'import sys\n# blocks execution tools\nsys.exit(2)\n',
+    '.claude/hooks/check-task-packet.py': 'import sys\n# blocks without a task packet\nsys.exit(2)\n',
+  };
+  const mine = {
+    '.claude/hooks/session-start.py': 'print("my timers")\n',
+    'scripts/log-prompt.mjs': 'console.log(1);\n',
+  };
+  const oldSkill = '---\nname: orchestrator\ndescription: the old framework orchestrator\n---\nYou MUST write a task packet first.\n';
+  const SKILL = '.claude/skills/orchestrator/SKILL.md';
+
+  function enforcementRepo() {
+    const original = fixture('enforcement-era.json');
+    const repo = makeRepo({ [SETTINGS]: original, ...scripts, ...mine, [SKILL]: oldSkill });
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    return { repo, run, original };
+  }
+
+  it('removes the enforcement hooks and invalid keys, keeps every other hook of the user unchanged', () => {
+    const { repo } = enforcementRepo();
+    const settings = JSON.parse(read(repo, SETTINGS));
+    const cleaned = JSON.parse(fixture('enforcement-era.cleaned.json'));
+    expect(settings).toStrictEqual(expectedMerge(cleaned));
+    expect(settings.hooks).toStrictEqual(cleaned.hooks);
+    expect(settings).not.toHaveProperty('onSessionStart');
+    expect(settings).not.toHaveProperty('onSessionEnd');
+    expect(read(repo, SETTINGS)).not.toMatch(/orchestrator-enforcement|check-task-packet|"description"/);
+  });
+
+  it('moves the enforcement scripts into the backup folder (same bytes) and backs up the original settings.json', () => {
+    const { repo, original } = enforcementRepo();
+    for (const path of Object.keys(scripts)) expect(existsSync(join(repo, path)), path).toBe(false);
+    for (const [path, content] of Object.entries(mine)) expect(read(repo, path)).toBe(content);
+    expect(backups(repo)).toStrictEqual({ ...scripts, [SETTINGS]: original });
+  });
+
+  it("keeps the old orchestrator SKILL.md the pack did not write, with the pack's version beside it", () => {
+    const { repo } = enforcementRepo();
+    expect(read(repo, SKILL)).toBe(oldSkill);
+    expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(readFileSync(join(packRoot, SKILL), 'utf8'));
+  });
+
+  it('the summary explains each change in one line', () => {
+    const { run } = enforcementRepo();
+    const lines = run.output.split('\n');
+    const line = (pattern: RegExp) => {
+      const found = lines.filter((text) => pattern.test(text));
+      expect(found, `a summary line matching ${pattern}\n${run.output}`).toHaveLength(1);
+      return found[0];
+    };
+    line(/migrated .*"onSessionStart"/);
+    line(/migrated .*"onSessionEnd"/);
+    line(/migrated .*UserPromptSubmit hook runs orchestrator-enforcement\.py/);
+    line(/migrated .*UserPromptSubmit hook runs check-task-packet\.py/);
+    expect(lines.filter((text) => /migrated .*"description"/.test(text))).toHaveLength(2);
+    line(/moved\s+\.claude\/hooks\/orchestrator-enforcement\.py to \.claude\/ai-pack-backup\//);
+    line(/moved\s+\.claude\/hooks\/check-task-packet\.py to \.claude\/ai-pack-backup\//);
+    line(/kept\s+\.claude\/skills\/orchestrator\/SKILL\.md .*SKILL\.md\.ai-pack-new/);
+    // Where the original settings.json went.
+    line(/\.claude\/settings\.json.*\.claude\/ai-pack-backup\//);
+  });
+
+  it('a second run after the migration changes nothing', () => {
+    const { repo } = enforcementRepo();
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+});

@@ -1,0 +1,187 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashContent } from '../../generators/lib/manifest.js';
+import { packRoot } from '../../generators/lib/paths.js';
+import { makeRepo, mtimes, readManifestOf, readTree, runLauncher, writeFiles, writeManifestOf } from '../helpers/repo.js';
+
+const SKILL = '.claude/skills/orchestrator/SKILL.md';
+const packFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
+const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
+
+/** A repository with the pack installed by `--yes` (and a file of the user's in `.claude/`). */
+function installed(files: Record<string, string> = {}): string {
+  const repo = makeRepo({ '.claude/my-notes.md': 'mine\n', ...files });
+  const run = runLauncher(repo, ['--yes']);
+  expect(run.status, run.output).toBe(0);
+  return repo;
+}
+
+/** Backups this run made: path below the backup folder → content. */
+function backups(repo: string): Record<string, string> {
+  const tree = readTree(repo);
+  return Object.fromEntries(
+    Object.entries(tree)
+      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
+      .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
+  );
+}
+
+describe('update', () => {
+  it('a second run with nothing new changes no file (bytes and mtimes) and says "already up to date"', () => {
+    const repo = installed();
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/already up to date/i);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+
+  it('an unchanged installed file whose template changed is refreshed silently', () => {
+    const repo = installed();
+    // Simulate an install by an older pack: disk == recorded, but != today's template.
+    const older = `${packFile(SKILL)}\nA line an older pack shipped.\n`;
+    writeFileSync(join(repo, SKILL), older);
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent(older);
+    });
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, SKILL)).toBe(packFile(SKILL));
+    expect(readManifestOf(repo).files[SKILL]).toBe(hashContent(packFile(SKILL)));
+    expect(run.output).toMatch(new RegExp(`^\\s+updated\\s+${SKILL.replace(/\./g, '\\.')}`, 'm'));
+    expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(false);
+    expect(Object.keys(backups(repo))).toStrictEqual([]);
+  });
+
+  it('a user-edited SKILL.md is kept with --yes; the new version is written beside it and the summary says so', () => {
+    const repo = installed();
+    const edited = `${packFile(SKILL)}\nMy own rule: always ask me first.\n`;
+    writeFileSync(join(repo, SKILL), edited);
+    // Make the pack's version differ from what was recorded, as after a pack upgrade.
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent('what an older pack wrote\n');
+    });
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, SKILL)).toBe(edited);
+    expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
+    expect(run.output).toMatch(new RegExp(`kept\\s+${SKILL.replace(/\./g, '\\.')}.*${SKILL.replace(/\./g, '\\.')}\\.ai-pack-new`));
+  });
+
+  it('a run after keeping an edited file rewrites nothing (the .ai-pack-new file keeps its mtime)', () => {
+    const repo = installed();
+    writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+
+  it('--force replaces a user-edited SKILL.md and keeps a backup with the user\'s bytes', () => {
+    const repo = installed();
+    const edited = `${packFile(SKILL)}\nMy own rule.\n`;
+    writeFileSync(join(repo, SKILL), edited);
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent('what an older pack wrote\n');
+    });
+
+    const run = runLauncher(repo, ['--yes', '--force']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, SKILL)).toBe(packFile(SKILL));
+    expect(backups(repo)).toStrictEqual({ [SKILL]: edited });
+    expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(false);
+    expect(run.output).toMatch(/replaced\s+.*ai-pack-backup/);
+  });
+
+  it('a file the pack no longer ships is removed when unchanged', () => {
+    const repo = installed();
+    const old = '.claude/skills/old/SKILL.md';
+    const content = '---\nname: old\ndescription: a retired role\n---\nOld.\n';
+    writeFiles(repo, { [old]: content });
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[old] = hashContent(content);
+    });
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(existsSync(join(repo, old))).toBe(false);
+    expect(readManifestOf(repo).files[old]).toBeUndefined();
+    expect(run.output).toMatch(/removed\s+\.claude\/skills\/old\/SKILL\.md/);
+  });
+
+  it('a file the pack no longer ships is kept when the user edited it', () => {
+    const repo = installed();
+    const old = '.claude/skills/old/SKILL.md';
+    const content = '---\nname: old\ndescription: a retired role\n---\nOld.\n';
+    writeFiles(repo, { [old]: `${content}My edit.\n` });
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[old] = hashContent(content);
+    });
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, old)).toBe(`${content}My edit.\n`);
+    expect(run.output).toMatch(/kept\s+\.claude\/skills\/old\/SKILL\.md/);
+  });
+
+  it('--dry-run writes nothing (trees and mtimes equal) on an update with changes to make', () => {
+    const repo = installed();
+    const old = '.claude/skills/old/SKILL.md';
+    writeFiles(repo, { [old]: 'old\n', [SKILL]: 'edited\n', '.claude/agents/tester.md': packFile('.claude/agents/tester.md') + 'x\n' });
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[old] = hashContent('old\n');
+      manifest.files['.claude/agents/tester.md'] = hashContent(packFile('.claude/agents/tester.md') + 'x\n');
+    });
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+
+    const run = runLauncher(repo, ['--yes', '--dry-run', '--skills', 'orchestrator,tester', '--test-command', 'pytest']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/dry run/i);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+
+  it('--dry-run on a fresh repo writes nothing', () => {
+    const repo = makeRepo({ 'README.md': 'hi\n' });
+    const tree = readTree(repo);
+    const times = mtimes(repo);
+    const run = runLauncher(repo, ['--yes', '--dry-run']);
+    expect(run.status, run.output).toBe(0);
+    expect(readTree(repo)).toStrictEqual(tree);
+    expect(mtimes(repo)).toStrictEqual(times);
+  });
+
+  it("the user's own files in .claude/ are never touched, even by --force and a change of roles", () => {
+    const mine = {
+      '.claude/my-notes.md': 'mine\n',
+      '.claude/skills/mine/SKILL.md': '---\nname: mine\ndescription: my skill\n---\nMine.\n',
+      '.claude/agents/helper.md': '---\nname: helper\n---\nI help.\n',
+      '.claude/commands/ship.md': 'Ship it.\n',
+    };
+    const repo = installed(mine);
+    const mineTimes = () => Object.fromEntries(Object.entries(mtimes(repo)).filter(([path]) => path in mine));
+    const before = mineTimes();
+
+    for (const args of [['--yes'], ['--yes', '--force'], ['--yes', '--skills', 'tester', '--no-agents']]) {
+      const run = runLauncher(repo, args);
+      expect(run.status, run.output).toBe(0);
+    }
+    for (const [path, content] of Object.entries(mine)) expect(read(repo, path)).toBe(content);
+    expect(mineTimes()).toStrictEqual(before);
+    // The change of roles removed the pack's files it no longer selects, and only those.
+    expect(existsSync(join(repo, SKILL))).toBe(false);
+    expect(existsSync(join(repo, '.claude/agents/tester.md'))).toBe(false);
+    expect(read(repo, '.claude/skills/tester/SKILL.md')).toBe(packFile('.claude/skills/tester/SKILL.md'));
+  });
+});

@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import helpers from 'yeoman-test';
+import { describe, expect, it } from 'vitest';
+import { SECTION_START } from '../../generators/lib/claude-md.js';
+import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import { makeRepo, readManifestOf, readTree, without } from '../helpers/repo.js';
+
+/** The built generator, as yo and the launcher load it. */
+const app = join(packageRoot, 'dist/generators/app/index.js');
+const packFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
+
+describe('app generator through yeoman-test (prompts)', () => {
+  it('asks every question, installs what the answers choose and saves them in .yo-rc.json', async () => {
+    const result = await helpers
+      .run(app)
+      .cd(makeRepo())
+      .withAnswers({ skills: ['reviewer', 'orchestrator'], testCommand: 'cargo test', buildCommand: ' cargo build ', agents: true, claudeMd: true });
+
+    const asked = result.askedQuestions.map((question) => question.name);
+    expect(asked).toStrictEqual(['skills', 'testCommand', 'buildCommand', 'agents', 'claudeMd']);
+
+    const tree = readTree(result.cwd);
+    const expected = Object.keys(readTree(packRoot))
+      .filter((path) => /^\.claude\/skills\/(orchestrator|reviewer)\//.test(path) || path === '.claude/agents/reviewer.md' || path === '.claude/settings.json')
+      .concat('.yo-rc.json', 'CLAUDE.md')
+      .sort();
+    expect(Object.keys(tree).sort()).toStrictEqual(expected);
+    expect(tree['.claude/agents/reviewer.md']).toBe(packFile('.claude/agents/reviewer.md'));
+    expect(tree['CLAUDE.md']).toContain(SECTION_START);
+
+    const allow: string[] = JSON.parse(tree['.claude/settings.json']).permissions.allow;
+    expect(allow).toEqual(expect.arrayContaining(['Bash(cargo test)', 'Bash(cargo test:*)', 'Bash(cargo build)', 'Bash(cargo build:*)']));
+    expect(allow.filter((rule) => rule.includes('npm'))).toStrictEqual([]);
+
+    // Catalogue order and trimmed commands, as the options would give.
+    expect(readManifestOf(result.cwd).answers).toStrictEqual({
+      skills: ['orchestrator', 'reviewer'],
+      testCommand: 'cargo test',
+      buildCommand: 'cargo build',
+      agents: true,
+      claudeMd: true,
+    });
+  });
+
+  it('asks only what the options did not give', async () => {
+    const result = await helpers
+      .run(app)
+      .cd(makeRepo())
+      .withOptions({ skills: 'tester', agents: false } as never)
+      .withAnswers({ testCommand: 'pytest', buildCommand: '', claudeMd: false });
+
+    expect(result.askedQuestions.map((question) => question.name)).toStrictEqual(['testCommand', 'buildCommand', 'claudeMd']);
+    expect(Object.keys(readTree(result.cwd)).sort()).toStrictEqual(['.claude/settings.json', '.claude/skills/tester/SKILL.md', '.yo-rc.json']);
+  });
+
+  it('the next run offers the saved answers as defaults', async () => {
+    const first = await helpers
+      .run(app)
+      .cd(makeRepo())
+      .withAnswers({ skills: ['engineer'], testCommand: 'go test ./...', buildCommand: 'go build ./...', agents: false, claudeMd: false });
+    const before = readTree(first.cwd);
+
+    // No answers: the dummy prompt takes each question's default, which must be the saved answer.
+    const second = await helpers.run(app).cd(first.cwd);
+    const defaults = Object.fromEntries(second.askedQuestions.map((question) => [question.name, question.answer]));
+    expect(defaults).toMatchObject({ skills: ['engineer'], testCommand: 'go test ./...', buildCommand: 'go build ./...', agents: false, claudeMd: false });
+    expect(readTree(second.cwd)).toStrictEqual(before);
+  });
+
+  it('without --force (force: false), an edited file goes through the conflict prompt: "skip" keeps the user\'s bytes', async () => {
+    const SKILL = '.claude/skills/orchestrator/SKILL.md';
+    const first = await helpers.run(app).cd(makeRepo()).withOptions({ yes: true } as never);
+    const edited = `${packFile(SKILL)}\nMine.\n`;
+    writeFileSync(join(first.cwd, SKILL), edited);
+    const before = readTree(first.cwd);
+
+    const second = await helpers
+      .run(app, undefined, { force: false } as never)
+      .cd(first.cwd)
+      // yeoman-test passes force: true to the generator too; the launcher does not.
+      .withOptions({ force: false } as never)
+      .withAnswers({ action: 'skip' });
+    expect(second.askedQuestions.map((question) => question.name)).toContain('action');
+    const after = readTree(second.cwd);
+    expect(after[SKILL]).toBe(edited);
+    expect(without(after, '.yo-rc.json')).toStrictEqual(without(before, '.yo-rc.json'));
+  });
+});
