@@ -20,6 +20,7 @@ type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean };
 export class PackGenerator<O extends object = object> extends Generator<Record<string, any>, BaseOptions & O> {
   protected readonly packageVersion = packageVersion;
   private readonly changes: string[] = [];
+  private readonly notes: string[] = [];
   private backupFolder: string | undefined;
 
   constructor(args: string[], options: BaseOptions & O) {
@@ -126,17 +127,15 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return this.backupFolder;
   }
 
+  /** One summary line. `kept` is news, not a change: a run that only keeps files still changed none. */
   protected report(kind: string, text: string): void {
-    this.changes.push(`  ${kind.padEnd(9)} ${text}`);
+    (kind === 'kept' ? this.notes : this.changes).push(`  ${kind.padEnd(9)} ${text}`);
   }
 
   protected printSummary(next: string): void {
     const dryRun = this.options.dryRun ? ' (dry run: nothing was written)' : '';
-    if (this.changes.length === 0) {
-      this.log(`generator-ai-pack ${this.packageVersion}: already up to date, no file changed.`);
-    } else {
-      this.log(`generator-ai-pack ${this.packageVersion}${dryRun}:\n${this.changes.join('\n')}`);
-    }
+    const headline = this.changes.length === 0 ? ': already up to date, no file changed.' : `${dryRun}:`;
+    this.log([`generator-ai-pack ${this.packageVersion}${headline}`, ...this.changes, ...this.notes].join('\n'));
     this.log(`\nNext: ${next}`);
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, mtimes, readTree, runLauncher } from '../helpers/repo.js';
+import { backups, expectRerunChangesNothing, makeRepo, runLauncher } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -22,14 +22,6 @@ function expectedMerge(user: any): any {
 }
 
 /** Backups made by a run: path below the backup folder → content. */
-function backups(repo: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(readTree(repo))
-      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
-      .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
-  );
-}
-
 describe('settings merge', () => {
   it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", () => {
     const handMade = fixture('hand-made.json');
@@ -52,13 +44,7 @@ describe('settings merge', () => {
   it('running twice adds nothing: same bytes, same mtime, "already up to date"', () => {
     const repo = makeRepo({ [SETTINGS]: fixture('hand-made.json') });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    const tree = readTree(repo);
-    const times = mtimes(repo);
-    const run = runLauncher(repo, ['--yes']);
-    expect(run.status, run.output).toBe(0);
-    expect(run.output).toMatch(/already up to date/i);
-    expect(readTree(repo)).toStrictEqual(tree);
-    expect(mtimes(repo)).toStrictEqual(times);
+    expectRerunChangesNothing(repo);
   });
 
   it("a settings.json that already has every pack rule keeps its own formatting (not rewritten)", () => {
@@ -136,11 +122,6 @@ describe('migration from the enforcement-era framework', () => {
 
   it('a second run after the migration changes nothing', () => {
     const { repo } = enforcementRepo();
-    const tree = readTree(repo);
-    const times = mtimes(repo);
-    const run = runLauncher(repo, ['--yes']);
-    expect(run.status, run.output).toBe(0);
-    expect(readTree(repo)).toStrictEqual(tree);
-    expect(mtimes(repo)).toStrictEqual(times);
+    expectRerunChangesNothing(repo);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashContent } from '../../generators/lib/manifest.js';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, mtimes, readManifestOf, readTree, runLauncher, writeFiles, writeManifestOf } from '../helpers/repo.js';
+import { backups, expectRerunChangesNothing, makeRepo, mtimes, readManifestOf, readTree, runLauncher, writeFiles, writeManifestOf } from '../helpers/repo.js';
 
 const SKILL = '.claude/skills/orchestrator/SKILL.md';
 const packFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
@@ -18,25 +18,10 @@ function installed(files: Record<string, string> = {}): string {
 }
 
 /** Backups this run made: path below the backup folder → content. */
-function backups(repo: string): Record<string, string> {
-  const tree = readTree(repo);
-  return Object.fromEntries(
-    Object.entries(tree)
-      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
-      .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
-  );
-}
-
 describe('update', () => {
   it('a second run with nothing new changes no file (bytes and mtimes) and says "already up to date"', () => {
     const repo = installed();
-    const tree = readTree(repo);
-    const times = mtimes(repo);
-    const run = runLauncher(repo, ['--yes']);
-    expect(run.status, run.output).toBe(0);
-    expect(run.output).toMatch(/already up to date/i);
-    expect(readTree(repo)).toStrictEqual(tree);
-    expect(mtimes(repo)).toStrictEqual(times);
+    expectRerunChangesNothing(repo);
   });
 
   it('an unchanged installed file whose template changed is refreshed silently', () => {
@@ -78,13 +63,7 @@ describe('update', () => {
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
-    const tree = readTree(repo);
-    const times = mtimes(repo);
-
-    const run = runLauncher(repo, ['--yes']);
-    expect(run.status, run.output).toBe(0);
-    expect(readTree(repo)).toStrictEqual(tree);
-    expect(mtimes(repo)).toStrictEqual(times);
+    expectRerunChangesNothing(repo);
   });
 
   it('--force replaces a user-edited SKILL.md and keeps a backup with the user\'s bytes', () => {

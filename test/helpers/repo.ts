@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
+import { expect } from 'vitest';
 import { packageRoot } from '../../generators/lib/paths.js';
 
 /** The built launcher, as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
@@ -115,4 +116,24 @@ export function writeManifestOf(root: string, edit: (manifest: any) => void): vo
 export function asNobody(): string[] | undefined {
   const probe = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']);
   return probe.status === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : undefined;
+}
+
+/** The files in the backup folders, by the path they were backed up from. */
+export function backups(repo: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(readTree(repo))
+      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
+      .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
+  );
+}
+
+/** Runs `--yes` again and proves it changed nothing (same bytes, same mtimes) and said so. */
+export function expectRerunChangesNothing(repo: string): void {
+  const tree = readTree(repo);
+  const times = mtimes(repo);
+  const run = runLauncher(repo, ['--yes']);
+  expect(run.status, run.output).toBe(0);
+  expect(run.output).toMatch(/already up to date/i);
+  expect(readTree(repo)).toStrictEqual(tree);
+  expect(mtimes(repo)).toStrictEqual(times);
 }
