@@ -121,9 +121,10 @@ export default class AppGenerator extends PackGenerator<Options> {
       const recorded = this.#applyFilePlan(plan, incoming[plan.path]);
       if (recorded) files[plan.path] = recorded;
     }
+    const createdSettings = !this.existsDestination(SETTINGS_PATH) || previous?.createdSettings === true;
     const settings = this.#writeSettings(previous?.settings ?? []);
     if (this.answers.claudeMd) this.#writeClaudeMdSection();
-    this.saveManifest({ version: this.packageVersion, answers: { ...this.answers }, files, settings });
+    this.saveManifest({ version: this.packageVersion, answers: { ...this.answers }, files, settings, ...(createdSettings && { createdSettings }) });
     this.checkPendingWritable();
   }
 

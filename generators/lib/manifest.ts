@@ -13,6 +13,8 @@ export interface InstallManifest {
   /** Repository-relative path → SHA-256 (hex) of the content the pack wrote. */
   files: Record<string, string>;
   settings: SettingsAdditions;
+  /** The pack created `.claude/settings.json`: uninstall may delete it once the pack's entries are out. */
+  createdSettings?: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import { rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CLAUDE_MD_PATH, DEFAULT_ANSWERS, SETTINGS_PATH, readPackFile, selectedPaths } from '../lib/catalogue.js';
 import { removeSection } from '../lib/claude-md.js';
-import { statusOf } from '../lib/manifest.js';
+import { statusOf, type InstallManifest } from '../lib/manifest.js';
 import { parseSettings, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
 import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
 
@@ -29,7 +29,7 @@ export default class UninstallGenerator extends PackGenerator {
       if (status === 'modified') this.report('kept', `${path} (you edited it)`);
     }
     this.#removeLeftoverNewVersions();
-    this.#unmergeSettings(manifest.settings);
+    this.#unmergeSettings(manifest);
     this.#removeClaudeMdSection();
     this.#forgetManifest();
   }
@@ -48,13 +48,14 @@ export default class UninstallGenerator extends PackGenerator {
     }
   }
 
-  #unmergeSettings(added: Parameters<typeof unmergeSettings>[1]): void {
+  #unmergeSettings({ settings: added, createdSettings }: InstallManifest): void {
     const text = this.readIfExists(SETTINGS_PATH);
     if (text === undefined) return;
     const current = parseSettings(text, SETTINGS_PATH);
     const remaining = unmergeSettings(current, added);
     if (sameSettings(current, remaining)) return;
-    if (Object.keys(remaining).length === 0) {
+    // A settings.json of the user's own stays, even when nothing but `{}` is left of it.
+    if (Object.keys(remaining).length === 0 && createdSettings) {
       this.#remove(SETTINGS_PATH);
     } else {
       this.writeQuietly(SETTINGS_PATH, serializeSettings(remaining));

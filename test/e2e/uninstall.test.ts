@@ -36,6 +36,12 @@ describe('generator-ai-pack uninstall', () => {
     expect(output).toMatch(/removed\s+\.claude\/skills\/tester\/SKILL\.md/);
   });
 
+  it('a settings.json of the user\'s own that held only {} is kept, not deleted with the pack\'s entries', () => {
+    const repo = makeRepo({ '.claude/settings.json': '{}\n' });
+    roundTrip(repo);
+    expect(readTree(repo)).toStrictEqual({ '.claude/settings.json': '{}\n' });
+  });
+
   it('the user\'s settings, CLAUDE.md, .yo-rc.json and .claude files come back byte for byte (--claude-md)', () => {
     const original = {
       '.claude/settings.json': `${JSON.stringify(userSettings, null, 2)}\n`,
