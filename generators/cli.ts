@@ -59,9 +59,18 @@ function tidyEnvironmentOptions(command: { options: readonly { long?: string; de
   }
 }
 
+/** File-system refusals the user can fix; their Node message already names the path. */
+const FILE_SYSTEM_REFUSALS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
+
 function report(error: unknown): void {
   // Errors the user can act on carry their own message; anything else is a bug worth a stack trace.
-  const message = error instanceof Error && error.name === 'AiPackError' ? error.message : error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message =
+    error instanceof Error && error.name === 'AiPackError'
+      ? error.message
+      : error instanceof Error && code && FILE_SYSTEM_REFUSALS.has(code)
+        ? `${error.message}. Check the permissions and free space of that folder, then run again.`
+        : error;
   console.error('generator-ai-pack:', message);
   process.exitCode = 1;
 }
