@@ -89,7 +89,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       `settings     ${report.settings.valid ? 'valid' : 'invalid'} (${SETTINGS_PATH})`,
       ...report.settings.problems.map((problem) => `  ${problem}`),
     ];
-    const verdict = report.ok ? 'All is well.' : 'Run `generator-ai-pack --yes` to install, update or migrate the pack.';
+    const verdict = report.ok ? 'All is well.' : 'Run the generator with --yes (`generator-ai-pack --yes` or `yo ai-pack --yes`) to install, update or migrate the pack.';
     return `${lines.join('\n')}\n${verdict}`;
   }
 }
