@@ -1,6 +1,8 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import Generator from 'yeoman-generator';
+import { CLAUDE_MD_PATH } from './lib/catalogue.js';
+import { removeSection } from './lib/claude-md.js';
 import { AiPackError } from './lib/errors.js';
 import { readManifest, type InstallManifest } from './lib/manifest.js';
 import { packageVersion } from './lib/paths.js';
@@ -19,6 +21,8 @@ type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean };
  */
 export class PackGenerator<O extends object = object> extends Generator<Record<string, any>, BaseOptions & O> {
   protected readonly packageVersion = packageVersion;
+  /** Repo-relative paths this run deletes. */
+  protected readonly deletedPaths: string[] = [];
   private readonly changes: string[] = [];
   private readonly notes: string[] = [];
   private backupFolder: string | undefined;
@@ -117,6 +121,30 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   protected deleteQuietly(path: string): void {
     this.deleteDestination(path);
     (this.fs.store.get(this.destinationPath(path)) as { conflicter?: string }).conflicter = 'force';
+    this.deletedPaths.push(path);
+  }
+
+  /** A `.ai-pack-new` file that still holds the pack's version has served its purpose once the file itself is settled. */
+  protected removeLeftoverNewVersion(path: string, packContent: string): void {
+    const leftover = path + NEW_VERSION_SUFFIX;
+    if (this.readIfExists(leftover) !== packContent) return;
+    this.deleteQuietly(leftover);
+    this.report('removed', `${leftover} (the pack's version, no longer needed)`);
+  }
+
+  /** Takes the marked section out of CLAUDE.md; the file goes only when the section was all there was. */
+  protected removeClaudeMdSection(): void {
+    const text = this.readIfExists(CLAUDE_MD_PATH);
+    if (text === undefined) return;
+    const rest = removeSection(text);
+    if (rest === text) return;
+    if (rest === undefined) {
+      this.deleteQuietly(CLAUDE_MD_PATH);
+      this.report('removed', CLAUDE_MD_PATH);
+    } else {
+      this.writeQuietly(CLAUDE_MD_PATH, rest);
+      this.report('cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+    }
   }
 
   /** Copies a file into this run's backup folder; returns the folder, for the summary. */

@@ -39,6 +39,7 @@ type Options = {
  */
 export default class AppGenerator extends PackGenerator<Options> {
   private answers!: Answers;
+  private answersFromOptions: Partial<Answers> = {};
 
   constructor(args: string[], options: Generator['options'] & Options) {
     super(args, options);
@@ -56,8 +57,6 @@ export default class AppGenerator extends PackGenerator<Options> {
     this.#readUserSettings();
     this.answersFromOptions = this.#optionAnswers();
   }
-
-  private answersFromOptions: Partial<Answers> = {};
 
   #optionAnswers(): Partial<Answers> {
     const { skills, testCommand, buildCommand, agents, claudeMd } = this.options;
@@ -124,6 +123,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     const createdSettings = !this.existsDestination(SETTINGS_PATH) || previous?.createdSettings === true;
     const settings = this.#writeSettings(previous?.settings ?? []);
     if (this.answers.claudeMd) this.#writeClaudeMdSection();
+    else if (previous?.answers.claudeMd) this.removeClaudeMdSection();
     this.saveManifest({ version: this.packageVersion, answers: { ...this.answers }, files, settings, ...(createdSettings && { createdSettings }) });
     this.checkPendingWritable();
   }
@@ -138,6 +138,11 @@ export default class AppGenerator extends PackGenerator<Options> {
       case 'update':
         this.writeQuietly(plan.path, content!);
         this.report('updated', plan.path);
+        this.removeLeftoverNewVersion(plan.path, content!);
+        break;
+      case 'identical':
+        // The user took the pack's version (say, from the .ai-pack-new file): the copy beside it is done with.
+        this.removeLeftoverNewVersion(plan.path, content!);
         break;
       case 'modified':
       case 'foreign':
@@ -149,7 +154,6 @@ export default class AppGenerator extends PackGenerator<Options> {
       case 'keep-orphan':
         this.report('kept', `${plan.path} (no longer part of the pack, but you edited it)`);
         break;
-      case 'identical':
       case 'gone':
         break;
     }

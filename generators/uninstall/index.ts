@@ -1,10 +1,9 @@
 import { rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { CLAUDE_MD_PATH, DEFAULT_ANSWERS, SETTINGS_PATH, readPackFile, selectedPaths } from '../lib/catalogue.js';
-import { removeSection } from '../lib/claude-md.js';
+import { DEFAULT_ANSWERS, SETTINGS_PATH, readPackFile, selectedPaths } from '../lib/catalogue.js';
 import { statusOf, type InstallManifest } from '../lib/manifest.js';
 import { parseSettings, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
-import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
+import { PackGenerator } from '../pack-generator.js';
 
 const YO_RC = '.yo-rc.json';
 const PACKAGE_KEY = 'generator-ai-pack';
@@ -14,7 +13,6 @@ const PACKAGE_KEY = 'generator-ai-pack';
  * has not changed (files, settings entries, the CLAUDE.md section); lists, and keeps, what the user edited.
  */
 export default class UninstallGenerator extends PackGenerator {
-  private removedFiles: string[] = [];
   private installed = false;
 
   writing(): void {
@@ -30,22 +28,18 @@ export default class UninstallGenerator extends PackGenerator {
     }
     this.#removeLeftoverNewVersions();
     this.#unmergeSettings(manifest);
-    this.#removeClaudeMdSection();
+    this.removeClaudeMdSection();
     this.#forgetManifest();
   }
 
   #remove(path: string): void {
     this.deleteQuietly(path);
-    this.removedFiles.push(path);
     this.report('removed', path);
   }
 
-  /** A `.ai-pack-new` file still holding the pack's version is the pack's own leftover. */
+  /** `.ai-pack-new` files still holding the pack's version are the pack's own leftovers. */
   #removeLeftoverNewVersions(): void {
-    for (const path of selectedPaths(DEFAULT_ANSWERS)) {
-      const leftover = path + NEW_VERSION_SUFFIX;
-      if (this.readIfExists(leftover) === readPackFile(path)) this.#remove(leftover);
-    }
+    for (const path of selectedPaths(DEFAULT_ANSWERS)) this.removeLeftoverNewVersion(path, readPackFile(path));
   }
 
   #unmergeSettings({ settings: added, createdSettings }: InstallManifest): void {
@@ -60,19 +54,6 @@ export default class UninstallGenerator extends PackGenerator {
     } else {
       this.writeQuietly(SETTINGS_PATH, serializeSettings(remaining));
       this.report('cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
-    }
-  }
-
-  #removeClaudeMdSection(): void {
-    const text = this.readIfExists(CLAUDE_MD_PATH);
-    if (text === undefined) return;
-    const rest = removeSection(text);
-    if (rest === text) return;
-    if (rest === undefined) {
-      this.#remove(CLAUDE_MD_PATH);
-    } else {
-      this.writeQuietly(CLAUDE_MD_PATH, rest);
-      this.report('cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
     }
   }
 
@@ -91,7 +72,7 @@ export default class UninstallGenerator extends PackGenerator {
     // Not installed: the one line from writing() is the whole answer, not an "up to date" summary.
     if (!this.installed) return;
     if (!this.options.dryRun) {
-      const folders = new Set(this.removedFiles.flatMap((path) => ancestors(path)));
+      const folders = new Set(this.deletedPaths.flatMap((path) => ancestors(path)));
       for (const folder of [...folders].sort((a, b) => b.length - a.length)) removeIfEmpty(this.destinationPath(folder));
     }
     this.printSummary('The pack is out. Your own files, settings and backups are as they were.');

@@ -66,6 +66,28 @@ describe('update', () => {
     expectRerunChangesNothing(repo);
   });
 
+  it('once the user takes the pack\'s version, the .ai-pack-new copy beside it is removed', () => {
+    const repo = installed();
+    writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    writeFileSync(join(repo, SKILL), read(repo, `${SKILL}.ai-pack-new`));
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(false);
+    expect(run.output).toMatch(/removed\s+\.claude\/skills\/orchestrator\/SKILL\.md\.ai-pack-new/);
+    expect(read(repo, SKILL)).toBe(packFile(SKILL));
+  });
+
+  it('--no-claude-md after --claude-md takes the section out again, keeping the user\'s lines', () => {
+    const repo = installed({ 'CLAUDE.md': '# Our repo\n\nBuild with make.\n' });
+    expect(runLauncher(repo, ['--yes', '--claude-md']).status).toBe(0);
+    expect(read(repo, 'CLAUDE.md')).toMatch(/generator-ai-pack:start/);
+    const run = runLauncher(repo, ['--yes', '--no-claude-md']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, 'CLAUDE.md')).toBe('# Our repo\n\nBuild with make.\n');
+    expect(readManifestOf(repo).answers.claudeMd).toBe(false);
+  });
+
   it('--force replaces a user-edited SKILL.md and keeps a backup with the user\'s bytes', () => {
     const repo = installed();
     const edited = `${packFile(SKILL)}\nMy own rule.\n`;
