@@ -13,6 +13,8 @@ export const NEW_VERSION_SUFFIX = '.ai-pack-new';
 export const BACKUP_ROOT = '.claude/ai-pack-backup';
 
 /** Yeoman's environment options that change what the generators do. */
+const NOTE_KINDS = new Set(['kept', 'offered']);
+
 type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean };
 
 /**
@@ -155,9 +157,9 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return this.backupFolder;
   }
 
-  /** One summary line. `kept` is news, not a change: a run that only keeps files still changed none. */
+  /** One summary line. Keeping or offering a file is news, not a change: such a run still changed no file. */
   protected report(kind: string, text: string): void {
-    (kind === 'kept' ? this.notes : this.changes).push(`  ${kind.padEnd(9)} ${text}`);
+    (NOTE_KINDS.has(kind) ? this.notes : this.changes).push(`  ${kind.padEnd(9)} ${text}`);
   }
 
   protected printSummary(next: string): void {

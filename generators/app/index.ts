@@ -180,6 +180,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     }
     // The conflicter asks at commit time and may keep the user's file: the next run sees that and offers it again.
     this.writeDestination(plan.path, content);
+    this.report('offered', `${plan.path} (${whose}): the new version was offered at the prompt above`);
     return hashContent(content);
   }
 
