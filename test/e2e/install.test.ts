@@ -109,6 +109,21 @@ describe('fresh install', () => {
     for (const sub of subs) expect(run.stdout).toContain(sub);
   });
 
+  it("the README's command, `npm run ai-pack -- <repo>`, installs into that repo (relative to where it is typed)", () => {
+    const repo = makeRepo();
+    const npm = (cwd: string, args: string[]) =>
+      spawnSync('npm', args, { cwd, input: '', encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const fromClone = npm(packageRoot, ['run', '--silent', 'ai-pack', '--', repo, '--yes']);
+    expect(fromClone.status, fromClone.stdout + fromClone.stderr).toBe(0);
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    // Typed in the user's own folder (npm --prefix): "." is that folder, not this package's.
+    const other = makeRepo();
+    const fromRepo = npm(other, ['--prefix', packageRoot, 'run', '--silent', 'ai-pack', '--', '.', '--yes']);
+    expect(fromRepo.status, fromRepo.stdout + fromRepo.stderr).toBe(0);
+    expect(without(readTree(other), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(existsSync(join(packageRoot, '.yo-rc.json'))).toBe(false);
+  });
+
   it('`yo ai-pack --yes` through the real yo installs the same files', () => {
     // yo finds generators in node_modules folders above the working directory: link the package
     // into a parent folder's node_modules, as `npm install generator-ai-pack` would. No network.
