@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
 import { backups, expectRerunChangesNothing, makeRepo, runLauncher } from '../helpers/repo.js';
+import { settingsProblems } from '../../generators/lib/settings-check.js';
+import { claudeDoctor } from '../helpers/conformance.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -85,6 +87,15 @@ describe('migration from the enforcement-era framework', () => {
     expect(settings).not.toHaveProperty('onSessionStart');
     expect(settings).not.toHaveProperty('onSessionEnd');
     expect(read(repo, SETTINGS)).not.toMatch(/orchestrator-enforcement|check-task-packet|"description"/);
+  });
+
+  it('the migrated settings pass claude doctor and the structural check; status finds no enforcement left', () => {
+    expect(settingsProblems(JSON.parse(fixture('enforcement-era.json')))).not.toEqual([]);
+    const { repo } = enforcementRepo();
+    expect(claudeDoctor(repo)).toBeUndefined();
+    expect(settingsProblems(JSON.parse(read(repo, SETTINGS)))).toEqual([]);
+    const status = runLauncher(repo, ['status', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ enforcement: [], settings: { valid: true, problems: [] } });
   });
 
   it('moves the enforcement scripts into the backup folder (same bytes) and backs up the original settings.json', () => {
