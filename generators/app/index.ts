@@ -72,7 +72,9 @@ export default class AppGenerator extends PackGenerator<Options> {
   /** Saved answers (an update reuses them), else what the repository suggests, else the pack defaults. */
   #defaultAnswers(): Answers {
     const saved = this.manifest()?.answers as Partial<Answers> | undefined;
-    return { ...DEFAULT_ANSWERS, ...detectCommands(this.destinationRoot()), ...saved };
+    // Saved roles name folders to read: check them like --skills, since .yo-rc.json can be edited by hand.
+    const savedRoles = saved?.skills && { skills: parseRoles(saved.skills, '.yo-rc.json (generator-ai-pack.answers.skills)') };
+    return { ...DEFAULT_ANSWERS, ...detectCommands(this.destinationRoot()), ...saved, ...savedRoles };
   }
 
   async prompting(): Promise<void> {

@@ -40,17 +40,17 @@ export const CLAUDE_MD_PATH = 'CLAUDE.md';
 export const DECISION_TREE_PATH = '.claude/skills/orchestrator/references/decision-tree.md';
 
 /** `--skills orchestrator,tester` → roles; anything else is a clear error listing the valid roles. */
-export function parseRoles(input: string | readonly string[]): Role[] {
+export function parseRoles(input: string | readonly string[], source = '--skills'): Role[] {
   const names = (typeof input === 'string' ? input.split(',') : input).map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw new AiPackError(
-      `Unknown role ${unknown.map((name) => JSON.stringify(name)).join(', ')} in --skills. ` +
+      `Unknown role ${unknown.map((name) => JSON.stringify(name)).join(', ')} in ${source}. ` +
         `Valid roles: ${ROLES.join(', ')} (comma-separated, e.g. --skills orchestrator,tester).`,
     );
   }
   if (names.length === 0) {
-    throw new AiPackError(`--skills names no role. Valid roles: ${ROLES.join(', ')}.`);
+    throw new AiPackError(`${source} names no role. Valid roles: ${ROLES.join(', ')}.`);
   }
   // Catalogue order, no repeats: the same choice always yields the same files and .yo-rc.json.
   return ROLES.filter((role) => names.includes(role));

@@ -13,6 +13,10 @@ function errorOf(run: () => unknown): AiPackError {
 }
 
 describe('parseRoles', () => {
+  it('names where the roles came from, e.g. a hand-edited .yo-rc.json', () => {
+    expect(() => parseRoles(['tester', '../x'], '.yo-rc.json')).toThrow(/Unknown role "\.\.\/x" in \.yo-rc\.json\. Valid roles: orchestrator/);
+  });
+
   it('accepts valid roles from a comma list or an array', () => {
     expect(parseRoles('orchestrator,tester')).toStrictEqual(['orchestrator', 'tester']);
     expect(parseRoles(['reviewer'])).toStrictEqual(['reviewer']);
