@@ -12,9 +12,10 @@ export const NEW_VERSION_SUFFIX = '.ai-pack-new';
 /** Where replaced or migrated files are kept, one folder per run. */
 export const BACKUP_ROOT = '.claude/ai-pack-backup';
 
-/** Yeoman's environment options that change what the generators do. */
+/** Summary kinds that are news rather than changes: a run with only these changed no file. */
 const NOTE_KINDS = new Set(['kept', 'offered']);
 
+/** Yeoman's environment options that change what the generators do. */
 type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean };
 
 /**
@@ -157,7 +158,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return this.backupFolder;
   }
 
-  /** One summary line. Keeping or offering a file is news, not a change: such a run still changed no file. */
+  /** One line of the closing summary. */
   protected report(kind: string, text: string): void {
     (NOTE_KINDS.has(kind) ? this.notes : this.changes).push(`  ${kind.padEnd(9)} ${text}`);
   }

@@ -30,6 +30,7 @@ export default class UninstallGenerator extends PackGenerator {
     this.#unmergeSettings(manifest);
     this.removeClaudeMdSection();
     this.#forgetManifest();
+    this.checkPendingWritable();
   }
 
   #remove(path: string): void {

@@ -108,5 +108,18 @@ describe('bad input', () => {
       expect(hasStackTrace(run.output), run.output).toBe(false);
       expectUntouched(repo, before);
     });
+
+    it('uninstall with a read-only skill folder → exit 1, removes nothing (no half-uninstalled pack)', () => {
+      const repo = userRepo();
+      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+      chmodSync(join(repo, '.claude'), 0o777);
+      chmodSync(join(repo, '.claude/skills/tester'), 0o555);
+      const before = snapshot(repo);
+      const run = runLauncher(repo, ['uninstall'], { prefix: nobody, env: { HOME: '/tmp' } });
+      expect(run.status).toBe(1);
+      expect(run.output).toMatch(/cannot write to .*\.claude\/skills\/tester/i);
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
   });
 });
