@@ -21,7 +21,7 @@ import { hashContent, planFiles, type FilePlan, type InstallManifest } from '../
 import { packSettings } from '../lib/pack-settings.js';
 import { templatesRoot } from '../lib/paths.js';
 import { detectCommands } from '../lib/project.js';
-import { mergeSettings, parseSettings, removeEnforcement, sameSettings, serializeSettings } from '../lib/settings.js';
+import { mergeSettings, parseSettings, removeEnforcement, retiredAdditions, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
 import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
 
 type Options = {
@@ -204,13 +204,16 @@ export default class AppGenerator extends PackGenerator<Options> {
     const migrated = removeEnforcement(current);
     this.#moveEnforcementScripts(migrated.scripts);
     for (const finding of migrated.findings) this.report('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
-    const { settings, added } = mergeSettings(migrated.settings, pack);
+    // What the pack added before but no longer ships (e.g. the rules for a test command since changed) goes first.
+    const retired = retiredAdditions(previouslyAdded, pack);
+    const { settings, added } = mergeSettings(unmergeSettings(migrated.settings, retired), pack);
     if (!sameSettings(current, settings)) {
       if (migrated.findings.length > 0) {
         const backup = this.backUp(SETTINGS_PATH);
         this.report('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
       }
       this.writeQuietly(SETTINGS_PATH, serializeSettings(settings));
+      if (retired.length > 0) this.report('retired', `${SETTINGS_PATH}: took out entries the pack added before and no longer ships (e.g. rules for a command you changed)`);
       if (added.length > 0) this.report('merged', `${SETTINGS_PATH} (added what background agents need; your entries kept)`);
     }
     return [...previouslyAdded, ...added];

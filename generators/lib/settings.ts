@@ -98,6 +98,38 @@ export function unmergeSettings(settings: JsonObject, added: SettingsAdditions):
 }
 
 /**
+ * The part of earlier additions that `pack` no longer ships (say, the rules for a test command the user
+ * has since changed): what an update takes back out with `unmergeSettings` before merging the new pack.
+ */
+export function retiredAdditions(added: SettingsAdditions, pack: JsonObject): SettingsAdditions {
+  return added.flatMap((addition): SettingsAdditions => {
+    const slot = slotAt(pack, addition.path);
+    const shipped = slot ? slot.parent[slot.key] : undefined;
+    if ('items' in addition) {
+      const items = notShipped(addition.items, shipped) as unknown[] | undefined;
+      return items === undefined ? [] : [{ path: addition.path, items }];
+    }
+    const value = notShipped(addition.value, shipped);
+    return value === undefined ? [] : [{ path: addition.path, value }];
+  });
+}
+
+/** What of `added` is not in `shipped`: recursively for objects, by entry for arrays; undefined for nothing. */
+function notShipped(added: unknown, shipped: unknown): unknown {
+  if (isJsonObject(added) && isJsonObject(shipped)) {
+    const rest = Object.entries(added)
+      .map(([key, value]) => [key, notShipped(value, Object.hasOwn(shipped, key) ? shipped[key] : undefined)] as const)
+      .filter(([, value]) => value !== undefined);
+    return rest.length === 0 ? undefined : Object.fromEntries(rest);
+  }
+  if (Array.isArray(added) && Array.isArray(shipped)) {
+    const items = added.filter((item) => !includesJson(shipped, item));
+    return items.length === 0 ? undefined : items;
+  }
+  return sameJson(added, shipped) ? undefined : added;
+}
+
+/**
  * Removes from `current`, in place, what the pack's `added` value put there. True when nothing is
  * left, so the caller drops it: a container the pack created goes only once the user has nothing in it.
  */

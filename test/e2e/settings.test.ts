@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { backups, expectRerunChangesNothing, makeRepo, runLauncher } from '../helpers/repo.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
+import { backups, expectRerunChangesNothing, makeRepo, runLauncher } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -23,7 +23,6 @@ function expectedMerge(user: any): any {
   return expected;
 }
 
-/** Backups made by a run: path below the backup folder → content. */
 describe('settings merge', () => {
   it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", () => {
     const handMade = fixture('hand-made.json');
@@ -47,6 +46,24 @@ describe('settings merge', () => {
     const repo = makeRepo({ [SETTINGS]: fixture('hand-made.json') });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     expectRerunChangesNothing(repo);
+  });
+
+  it("changing the test command takes out the old rules the pack added, never the user's own", () => {
+    const user = { permissions: { allow: ['Bash(npm run build)'] } };
+    const repo = makeRepo({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    const run = runLauncher(repo, ['--yes', '--test-command', 'pytest', '--build-command', 'make']);
+    expect(run.status, run.output).toBe(0);
+    const allow: string[] = JSON.parse(read(repo, SETTINGS)).permissions.allow;
+    expect(allow).toEqual(expect.arrayContaining(['Bash(pytest)', 'Bash(pytest:*)', 'Bash(make)', 'Bash(make:*)', 'Bash(npm run build)']));
+    expect(allow).not.toContain('Bash(npm test)');
+    expect(allow).not.toContain('Bash(npm test:*)');
+    expect(allow).not.toContain('Bash(npm run build:*)');
+    expect(allow[0]).toBe('Bash(npm run build)');
+    expect(run.output).toMatch(/retired\s+\.claude\/settings\.json/);
+    // Uninstall still gives back exactly the user's file.
+    expect(runLauncher(repo, ['uninstall']).status).toBe(0);
+    expect(JSON.parse(read(repo, SETTINGS))).toStrictEqual(user);
   });
 
   it("a settings.json that already has every pack rule keeps its own formatting (not rewritten)", () => {

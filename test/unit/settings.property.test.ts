@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { mergeSettings, removeEnforcement, unmergeSettings } from '../../generators/lib/settings.js';
+import { mergeSettings, removeEnforcement, retiredAdditions, unmergeSettings } from '../../generators/lib/settings.js';
 import { isJsonObject, type JsonObject, parseStrictJson } from '../../generators/lib/strict-json.js';
 
 const RUNS = { numRuns: 200 };
@@ -132,6 +132,26 @@ describe('mergeSettings on random user settings', () => {
       fc.property(userSettings, packs, (user, somePack) => {
         const { settings, added } = mergeSettings(user, somePack);
         expect(text(unmergeSettings(settings, added))).toBe(text(user));
+      }),
+      RUNS,
+    );
+  });
+
+  it('an update to another pack keeps the user\'s settings, ships exactly the new pack, and uninstall still gives back x', () => {
+    fc.assert(
+      fc.property(userSettings, packs, packs, (user, before, after) => {
+        const first = mergeSettings(user, before);
+        const retired = retiredAdditions(first.added, after);
+        const second = mergeSettings(unmergeSettings(first.settings, retired), after);
+        expectKeptInOrder(user, second.settings);
+        // No rule of the old pack is left that the new one does not ship, unless it was the user's.
+        const allowOf = (settings: JsonObject) =>
+          isJsonObject(settings.permissions) && Array.isArray(settings.permissions.allow) ? settings.permissions.allow : [];
+        for (const rule of allowOf(before)) {
+          if (!allowOf(after).includes(rule) && !allowOf(user).includes(rule)) expect(allowOf(second.settings)).not.toContain(rule);
+        }
+        expect(text(unmergeSettings(second.settings, [...first.added, ...second.added]))).toBe(text(user));
+        expect(text(mergeSettings(second.settings, after).settings)).toBe(text(second.settings));
       }),
       RUNS,
     );

@@ -7,6 +7,7 @@ import {
   mergeSettings,
   parseSettings,
   removeEnforcement,
+  retiredAdditions,
   sameSettings,
   serializeSettings,
   unmergeSettings,
@@ -275,6 +276,28 @@ describe('unmergeSettings', () => {
     const before = text(settings);
     unmergeSettings(settings, added);
     expect(text(settings)).toBe(before);
+  });
+});
+
+describe('retiredAdditions', () => {
+  const added = [
+    { path: '/permissions/allow', items: ['Bash(npm test)', 'Edit'] },
+    { path: '/env', value: { A: '1', B: '2' } },
+    { path: '/$schema', value: 'https://old.example/schema.json' },
+  ];
+
+  it('keeps only what the new pack no longer ships: array entries, object keys, changed scalars', () => {
+    const next = { permissions: { allow: ['Edit', 'Bash(pytest)'] }, env: { A: '1' }, $schema: 'https://new.example/schema.json' };
+    expect(retiredAdditions(added, next)).toStrictEqual([
+      { path: '/permissions/allow', items: ['Bash(npm test)'] },
+      { path: '/env', value: { B: '2' } },
+      { path: '/$schema', value: 'https://old.example/schema.json' },
+    ]);
+  });
+
+  it('is empty when the new pack ships everything the old one added', () => {
+    const same = { permissions: { allow: ['Edit', 'Bash(npm test)'] }, env: { A: '1', B: '2' }, $schema: 'https://old.example/schema.json' };
+    expect(retiredAdditions(added, same)).toStrictEqual([]);
   });
 });
 
