@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { hasStackTrace, makeRepo, node, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+import { hasStackTrace, makeRepo, node, offline, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
 
 const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
 
@@ -107,6 +107,13 @@ describe('fresh install', () => {
       .map((entry) => entry.name);
     expect(run.stdout).toMatch(/Sub-generators/i);
     for (const sub of subs) expect(run.stdout).toContain(sub);
+  });
+
+  it.skipIf(!offline())('works with no network at all', () => {
+    const repo = makeRepo();
+    const run = runLauncher(repo, ['--yes'], { prefix: offline() });
+    expect(run.status, run.output).toBe(0);
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
   });
 
   it("the README's command, `npm run ai-pack -- <repo>`, installs into that repo (relative to where it is typed)", () => {

@@ -118,6 +118,11 @@ export function asNobody(): string[] | undefined {
   return probe.status === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : undefined;
 }
 
+/** Runs `command args` with no network at all (a new, empty network namespace); undefined where that is not possible. */
+export function offline(): string[] | undefined {
+  return spawnSync('unshare', ['--net', 'true']).status === 0 ? ['unshare', '--net'] : undefined;
+}
+
 /** The files in the backup folders, by the path they were backed up from. */
 export function backups(repo: string): Record<string, string> {
   return Object.fromEntries(
