@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   const { prepareCommand } = await import('yeoman-environment');
   const command = await prepareCommand({ resolved: join(generatorsDir, sub, 'index.js'), namespace: `ai-pack:${sub}` });
   command.name(sub === 'app' ? 'generator-ai-pack' : `generator-ai-pack ${sub}`);
-  tidyEnvironmentOptions(command);
+  tidyEnvironmentOptions(command, sub);
   if (sub === 'app') {
     const others = subs.filter((name) => name !== 'app').join('|');
     command.addHelpText('after', `\nSub-generators: generator-ai-pack <${others}> [--help]`);
@@ -43,19 +43,27 @@ async function main(argv: string[]): Promise<void> {
   await command.parseAsync(rest, { from: 'user' });
 }
 
-/** What the two Yeoman environment options that matter here do; the others do nothing for this pack. */
-const ENVIRONMENT_OPTIONS: Record<string, string> = {
-  '--force': 'Replace files you edited, after backing them up to .claude/ai-pack-backup/',
-  '--dry-run': 'Show what would change; write nothing',
+/** The Yeoman environment options that do something here, per sub-generator, in words that say what. */
+const ENVIRONMENT_OPTIONS: Record<string, Record<string, string>> = {
+  app: {
+    '--force': 'Replace files you edited, after backing them up to .claude/ai-pack-backup/',
+    '--dry-run': 'Show what would change; write nothing',
+  },
+  uninstall: { '--dry-run': 'Show what would be removed; remove nothing' },
 };
+/** Yeoman's environment options, all hidden unless listed above (`--cwd` does not even take a value). */
+const ALL_ENVIRONMENT_OPTIONS = new Set([
+  '--cwd', '--skip-install', '--force-install', '--skip-cache', '--local-config-only', '--ask-answered',
+  '--force', '--dry-run', '--whitespace', '--bail', '--skip-yo-resolve',
+]);
 
-/** Keeps `--help` to the options that do something here, in words that say what. */
-function tidyEnvironmentOptions(command: { options: readonly { long?: string; description: string; hidden: boolean }[] }): void {
-  const generatorOptions = new Set(['--yes', '--help', '--json', '--skills', '--test-command', '--build-command', '--agents', '--claude-md']);
+/** Keeps `--help` to the options that do something for this sub-generator. */
+function tidyEnvironmentOptions(command: { options: readonly { long?: string; description: string; hidden: boolean }[] }, sub: string): void {
+  const useful = ENVIRONMENT_OPTIONS[sub] ?? {};
   for (const option of command.options) {
-    const described = option.long && ENVIRONMENT_OPTIONS[option.long];
-    if (described) option.description = described;
-    else if (!generatorOptions.has(option.long ?? '')) option.hidden = true;
+    const long = option.long ?? '';
+    if (useful[long]) option.description = useful[long];
+    else if (ALL_ENVIRONMENT_OPTIONS.has(long)) option.hidden = true;
   }
 }
 
