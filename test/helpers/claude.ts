@@ -7,8 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The native binary of the pinned client (npm here runs no install scripts, so no `claude` shim). */
-export const claudeBinary = join(projectRoot, 'node_modules/@anthropic-ai/claude-code-linux-x64/claude');
+/**
+ * The native binary of the pinned client. `@anthropic-ai/claude-code` installs the one platform
+ * package that fits this machine; its own install script (which would link it as `claude`) does
+ * not run, by the project's allowScripts, so the binary is called where that package keeps it.
+ */
+const windows = process.platform === 'win32';
+export const claudeBinary = join(
+  projectRoot,
+  `node_modules/@anthropic-ai/claude-code-${process.platform}-${process.arch}/claude${windows ? '.exe' : ''}`,
+);
 
 /** A fresh, empty HOME: the client reads and writes its config there, never the user's. */
 export function throwAwayHome(): string {
