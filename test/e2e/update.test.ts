@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashContent } from '../../generators/lib/manifest.js';
@@ -86,6 +86,19 @@ describe('update', () => {
     expect(run.status, run.output).toBe(0);
     expect(read(repo, 'CLAUDE.md')).toBe('# Our repo\n\nBuild with make.\n');
     expect(readManifestOf(repo).answers.claudeMd).toBe(false);
+  });
+
+  it('running the generator over a hand copy adopts the files still exactly the pack\'s and keeps the edited one', () => {
+    const repo = makeRepo();
+    cpSync(packRoot, repo, { recursive: true });
+    writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, SKILL)).toBe('my own orchestrator\n');
+    expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
+    const recorded = Object.keys(readManifestOf(repo).files);
+    expect(recorded).toContain('.claude/skills/tester/SKILL.md');
+    expect(recorded).not.toContain(SKILL);
   });
 
   it('--force replaces a user-edited SKILL.md and keeps a backup with the user\'s bytes', () => {
