@@ -15,7 +15,7 @@ export const HOOK_EVENTS = new Set([
   'WorktreeCreate', 'WorktreeRemove', 'InstructionsLoaded', 'CwdChanged', 'FileChanged', 'DirectoryAdded',
   'MessageDisplay', 'PreSkillShellCommand',
 ]);
-const PERMISSION_KEYS = new Set(['allow', 'ask', 'deny', 'defaultMode', 'additionalDirectories', 'disableBypassPermissionsMode']);
+const STRING_LIST_PERMISSIONS = ['allow', 'ask', 'deny', 'additionalDirectories'];
 const GROUP_KEYS = new Set(['matcher', 'hooks']);
 const COMMAND_HANDLER_KEYS = new Set(['type', 'command', 'timeout', 'async', 'shell', 'if', 'statusMessage', 'args']);
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -39,13 +39,10 @@ function isStringArray(value: unknown): boolean {
 function permissionProblems(permissions: unknown): string[] {
   if (permissions === undefined) return [];
   if (!isJsonObject(permissions)) return ['permissions: must be an object'];
-  return Object.entries(permissions).flatMap(([key, value]) => {
-    if (!PERMISSION_KEYS.has(key)) return [`permissions.${key}: not a permissions key`];
-    if (['allow', 'ask', 'deny', 'additionalDirectories'].includes(key) && !isStringArray(value)) {
-      return [`permissions.${key}: must be a list of strings`];
-    }
-    return [];
-  });
+  // Only the lists are checked: the client knows many more permissions keys, and more with each release.
+  return STRING_LIST_PERMISSIONS.filter((key) => permissions[key] !== undefined && !isStringArray(permissions[key])).map(
+    (key) => `permissions.${key}: must be a list of strings`,
+  );
 }
 
 function envProblems(env: unknown): string[] {

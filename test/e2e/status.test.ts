@@ -92,19 +92,19 @@ describe('generator-ai-pack status', () => {
   it('settings the client would reject: exit 1 with each problem', () => {
     const repo = installed();
     editSettings(repo, (settings) => {
-      settings.permissions.allowed = ['Edit'];
+      settings.permissions.ask = 'Bash(rm:*)';
       settings.env = { 'bad-name': 'x' };
     });
     const { run, report } = statusJson(repo);
     expect(run.status).toBe(1);
     expect(report.settings).toStrictEqual({
       valid: false,
-      problems: ['permissions.allowed: not a permissions key', 'env.bad-name: names are upper case letters, digits and _'],
+      problems: ['permissions.ask: must be a list of strings', 'env.bad-name: names are upper case letters, digits and _'],
     });
     const human = runLauncher(repo, ['status']);
     expect(human.status).toBe(1);
     expect(human.output).toMatch(/settings\s+invalid/);
-    expect(human.output).toContain('permissions.allowed: not a permissions key');
+    expect(human.output).toContain('permissions.ask: must be a list of strings');
   });
 
   it('not installed: exit 1, installed null', () => {

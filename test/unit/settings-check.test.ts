@@ -42,9 +42,15 @@ describe('settingsProblems', () => {
     expect(settingsProblems({ env: { '1X': true } })).toHaveLength(2);
   });
 
-  it('an unknown permissions key, and rules that are not strings', () => {
-    expect(settingsProblems({ permissions: { allowed: ['Edit'] } })).toStrictEqual(['permissions.allowed: not a permissions key']);
+  it('rule lists that are not lists of strings', () => {
     expect(settingsProblems({ permissions: { allow: [1] } })).toStrictEqual(['permissions.allow: must be a list of strings']);
+    expect(settingsProblems({ permissions: { deny: 'Read(./.env)' } })).toStrictEqual(['permissions.deny: must be a list of strings']);
+  });
+
+  it('permissions keys beyond the rule lists are the client\'s business: newer ones are not reported', () => {
+    // Client 2.1.33x accepts many more (and ignores unknown ones); a fixed list would fail valid settings.
+    const newer = { disableAutoMode: 'disable', blockReadsOutsideWorkingDirectories: true, denyInsteadOfPrompting: true };
+    expect(settingsProblems({ permissions: { allow: ['Edit'], ...newer } })).toStrictEqual([]);
   });
 
   it('command handlers: unknown keys and a missing command are problems', () => {
@@ -65,6 +71,6 @@ describe('settingsProblems', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(settingsProblems({ onSessionStart: [], env: { a: 1 }, permissions: { x: 1 } })).toHaveLength(4);
+    expect(settingsProblems({ onSessionStart: [], env: { a: 1 }, permissions: { ask: [1] } })).toHaveLength(4);
   });
 });
