@@ -1,9 +1,11 @@
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
- * A structural check of `.claude/settings.json` against the rules the Claude Code client enforces
- * (client 2.1.33x; see docs): it catches what `claude doctor` reports as "Invalid settings" for the
- * keys this pack and the enforcement-era framework touch, without needing the client or a network.
+ * A structural check of `.claude/settings.json`, offline and without the client: hook events and
+ * handler shapes (what `claude doctor` 2.1.33x reports as "Invalid settings"), env names and values,
+ * the permission rule lists, and the settings schema's rules for the enforcement-era leftovers
+ * (`onSessionStart`/`onSessionEnd`, `description` in a matcher group), which doctor now passes over
+ * but the schema and older clients reject.
  */
 
 /** Hook events the client knows; anything else (e.g. `onSessionStart`) is reported. */
