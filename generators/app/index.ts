@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import ejs from 'ejs';
 import type Generator from 'yeoman-generator';
 import type { PromptQuestions } from 'yeoman-generator';
@@ -243,9 +243,15 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   end(): void {
     const next = this.answers.skills.includes('orchestrator')
-      ? 'Open Claude Code here and ask it to "use the orchestrator skill" for your next multi-part task.'
-      : `Open Claude Code here; it picks up the ${this.answers.skills.join(', ')} skill(s) from .claude/skills/.`;
+      ? `Open Claude Code ${this.#where()} and ask it to "use the orchestrator skill" for your next multi-part task.`
+      : `Open Claude Code ${this.#where()}; it picks up the ${this.answers.skills.join(', ')} skill(s) from .claude/skills/.`;
     this.printSummary(next);
+  }
+
+  /** "here", or the folder given on the command line, as the user would `cd` to it. */
+  #where(): string {
+    const folder = relative(process.cwd(), this.destinationRoot());
+    return folder === '' ? 'here' : `in ${folder}`;
   }
 }
 
