@@ -60,21 +60,15 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #optionAnswers(): Partial<Answers> {
     const { skills, testCommand, buildCommand, agents, claudeMd } = this.options;
-    const given: Partial<Answers> = {};
-    if (skills !== undefined) given.skills = parseRoles(skills);
-    if (testCommand !== undefined) given.testCommand = checkCommand('test-command', testCommand);
-    if (buildCommand !== undefined) given.buildCommand = checkCommand('build-command', buildCommand);
-    if (agents !== undefined) given.agents = agents;
-    if (claudeMd !== undefined) given.claudeMd = claudeMd;
-    return given;
+    const given = Object.entries({ skills, testCommand, buildCommand, agents, claudeMd }).filter(([, value]) => value !== undefined);
+    return checkedAnswers(Object.fromEntries(given));
   }
 
   /** Saved answers (an update reuses them), else what the repository suggests, else the pack defaults. */
   #defaultAnswers(): Answers {
-    const saved = this.manifest()?.answers as Partial<Answers> | undefined;
-    // Saved roles name folders to read: check them like --skills, since .yo-rc.json can be edited by hand.
-    const savedRoles = saved?.skills && { skills: parseRoles(saved.skills, '.yo-rc.json (generator-ai-pack.answers.skills)') };
-    return { ...DEFAULT_ANSWERS, ...detectCommands(this.destinationRoot()), ...saved, ...savedRoles };
+    // Saved answers name folders to read and commands to allow: checked like options, since .yo-rc.json can be edited by hand.
+    const saved = checkedAnswers(this.manifest()?.answers ?? {}, `.yo-rc.json (${this.rootGeneratorName()}.answers.skills)`);
+    return { ...DEFAULT_ANSWERS, ...detectCommands(this.destinationRoot()), ...saved };
   }
 
   async prompting(): Promise<void> {
@@ -103,14 +97,7 @@ export default class AppGenerator extends PackGenerator<Options> {
         { type: 'confirm', name: 'claudeMd', message: 'Add a short section to CLAUDE.md that points Claude at the pack?', default: defaults.claudeMd },
       ].filter((question) => missing.includes(question.name as keyof Answers)) as PromptQuestions<Answers>,
     );
-    this.answers = {
-      ...defaults,
-      ...given,
-      ...asked,
-      ...(asked.skills && { skills: parseRoles(asked.skills) }),
-      ...(asked.testCommand !== undefined && { testCommand: checkCommand('test-command', asked.testCommand) }),
-      ...(asked.buildCommand !== undefined && { buildCommand: checkCommand('build-command', asked.buildCommand) }),
-    };
+    this.answers = { ...defaults, ...given, ...checkedAnswers(asked) };
   }
 
   writing(): void {
@@ -253,6 +240,16 @@ export default class AppGenerator extends PackGenerator<Options> {
     const folder = relative(process.cwd(), this.destinationRoot());
     return folder === '' ? 'here' : `in ${folder}`;
   }
+}
+
+/** Answers from options, prompts or .yo-rc.json, with roles and commands checked the same way wherever they came from. */
+function checkedAnswers(raw: Partial<Answers>, skillsSource = '--skills'): Partial<Answers> {
+  return {
+    ...raw,
+    ...(raw.skills !== undefined && { skills: parseRoles(raw.skills, skillsSource) }),
+    ...(raw.testCommand !== undefined && { testCommand: checkCommand('test-command', raw.testCommand) }),
+    ...(raw.buildCommand !== undefined && { buildCommand: checkCommand('build-command', raw.buildCommand) }),
+  };
 }
 
 function kebab(key: string): string {

@@ -1,4 +1,4 @@
-import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, readPackFile, selectedPaths } from '../lib/catalogue.js';
+import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
 import { packVersionOf } from '../lib/frontmatter.js';
 import { hashContent, statusOf } from '../lib/manifest.js';
 import { settingsProblems } from '../lib/settings-check.js';
@@ -74,7 +74,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
   #packHashesOfCopiedRoles(): Record<string, string> {
     const skills = ROLES.filter((role) => this.existsDestination(`.claude/skills/${role}/SKILL.md`));
     const agents = SPAWNED_ROLES.some((role) => this.existsDestination(`.claude/agents/${role}.md`));
-    return Object.fromEntries(selectedPaths({ skills, agents }).map((path) => [path, hashContent(readPackFile(path))]));
+    return Object.fromEntries(Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, hashContent(content)]));
   }
 
   #describe(report: Report): string {

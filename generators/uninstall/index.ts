@@ -6,7 +6,6 @@ import { parseSettings, sameSettings, serializeSettings, unmergeSettings } from 
 import { PackGenerator } from '../pack-generator.js';
 
 const YO_RC = '.yo-rc.json';
-const PACKAGE_KEY = 'generator-ai-pack';
 
 /**
  * `generator-ai-pack uninstall` / `yo ai-pack:uninstall`: takes out what the pack wrote and the user
@@ -60,7 +59,7 @@ export default class UninstallGenerator extends PackGenerator {
 
   /** Our entry leaves .yo-rc.json; the file goes too when nothing else is in it. */
   #forgetManifest(): void {
-    const { [PACKAGE_KEY]: _ours, ...others } = JSON.parse(this.readDestination(YO_RC));
+    const { [this.rootGeneratorName()]: _ours, ...others } = JSON.parse(this.readDestination(YO_RC));
     if (Object.keys(others).length === 0) {
       this.#remove(YO_RC);
     } else {
