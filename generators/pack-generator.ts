@@ -1,92 +1,66 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import Generator from 'yeoman-generator';
-import { CLAUDE_MD_PATH } from './lib/catalogue.js';
-import { removeSection } from './lib/claude-md.js';
+import { applyPlan } from './lib/apply.js';
 import { AiPackError } from './lib/errors.js';
-import { readManifest, type InstallManifest } from './lib/manifest.js';
+import { lockRepository } from './lib/lock.js';
+import type { InstallRecord } from './lib/manifest.js';
+import { everShippedPaths } from './lib/catalogue.js';
+import type { DiskView, Plan } from './lib/plan.js';
 import { packageVersion } from './lib/paths.js';
-
-/** Beside a file the user changed, `--yes` writes the pack's new version under this suffix. */
-export const NEW_VERSION_SUFFIX = '.ai-pack-new';
-/** Where replaced or migrated files are kept, one folder per run. */
-export const BACKUP_ROOT = '.claude/ai-pack-backup';
-
-/** Summary kinds that are news rather than changes: a run with only these changed no file. */
-const NOTE_KINDS = new Set(['kept', 'offered']);
+import { recordOf, YO_RC } from './lib/record-file.js';
+import { Repository } from './lib/repository.js';
+import { formatPlan } from './lib/summary.js';
 
 /** Yeoman's environment options that change what the generators do. */
-type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean };
+type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean; yes?: boolean; directory?: string };
 
 /**
- * What the ai-pack generators share: the install manifest in `.yo-rc.json`, quiet writes, backups,
- * the no-terminal check and the closing summary. Yeoman glue only; decisions live in ./lib.
+ * What the ai-pack generators share, as Yeoman glue: the repository (every path confined to it), the
+ * lock, the install record, the no-terminal check, applying a plan and printing it. The decisions are
+ * made by the pure planner in ./lib/plan.ts; the generators never write through Yeoman's in-memory file
+ * system, so every write is checked, atomic, and inside the repository.
  */
 export class PackGenerator<O extends object = object> extends Generator<Record<string, any>, BaseOptions & O> {
   protected readonly packageVersion = packageVersion;
-  /** Repo-relative paths this run deletes. */
-  protected readonly deletedPaths: string[] = [];
-  private readonly changes: string[] = [];
-  private readonly notes: string[] = [];
-  private backupFolder: string | undefined;
+  protected repo!: Repository;
+  protected record: InstallRecord | undefined;
+  /** The saved answers as stored, checked by the app generator before use. */
+  protected savedAnswers: unknown;
 
   constructor(args: string[], options: BaseOptions & O) {
+    // Yeoman reads the working folder's .yo-rc.json while it constructs the generator: check it first, so
+    // a FIFO there cannot hang the run and a broken file is a clear error, not a stack trace.
+    const cwd = (options as { env?: { cwd?: string } }).env?.cwd;
+    if (cwd && !options.help) recordOf(new Repository(cwd).read(YO_RC), everShippedPaths());
     // The pack installs no npm packages: never run the package manager or talk about it.
     super(args, options, { customInstallTask: true });
+    if (this.log) (this as { log: Generator['log'] }).log = quietYeomanErrors(this.log);
     this.argument('directory', { type: String, required: false, description: 'The repository to work in (default: the current folder)' });
-    const { directory } = this.options as { directory?: string };
-    if (directory) this.destinationRoot(resolve(directory));
+    this.option('yes', { type: Boolean, alias: 'y', description: 'Never prompt: accept the defaults (or the answers saved by the last run)' });
+    if (this.options.directory) this.destinationRoot(resolve(this.options.directory));
   }
 
-  /** The manifest saved by the last install; undefined where the pack was never installed by the generator. */
-  protected manifest(): InstallManifest | undefined {
-    const saved = this.config.getAll();
-    return Object.keys(saved).length === 0 ? undefined : readManifest(saved, '.yo-rc.json');
-  }
-
-  protected saveManifest(manifest: InstallManifest): void {
-    // An unchanged manifest is not written again: a run with nothing new leaves every file's mtime alone.
-    if (JSON.stringify(this.manifest()) !== JSON.stringify(manifest)) this.config.set({ ...manifest });
-  }
-
-  /** A target we cannot write must fail before anything is written, not half-way through the commit. */
-  protected checkTargetWritable(): void {
-    for (const path of [this.destinationRoot(), this.destinationPath('.claude')]) {
-      if (!existsSync(path)) continue;
-      try {
-        accessSync(path, constants.W_OK);
-      } catch {
-        throw new AiPackError(`cannot write to ${path}. Check its permissions (or run in a folder you own); nothing was written.`);
-      }
-    }
-  }
-
-  /**
-   * Every file this run is about to write or delete must be writable: checked before the commit, so a
-   * read-only sub-folder (say `.claude/skills`) stops the run with a message instead of half an install.
-   */
-  protected checkPendingWritable(): void {
-    const root = this.destinationRoot();
-    const blocked = new Set<string>();
-    for (const file of this.fs.store.all() as { path: string; state?: string; contents?: Buffer | null }[]) {
-      if (!file.state || !file.path.startsWith(root + sep)) continue;
-      const exists = existsSync(file.path);
-      if (file.state === 'deleted' && !exists) continue;
-      if (file.state === 'modified' && exists && file.contents && readFileSync(file.path).equals(file.contents)) continue;
-      // Writing a file needs the file (if it exists) or the nearest existing folder; deleting needs its folder.
-      let target = file.state === 'modified' && exists ? file.path : dirname(file.path);
-      while (!existsSync(target)) target = dirname(target);
-      try {
-        accessSync(target, constants.W_OK);
-      } catch {
-        blocked.add(relative(root, target).split(sep).join('/') || '.');
-      }
-    }
-    if (blocked.size > 0) {
+  /** Opens the repository, takes its lock and reads the install record: before any question or plan. */
+  protected openRepository(): void {
+    this.repo = new Repository(this.destinationRoot());
+    if (this.repo.realRoot === safeRealHome()) {
       throw new AiPackError(
-        `cannot write to ${[...blocked].sort().join(', ')} in ${root}. Check the permissions (or run in a folder you own); nothing was written.`,
+        `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
+          'Run the generator inside a repository; nothing was written.',
       );
     }
+    const release = lockRepository(this.repo.realRoot);
+    process.once('exit', release);
+    const { record, ignored, answers } = recordOf(this.repo.read(YO_RC), everShippedPaths());
+    this.record = record;
+    this.savedAnswers = answers;
+    for (const path of ignored) this.warn(`${YO_RC} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`);
+  }
+
+  /** The repository as the planner reads it: confined, never blocking. */
+  protected get disk(): DiskView {
+    return { read: (path) => this.repo.read(path), isFolder: (path) => this.repo.isFolder(path) };
   }
 
   /** The adapter reads a real terminal, or is a test adapter that answers by itself. */
@@ -103,70 +77,33 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     }
   }
 
-  /** Current content, including what this run has already written in memory. */
-  protected readIfExists(path: string): string | undefined {
-    return this.existsDestination(path) ? this.readDestination(path) : undefined;
+  /** Applies the plan (unless --dry-run) and prints what it did. */
+  protected applyAndReport(plan: Plan, next: string): void {
+    if (!this.options.dryRun) applyPlan(this.repo, plan.changes, plan.emptiedFolders);
+    this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next }));
   }
 
-  protected readDisk(...pathSets: (Record<string, unknown> | undefined)[]): Record<string, string | undefined> {
-    const paths = new Set(pathSets.flatMap((set) => Object.keys(set ?? {})));
-    return Object.fromEntries([...paths].map((path) => [path, this.readIfExists(path)]));
+  /** Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr. */
+  protected print(text: string): void {
+    process.stdout.write(`${text}\n`);
   }
 
-  /** Writes without the conflict prompt: for files the plan already knows are the pack's to write. */
-  protected writeQuietly(path: string, content: string): void {
-    const onDisk = existsSync(this.destinationPath(path));
-    this.writeDestination(path, content);
-    if (onDisk) (this.fs.store.get(this.destinationPath(path)) as { conflicter?: string }).conflicter = 'force';
+  protected warn(text: string): void {
+    process.stderr.write(`warning: ${text}\n`);
   }
+}
 
-  /** Deletes without the conflict prompt: for files the plan already knows are the pack's to remove. */
-  protected deleteQuietly(path: string): void {
-    this.deleteDestination(path);
-    (this.fs.store.get(this.destinationPath(path)) as { conflicter?: string }).conflicter = 'force';
-    this.deletedPaths.push(path);
-  }
+/** Yeoman logs "An error occured while running …" before our own message: the user needs only ours. */
+function quietYeomanErrors(log: Generator['log']): Generator['log'] {
+  const error = (message: unknown, ...rest: unknown[]) =>
+    typeof message === 'string' && message.startsWith('An error occured while running') ? log : log.error(message as string, ...(rest as []));
+  return new Proxy(log, { get: (target, key) => (key === 'error' ? error : Reflect.get(target, key)) });
+}
 
-  /** A `.ai-pack-new` file that still holds the pack's version has served its purpose once the file itself is settled. */
-  protected removeLeftoverNewVersion(path: string, packContent: string): void {
-    const leftover = path + NEW_VERSION_SUFFIX;
-    if (this.readIfExists(leftover) !== packContent) return;
-    this.deleteQuietly(leftover);
-    this.report('removed', `${leftover} (the pack's version, no longer needed)`);
-  }
-
-  /** Takes the marked section out of CLAUDE.md; the file goes only when the section was all there was. */
-  protected removeClaudeMdSection(): void {
-    const text = this.readIfExists(CLAUDE_MD_PATH);
-    if (text === undefined) return;
-    const rest = removeSection(text);
-    if (rest === text) return;
-    if (rest === undefined) {
-      this.deleteQuietly(CLAUDE_MD_PATH);
-      this.report('removed', CLAUDE_MD_PATH);
-    } else {
-      this.writeQuietly(CLAUDE_MD_PATH, rest);
-      this.report('cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
-    }
-  }
-
-  /** Copies a file into this run's backup folder; returns the folder, for the summary. */
-  protected backUp(path: string): string {
-    this.backupFolder ??= posix.join(BACKUP_ROOT, new Date().toISOString().replace(/[:.]/g, '-'));
-    const target = posix.join(this.backupFolder, path);
-    this.writeQuietly(target, this.readDestination(path));
-    return this.backupFolder;
-  }
-
-  /** One line of the closing summary. */
-  protected report(kind: string, text: string): void {
-    (NOTE_KINDS.has(kind) ? this.notes : this.changes).push(`  ${kind.padEnd(9)} ${text}`);
-  }
-
-  protected printSummary(next: string): void {
-    const dryRun = this.options.dryRun ? ' (dry run: nothing was written)' : '';
-    const headline = this.changes.length === 0 ? ': already up to date, no file changed.' : `${dryRun}:`;
-    this.log([`generator-ai-pack ${this.packageVersion}${headline}`, ...this.changes, ...this.notes].join('\n'));
-    this.log(`\nNext: ${next}`);
+function safeRealHome(): string | undefined {
+  try {
+    return new Repository(homedir()).realRoot;
+  } catch {
+    return undefined;
   }
 }

@@ -56,11 +56,32 @@ export function parseRoles(input: string | readonly string[], source = '--skills
   return ROLES.filter((role) => names.includes(role));
 }
 
-/** A command pre-approved in settings must fit in one `Bash(...)` rule. */
-export function checkCommand(option: string, command: string): string {
+/**
+ * What may not stand in a command that becomes a `Bash(<command> *)` rule, and why: each would make the
+ * rule allow more than the command (another command after it, a redirect, a wildcard).
+ */
+const NOT_IN_A_RULE: [RegExp, string][] = [
+  [/[\r\n]/, 'a line break (it must be a single command line)'],
+  [/\*/, '"*" (a wildcard in a rule allows any command)'],
+  [/&&|\|\||[;&|]/, 'a shell control operator (;, &, &&, ||, |) that would chain another command'],
+  [/[<>]/, 'a redirect (< or >) that would read or write any file'],
+  [/`|\$\(/, 'a command substitution (` or $() that would run another command'],
+  [/[()]/, 'a parenthesis, which ends the permission rule early'],
+];
+
+/**
+ * A command pre-approved in settings must be a plain command: it becomes the rule `Bash(<command> *)`.
+ * `source` names where it came from (an option, the prompt, `.yo-rc.json`), so the error points there.
+ * An empty string means "no command"; a blank one is a mistake.
+ */
+export function checkCommand(command: string, source: string): string {
   const trimmed = command.trim();
-  if (/[\r\n]/.test(trimmed)) {
-    throw new AiPackError(`--${option} must be a single command line, e.g. --${option} "npm test"; got ${JSON.stringify(command)}.`);
+  const problem = command !== '' && trimmed === '' ? 'nothing but spaces' : NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
+  if (problem) {
+    throw new AiPackError(
+      `${source}: ${JSON.stringify(command)} has ${problem}. Give a plain command such as "npm test" ` +
+        '(it becomes a permission rule that lets background agents run it), or "" for none; nothing was written.',
+    );
   }
   return trimmed;
 }
@@ -86,6 +107,11 @@ export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>): stri
 /** The selected files with their contents, keyed by repo-relative path. */
 export function selectedFiles(answers: Pick<Answers, 'skills' | 'agents'>): Record<string, string> {
   return Object.fromEntries(selectedPaths(answers).map((path) => [path, readPackFile(path)]));
+}
+
+/** Every path some version of the pack ships: the only paths an install record may name. */
+export function everShippedPaths(): ReadonlySet<string> {
+  return new Set(selectedPaths({ skills: [...ROLES], agents: true }));
 }
 
 export function readPackFile(path: string): string {

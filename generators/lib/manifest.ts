@@ -4,47 +4,76 @@ import type { SettingsAddition, SettingsAdditions } from './settings.js';
 import { isJsonObject } from './strict-json.js';
 
 /**
- * The install manifest (spec-kit style): a SHA-256 per installed file, so an update refreshes only
- * files the user has not edited and an uninstall deletes only those. Stored in `.yo-rc.json`.
+ * The install record (spec-kit style): a SHA-256 per installed file, so an update refreshes only files the
+ * user has not edited and an uninstall deletes only those. Stored in `.yo-rc.json` (see record-file.ts).
  */
-export interface InstallManifest {
+export interface InstallRecord {
   version: string;
   answers: Record<string, unknown>;
-  /** Repository-relative path → SHA-256 (hex) of the content the pack wrote. */
+  /** Repository-relative path → SHA-256 (hex) of the content the pack wrote, line endings normalised. */
   files: Record<string, string>;
+  /** What the pack added to `.claude/settings.json`, so uninstall takes out exactly that. */
   settings: SettingsAdditions;
+  /** Pack entries the user deleted from settings.json: they stay deleted. */
+  declined?: SettingsAdditions;
   /** The pack created `.claude/settings.json`: uninstall may delete it once the pack's entries are out. */
   createdSettings?: boolean;
+  /** Folders the pack created: uninstall removes those left empty, never one the user had. */
+  createdFolders?: string[];
+  /** Path → hash of the pack version written beside it as `.ai-pack-new`. */
+  newVersions?: Record<string, string>;
 }
 
 /**
- * The manifest as stored (under the `generator-ai-pack` key of `.yo-rc.json`), checked: a person may
- * have edited that file, and a broken manifest must stop the run with a message, not a stack trace.
- * undefined: nothing was installed yet.
+ * The record as stored, checked: a committed `.yo-rc.json` is untrusted input. A broken shape stops the run
+ * with a message; a path that is not one the pack ever ships (`.git/HEAD`, `../x`, an absolute path) is left
+ * out of the record, reported in `ignored`, and never touched.
  */
-export function readManifest(stored: unknown, file: string): InstallManifest | undefined {
-  if (stored === undefined) return undefined;
-  const problem = manifestProblem(stored);
+export function readRecord(stored: unknown, file: string, packPaths: ReadonlySet<string>): { record: InstallRecord | undefined; ignored: string[] } {
+  if (stored === undefined) return { record: undefined, ignored: [] };
+  const problem = recordProblem(stored);
   if (problem) {
     throw new AiPackError(
       `${file}: the "generator-ai-pack" entry ${problem}. Restore it from version control, or delete the entry ` +
-        'to install afresh (your files are then kept as they are); no file was changed.',
+        'to install afresh (your files are then kept as they are); nothing was written.',
     );
   }
-  return stored as InstallManifest;
+  const record = stored as InstallRecord;
+  const isPackPath = (path: string) => packPaths.has(path);
+  const isFolderOfPack = (folder: string) => [...packPaths].some((path) => path.startsWith(`${folder}/`));
+  const ignored = [
+    ...Object.keys(record.files).filter((path) => !isPackPath(path)),
+    ...Object.keys(record.newVersions ?? {}).filter((path) => !isPackPath(path)),
+    ...(record.createdFolders ?? []).filter((folder) => !isFolderOfPack(folder)),
+  ];
+  const files = Object.fromEntries(Object.entries(record.files).filter(([path]) => isPackPath(path)));
+  const newVersions = Object.fromEntries(Object.entries(record.newVersions ?? {}).filter(([path]) => isPackPath(path)));
+  const createdFolders = (record.createdFolders ?? []).filter(isFolderOfPack);
+  return { record: { ...record, files, newVersions, createdFolders }, ignored: [...new Set(ignored)] };
 }
 
-function manifestProblem(stored: unknown): string | undefined {
+function recordProblem(stored: unknown): string | undefined {
   if (!isJsonObject(stored)) return 'is not an object';
   if (typeof stored.version !== 'string') return 'has no "version" string';
   if (!isJsonObject(stored.answers)) return 'has no "answers" object';
   if (!isJsonObject(stored.files)) return 'has no "files" object';
-  const badHash = Object.entries(stored.files).find(([, hash]) => typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash));
+  const badHash = Object.entries(stored.files).find(([, hash]) => !isHash(hash));
   if (badHash) return `has "files" → "${badHash[0]}" that is not a SHA-256 hash`;
-  if (!Array.isArray(stored.settings) || !stored.settings.every(isSettingsAddition)) {
-    return 'has "settings" that is not a list of { path, value } or { path, items } entries';
+  for (const key of ['settings', 'declined'] as const) {
+    const list = stored[key] ?? [];
+    if (!Array.isArray(list) || !list.every(isSettingsAddition)) return `has "${key}" that is not a list of { path, value } or { path, items } entries`;
+  }
+  if (stored.createdFolders !== undefined && !(Array.isArray(stored.createdFolders) && stored.createdFolders.every((folder) => typeof folder === 'string'))) {
+    return 'has "createdFolders" that is not a list of folder paths';
+  }
+  if (stored.newVersions !== undefined && !(isJsonObject(stored.newVersions) && Object.values(stored.newVersions).every(isHash))) {
+    return 'has "newVersions" that is not a map of paths to SHA-256 hashes';
   }
   return undefined;
+}
+
+function isHash(value: unknown): boolean {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 }
 
 function isSettingsAddition(entry: unknown): entry is SettingsAddition {
@@ -58,6 +87,12 @@ function isSettingsAddition(entry: unknown): entry is SettingsAddition {
 
 export function hashContent(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+/** The hash the record keeps: of the text with CRLF line endings read as LF, so a checkout with
+ * `core.autocrlf=true` does not make every file look edited. */
+export function contentHash(text: string): string {
+  return hashContent(text.replace(/\r\n/g, '\n'));
 }
 
 export type FileAction =
@@ -84,7 +119,7 @@ export interface FilePlan {
   /**
    * The hash the new manifest records once the action is carried out as planned (the user's file kept
    * for `modified` and `foreign`); undefined: the path leaves the manifest. A caller that writes the
-   * new version after all records `hashContent(incoming[path])` instead.
+   * new version after all records `contentHash(incoming[path])` instead.
    */
   record: string | undefined;
 }
@@ -104,13 +139,13 @@ export function planFiles({ recorded = {}, onDisk, incoming }: FileState & { inc
 }
 
 function actionFor(recorded: string | undefined, disk: string | undefined, incoming: string | undefined): FileAction {
-  const editedSinceInstall = disk !== undefined && hashContent(disk) !== recorded;
+  const editedSinceInstall = disk !== undefined && contentHash(disk) !== recorded;
   if (incoming === undefined) {
     if (disk === undefined) return 'gone';
     return editedSinceInstall ? 'keep-orphan' : 'remove';
   }
   if (disk === undefined) return 'create';
-  if (disk === incoming) return 'identical';
+  if (contentHash(disk) === contentHash(incoming)) return 'identical';
   if (recorded === undefined) return 'foreign';
   return editedSinceInstall ? 'modified' : 'update';
 }
@@ -120,7 +155,7 @@ function recordAfter(action: FileAction, recorded: string | undefined, incoming:
     case 'create':
     case 'identical':
     case 'update':
-      return hashContent(incoming!);
+      return contentHash(incoming!);
     // Still the pack's file, and still edited: keeping the old hash keeps reporting it as modified.
     case 'modified':
       return recorded;
@@ -140,7 +175,7 @@ export function statusOf({ recorded = {}, onDisk }: FileState): { path: string; 
   return sortedPaths(recorded).map((path) => {
     const disk = onDisk[path];
     if (disk === undefined) return { path, status: 'missing' };
-    return { path, status: hashContent(disk) === recorded[path] ? 'unchanged' : 'modified' };
+    return { path, status: contentHash(disk) === recorded[path] ? 'unchanged' : 'modified' };
   });
 }
 

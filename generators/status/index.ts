@@ -1,6 +1,7 @@
 import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
 import { packVersionOf } from '../lib/frontmatter.js';
-import { hashContent, statusOf } from '../lib/manifest.js';
+import { contentHash, statusOf } from '../lib/manifest.js';
+import { describeEntries } from '../lib/plan.js';
 import { settingsProblems } from '../lib/settings-check.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
@@ -11,6 +12,8 @@ interface Report {
   source: 'generator' | 'hand copy' | null;
   package: string;
   files: { unchanged: string[]; modified: string[]; missing: string[] };
+  /** Settings entries the pack ships that the user removed: they stay out. */
+  declined: string[];
   enforcement: string[];
   settings: { valid: boolean; problems: string[] };
   ok: boolean;
@@ -27,38 +30,40 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     this.option('json', { type: Boolean, description: 'Print the report as JSON (for scripts and CI)' });
   }
 
+  initializing(): void {
+    this.openRepository();
+  }
+
   end(): void {
     const report = this.#report();
-    if (this.options.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      this.log(this.#describe(report));
-    }
+    this.print(this.options.json ? JSON.stringify(report, null, 2) : this.#describe(report));
     if (!report.ok) process.exitCode = 1;
   }
 
   #report(): Report {
-    const manifest = this.manifest();
+    const manifest = this.record;
     const handCopy = manifest ? undefined : this.#handCopyVersion();
     const recorded = manifest?.files ?? (handCopy ? this.#packHashesOfCopiedRoles() : {});
-    const statuses = statusOf({ recorded, onDisk: this.readDisk(recorded) });
+    const onDisk = Object.fromEntries(Object.keys(recorded).map((path) => [path, this.repo.read(path)]));
+    const statuses = statusOf({ recorded, onDisk });
     const pathsWith = (status: string) => statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
     const files = { unchanged: pathsWith('unchanged'), modified: pathsWith('modified'), missing: pathsWith('missing') };
-    const text = this.readIfExists(SETTINGS_PATH);
+    const text = this.repo.read(SETTINGS_PATH);
     const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
     const enforcement = findEnforcement(settings).map((finding) => finding.explanation);
     const problems = settingsProblems(settings);
     const installed = manifest?.version ?? handCopy ?? null;
     const source = manifest ? 'generator' : handCopy ? 'hand copy' : null;
     const ok = installed === this.packageVersion && files.missing.length === 0 && enforcement.length === 0 && problems.length === 0;
-    return { installed, source, package: this.packageVersion, files, enforcement, settings: { valid: problems.length === 0, problems }, ok };
+    const declined = manifest?.declined?.length ? describeEntries(manifest.declined).split(', ') : [];
+    return { installed, source, package: this.packageVersion, files, declined, enforcement, settings: { valid: problems.length === 0, problems }, ok };
   }
 
   /** A hand copy has no install record, but its skills carry the pack's version stamp. */
   #handCopyVersion(): string | undefined {
     for (const role of ROLES) {
       const path = `.claude/skills/${role}/SKILL.md`;
-      const text = this.readIfExists(path);
+      const text = this.repo.read(path);
       if (text === undefined) continue;
       try {
         const version = packVersionOf(text, path);
@@ -72,9 +77,9 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
 
   /** For a hand copy: this package's files for the roles found, to tell unchanged copies from edited ones. */
   #packHashesOfCopiedRoles(): Record<string, string> {
-    const skills = ROLES.filter((role) => this.existsDestination(`.claude/skills/${role}/SKILL.md`));
-    const agents = SPAWNED_ROLES.some((role) => this.existsDestination(`.claude/agents/${role}.md`));
-    return Object.fromEntries(Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, hashContent(content)]));
+    const skills = ROLES.filter((role) => this.repo.read(`.claude/skills/${role}/SKILL.md`) !== undefined);
+    const agents = SPAWNED_ROLES.some((role) => this.repo.read(`.claude/agents/${role}.md`) !== undefined);
+    return Object.fromEntries(Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, contentHash(content)]));
   }
 
   #describe(report: Report): string {
@@ -84,6 +89,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       `files        ${files.unchanged.length} unchanged, ${files.modified.length} modified by you, ${files.missing.length} missing`,
       ...files.modified.map((path) => `  modified   ${path}`),
       ...files.missing.map((path) => `  missing    ${path}`),
+      ...report.declined.map((rule) => `  declined   ${rule} (you removed it from ${SETTINGS_PATH}; updates leave it out)`),
       `enforcement  ${report.enforcement.length === 0 ? 'none' : `${report.enforcement.length} found`}`,
       ...report.enforcement.map((line) => `  ${line}`),
       `settings     ${report.settings.valid ? 'valid' : 'invalid'} (${SETTINGS_PATH})`,

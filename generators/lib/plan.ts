@@ -1,0 +1,368 @@
+import { posix } from 'node:path';
+import { CLAUDE_MD_PATH, SETTINGS_PATH, type Answers } from './catalogue.js';
+import { removeSection, upsertSection } from './claude-md.js';
+import { contentHash, planFiles, statusOf, type FilePlan, type InstallRecord } from './manifest.js';
+import { recordText, YO_RC } from './record-file.js';
+import { updateSettings, removePackSettings } from './settings-update.js';
+import type { JsonObject } from './strict-json.js';
+
+/**
+ * The install, update and uninstall as data: from what is on disk, the install record and the answers,
+ * a plan lists every write and delete with the summary line that explains it. The generators only apply
+ * a plan (lib/apply.ts) and print it; `--dry-run` prints it without applying. Pure: the disk is read through
+ * `DiskView`, and nothing is written here.
+ */
+
+/** Beside a file the user changed, the pack's new version goes under this suffix. */
+export const NEW_VERSION_SUFFIX = '.ai-pack-new';
+/** Where replaced or migrated files are kept, one folder per run. */
+export const BACKUP_ROOT = '.claude/ai-pack-backup';
+
+export type SummaryKind =
+  | 'added' | 'updated' | 'merged' | 'replaced' | 'adopted' | 'removed' | 'retired' | 'migrated' | 'moved'
+  | 'backed up' | 'cleaned' | 'kept' | 'offered' | 'declined' | 'ignored' | 'approved';
+
+export interface SummaryLine {
+  kind: SummaryKind;
+  text: string;
+}
+
+export type Change =
+  | { kind: 'write'; path: string; content: string; isRecord?: boolean }
+  | { kind: 'delete'; path: string; isRecord?: boolean };
+
+/** A file the user changed, to be offered at the prompt: take `proposed`, or keep `current`. */
+export interface Offer {
+  path: string;
+  current: string;
+  proposed: string;
+  /** Why it is offered rather than written: "you edited it", "not written by the pack". */
+  whose: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  lines: SummaryLine[];
+  /** Files to ask about (only when the policy is `ask` and no decision was given yet). */
+  offers: Offer[];
+  /** Folders the pack created that this run may leave empty: removed after the changes if they are. */
+  emptiedFolders: string[];
+}
+
+/** What the planner reads of the repository: file contents and whether a folder exists. */
+export interface DiskView {
+  read(path: string): string | undefined;
+  isFolder(path: string): boolean;
+}
+
+/** What to do with a file the user changed, when the pack has a new version of it. */
+export type EditedFilePolicy =
+  /** Back it up, then write the pack's version (`--force`). */
+  | 'force'
+  /** Keep it; write the pack's version beside it (`--yes`, no terminal). */
+  | 'keep'
+  /** Offer the pack's version at the prompt; `decisions` holds the answers once given. */
+  | 'ask';
+
+export interface ThreeWayMerge {
+  (input: { base: string; ours: string; theirs: string }): { clean: boolean; text: string };
+}
+
+export interface InstallInput {
+  disk: DiskView;
+  record: InstallRecord | undefined;
+  answers: Answers;
+  /** The pack's files for these answers (repo-relative path → content). */
+  files: Record<string, string>;
+  /** The settings the pack contributes for these answers. */
+  settings: JsonObject;
+  /** The body of the CLAUDE.md section, when the answers ask for it. */
+  claudeMdSection: string | undefined;
+  version: string;
+  policy: EditedFilePolicy;
+  decisions?: Record<string, boolean>;
+  /** Names the backup folder. */
+  now: Date;
+  /** The content a file had when the pack wrote it (the merge base), by its recorded hash. */
+  baseOf?: (path: string, hash: string) => string | undefined;
+  merge?: ThreeWayMerge;
+}
+
+/** Collects a plan's changes and lines; knows the folders on disk so the record can list those it creates. */
+class PlanBuilder {
+  readonly plan: Plan = { changes: [], lines: [], offers: [], emptiedFolders: [] };
+  readonly createdFolders = new Set<string>();
+  #backupFolder: string | undefined;
+
+  constructor(readonly disk: DiskView, readonly now: Date) {}
+
+  write(path: string, content: string, kind?: SummaryKind, text?: string): void {
+    for (let dir = posix.dirname(path); dir !== '.' && !this.disk.isFolder(dir); dir = posix.dirname(dir)) {
+      if (!dir.startsWith(BACKUP_ROOT)) this.createdFolders.add(dir);
+    }
+    this.plan.changes.push({ kind: 'write', path, content });
+    if (kind) this.line(kind, text ?? path);
+  }
+
+  delete(path: string, kind?: SummaryKind, text?: string): void {
+    this.plan.changes.push({ kind: 'delete', path });
+    if (kind) this.line(kind, text ?? path);
+  }
+
+  line(kind: SummaryKind, text: string): void {
+    this.plan.lines.push({ kind, text });
+  }
+
+  /** Copies a file's current content into this run's backup folder; returns the folder. */
+  backUp(path: string, content: string): string {
+    this.#backupFolder ??= posix.join(BACKUP_ROOT, this.now.toISOString().replace(/[:.]/g, '-'));
+    this.write(posix.join(this.#backupFolder, path), content);
+    return this.#backupFolder;
+  }
+}
+
+export function planInstall(input: InstallInput): { plan: Plan; record: InstallRecord } {
+  const { disk, record: previous } = input;
+  const build = new PlanBuilder(disk, input.now);
+  const onDisk = readAll(disk, [...Object.keys(previous?.files ?? {}), ...Object.keys(input.files)]);
+  const files: Record<string, string> = {};
+  const newVersions: Record<string, string> = {};
+  const filePlans = planFiles({ recorded: previous?.files, onDisk, incoming: input.files });
+  for (const filePlan of filePlans) {
+    const hash = applyFilePlan(build, input, filePlan, onDisk[filePlan.path], newVersions);
+    if (hash) files[filePlan.path] = hash;
+  }
+  const adopted = previous ? 0 : filePlans.filter((filePlan) => filePlan.action === 'identical').length;
+  if (adopted > 0) build.line('adopted', `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`);
+  const settings = planSettings(build, input);
+  planClaudeMd(build, input);
+  const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
+  const record: InstallRecord = {
+    version: input.version,
+    answers: { ...input.answers },
+    files,
+    settings: settings.recorded,
+    ...(settings.declined.length > 0 && { declined: settings.declined }),
+    ...(settings.created && { createdSettings: true }),
+    ...(createdFolders.length > 0 && { createdFolders }),
+    ...(Object.keys(newVersions).length > 0 && { newVersions }),
+  };
+  build.plan.emptiedFolders = foldersEmptiedBy(build.plan.changes, createdFolders);
+  writeRecord(build, record);
+  return { plan: build.plan, record };
+}
+
+function readAll(disk: DiskView, paths: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(paths.map((path) => [path, disk.read(path)]));
+}
+
+/** Carries one file's planned action into the plan; returns the hash the new record keeps for it. */
+function applyFilePlan(build: PlanBuilder, input: InstallInput, plan: FilePlan, current: string | undefined, newVersions: Record<string, string>): string | undefined {
+  const incoming = input.files[plan.path];
+  switch (plan.action) {
+    case 'create':
+      build.write(plan.path, incoming!, 'added');
+      break;
+    case 'update':
+      build.write(plan.path, inLineEndingsOf(current!, incoming!), 'updated');
+      removeSettledNewVersion(build, input, plan.path, incoming!);
+      break;
+    case 'identical':
+      removeSettledNewVersion(build, input, plan.path, incoming!);
+      break;
+    case 'modified':
+    case 'foreign':
+      return planEditedFile(build, input, plan, current!, newVersions);
+    case 'remove':
+      build.delete(plan.path, 'removed', `${plan.path} (no longer part of the pack)`);
+      break;
+    case 'keep-orphan':
+      build.line('kept', `${plan.path} (no longer part of the pack, but you edited it)`);
+      break;
+    case 'gone':
+      break;
+  }
+  return plan.record;
+}
+
+/**
+ * A file the user changed (or wrote) and the pack has a different version of: a clean three-way merge
+ * is written (after a backup); otherwise --force backs up and replaces, the prompt offers, and --yes keeps
+ * the user's file with the pack's version beside it.
+ */
+function planEditedFile(build: PlanBuilder, input: InstallInput, plan: FilePlan, current: string, newVersions: Record<string, string>): string | undefined {
+  const incoming = input.files[plan.path]!;
+  const whose = plan.action === 'modified' ? 'you edited it' : 'not written by the pack';
+  const base = plan.record && input.baseOf?.(plan.path, plan.record);
+  const merged = base !== undefined && input.merge ? input.merge({ base, ours: current, theirs: incoming }) : undefined;
+  if (merged?.clean && input.policy !== 'force') {
+    const backup = build.backUp(plan.path, current);
+    build.write(plan.path, merged.text, 'merged', `${plan.path} (your edits and the pack's new version; your file as it was is in ${backup})`);
+    // Still the user's edit on top of the pack's version: the record keeps the pack's content, so it shows as modified.
+    return contentHash(incoming);
+  }
+  const proposed = merged?.text ?? incoming;
+  if (input.policy === 'force') {
+    const backup = build.backUp(plan.path, current);
+    build.write(plan.path, inLineEndingsOf(current, incoming), 'replaced', `${plan.path} (${whose}; your version is in ${backup})`);
+    return contentHash(incoming);
+  }
+  if (input.policy === 'ask') {
+    const decision = input.decisions?.[plan.path];
+    if (decision === undefined) {
+      build.plan.offers.push({ path: plan.path, current, proposed, whose });
+      return plan.record;
+    }
+    if (decision) {
+      const backup = build.backUp(plan.path, current);
+      build.write(plan.path, proposed, 'replaced', `${plan.path} (${whose}; you took the pack's version at the prompt; yours is in ${backup})`);
+      return contentHash(incoming);
+    }
+    build.line('kept', `${plan.path} (${whose}; you kept it at the prompt)`);
+    return plan.record;
+  }
+  planNewVersionBeside(build, input, plan.path, incoming, whose, newVersions);
+  return plan.record;
+}
+
+/**
+ * `--yes` keeps the user's file and writes the pack's version beside it. Once written, that file is the
+ * user's too: an edited one is never overwritten (a newer version goes beside it, named with the version),
+ * and one the user deleted is not offered again until the pack has a newer version.
+ */
+function planNewVersionBeside(build: PlanBuilder, input: InstallInput, path: string, incoming: string, whose: string, newVersions: Record<string, string>): void {
+  const beside = path + NEW_VERSION_SUFFIX;
+  const onDisk = build.disk.read(beside);
+  const offeredBefore = input.record?.newVersions?.[path];
+  const hash = contentHash(incoming);
+  newVersions[path] = hash;
+  if (onDisk !== undefined && contentHash(onDisk) === hash) {
+    build.line('kept', `${path} (${whose}); the pack's version is beside it as ${beside}`);
+  } else if (onDisk === undefined && offeredBefore === hash) {
+    build.line('kept', `${path} (${whose}); you set aside the pack's version of it`);
+  } else if (onDisk === undefined || contentHash(onDisk) === offeredBefore) {
+    build.write(beside, incoming, 'kept', `${path} (${whose}); the pack's version is beside it as ${beside}`);
+  } else {
+    const versioned = `${beside}-${input.version}`;
+    if (build.disk.read(versioned) !== incoming) build.write(versioned, incoming);
+    build.line('kept', `${path} (${whose}); ${beside} holds your edits, so the pack's version is beside it as ${versioned}`);
+  }
+}
+
+/** A `.ai-pack-new` file still holding the pack's version is done with once the file itself is the pack's. */
+function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: string, incoming: string): void {
+  const beside = path + NEW_VERSION_SUFFIX;
+  const onDisk = build.disk.read(beside);
+  if (onDisk === undefined) return;
+  const ours = contentHash(onDisk) === contentHash(incoming) || contentHash(onDisk) === input.record?.newVersions?.[path];
+  if (ours) build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
+}
+
+function planSettings(build: PlanBuilder, input: InstallInput): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean } {
+  const text = build.disk.read(SETTINGS_PATH);
+  const previous = input.record;
+  const update = updateSettings({
+    text,
+    file: SETTINGS_PATH,
+    pack: input.settings,
+    recorded: previous?.settings ?? [],
+    declined: previous?.declined ?? [],
+  });
+  for (const script of update.migration.scripts) {
+    const content = build.disk.read(script);
+    if (content === undefined) continue;
+    const backup = build.backUp(script, content);
+    build.delete(script, 'moved', `${script} to ${backup} (enforcement hook, no longer run)`);
+  }
+  for (const finding of update.migration.findings) build.line('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
+  if (text === undefined) {
+    build.write(SETTINGS_PATH, update.text!, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
+  } else if (update.text !== text) {
+    if (update.migration.findings.length > 0) {
+      const backup = build.backUp(SETTINGS_PATH, text);
+      build.line('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
+    }
+    build.write(SETTINGS_PATH, update.text!);
+    if (update.retired.length > 0) build.line('retired', `${SETTINGS_PATH}: took out ${describeEntries(update.retired)} the pack added before and no longer ships`);
+    if (update.added.length > 0) build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
+  }
+  for (const entry of update.newlyDeclined) build.line('declined', `${SETTINGS_PATH}: ${describeEntries([entry])} (you removed it; it stays out)`);
+  return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true };
+}
+
+/** Settings entries as the summary shows them: rules by name, other keys by path. */
+export function describeEntries(entries: InstallRecord['settings']): string {
+  const names = entries.flatMap((entry) => ('items' in entry ? entry.items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [entry.path]));
+  return names.join(', ');
+}
+
+function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
+  const existing = build.disk.read(CLAUDE_MD_PATH);
+  if (input.claudeMdSection !== undefined) {
+    const next = upsertSection(existing, input.claudeMdSection);
+    if (next !== existing) build.write(CLAUDE_MD_PATH, next, existing === undefined ? 'added' : 'updated', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+  } else if (input.record?.answers.claudeMd && existing !== undefined) {
+    planClaudeMdRemoval(build, existing);
+  }
+}
+
+function planClaudeMdRemoval(build: PlanBuilder, existing: string): void {
+  const rest = removeSection(existing);
+  if (rest === existing) return;
+  if (rest === undefined) build.delete(CLAUDE_MD_PATH, 'removed');
+  else build.write(CLAUDE_MD_PATH, rest, 'cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+}
+
+/** The install record goes last, so a run stopped half-way is recognised by the next one. */
+function writeRecord(build: PlanBuilder, record: InstallRecord | undefined): void {
+  const current = build.disk.read(YO_RC);
+  const next = recordText(current, record);
+  if (next === current) return;
+  build.plan.changes.push(next === undefined ? { kind: 'delete', path: YO_RC, isRecord: true } : { kind: 'write', path: YO_RC, content: next, isRecord: true });
+}
+
+/** The pack's folders that hold a deleted path: once empty, they go too. Deepest first. */
+function foldersEmptiedBy(changes: Change[], createdFolders: string[]): string[] {
+  const deleted = changes.filter((change) => change.kind === 'delete').map((change) => change.path);
+  return createdFolders.filter((folder) => deleted.some((path) => path.startsWith(`${folder}/`))).sort((a, b) => b.length - a.length);
+}
+
+/** The pack's text with the line endings of the file it replaces, so a CRLF checkout stays CRLF. */
+function inLineEndingsOf(current: string, text: string): string {
+  return current.includes('\r\n') && !text.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uninstall
+
+export interface UninstallInput {
+  disk: DiskView;
+  record: InstallRecord;
+  /** Every `.ai-pack-new` content the pack may have written, by the path it sits beside. */
+  packVersionsBeside: (path: string) => string[];
+}
+
+/** Takes out what the pack wrote and the user has not changed; lists, and keeps, what the user edited. */
+export function planUninstall({ disk, record, packVersionsBeside }: UninstallInput): Plan {
+  const build = new PlanBuilder(disk, new Date(0));
+  const onDisk = readAll(disk, Object.keys(record.files));
+  for (const { path, status } of statusOf({ recorded: record.files, onDisk })) {
+    if (status === 'unchanged') build.delete(path, 'removed');
+    if (status === 'modified') build.line('kept', `${path} (you edited it)`);
+    const beside = disk.read(path + NEW_VERSION_SUFFIX);
+    const ours = [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)];
+    if (beside !== undefined && ours.includes(contentHash(beside))) build.delete(path + NEW_VERSION_SUFFIX, 'removed', `${path}${NEW_VERSION_SUFFIX} (the pack's version, no longer needed)`);
+  }
+  const settingsText = disk.read(SETTINGS_PATH);
+  if (settingsText !== undefined) {
+    const remaining = removePackSettings(settingsText, SETTINGS_PATH, record.settings);
+    if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
+    else if (remaining.text !== settingsText) build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
+  }
+  const claudeMd = disk.read(CLAUDE_MD_PATH);
+  if (claudeMd !== undefined) planClaudeMdRemoval(build, claudeMd);
+  writeRecord(build, undefined);
+  build.plan.emptiedFolders = [...(record.createdFolders ?? [])].sort((a, b) => b.length - a.length);
+  return build.plan;
+}
+

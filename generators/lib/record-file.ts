@@ -1,0 +1,45 @@
+import { applyEdits, modify } from 'jsonc-parser';
+import { AiPackError } from './errors.js';
+import { type InstallRecord, readRecord } from './manifest.js';
+import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
+
+/** Yeoman's config file, shared with other generators: the install record is one entry in it. */
+export const YO_RC = '.yo-rc.json';
+export const RECORD_KEY = 'generator-ai-pack';
+
+/** `.yo-rc.json` read strictly: a file anyone can commit, so a bad one is a clear error with its position. */
+export function parseYoRc(text: string): Record<string, unknown> {
+  const parsed = parseStrictJson(text, YO_RC);
+  if (!isJsonObject(parsed)) {
+    throw new AiPackError(`${locationOf(YO_RC, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`);
+  }
+  return parsed;
+}
+
+/** The install record in `.yo-rc.json` text (undefined: no file), with the paths it may not name left out. */
+export function recordOf(text: string | undefined, packPaths: ReadonlySet<string>): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
+  if (text === undefined) return { record: undefined, ignored: [], answers: undefined };
+  const stored = parseYoRc(text)[RECORD_KEY];
+  const { record, ignored } = readRecord(stored, YO_RC, packPaths);
+  return { record, ignored, answers: isJsonObject(stored) ? stored.answers : undefined };
+}
+
+/**
+ * `.yo-rc.json` with the record set (or, for undefined, taken out), edited in place: the other generators'
+ * entries and the file's formatting stay. Unchanged content returns the same text; a file left holding
+ * nothing returns undefined (it goes).
+ */
+export function recordText(current: string | undefined, record: InstallRecord | undefined): string | undefined {
+  if (current === undefined) return record === undefined ? undefined : `${JSON.stringify({ [RECORD_KEY]: record }, null, 2)}\n`;
+  const parsed = parseYoRc(current);
+  if (sameJson(parsed[RECORD_KEY], record)) return current;
+  const next = applyEdits(current, modify(current, [RECORD_KEY], record, { formattingOptions: formattingOf(current) }));
+  const { [RECORD_KEY]: _ours, ...others } = parsed;
+  return record === undefined && Object.keys(others).length === 0 ? undefined : next;
+}
+
+/** The indent and line ending a JSON file already uses, so inserted text matches it. */
+export function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const indent = /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ';
+  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
