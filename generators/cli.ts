@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from './lib/paths.js';
 
 const generatorsDir = dirname(fileURLToPath(import.meta.url));
 const SUPPORTED_NODE = '^22.18.0 || >=24.11.0';
@@ -27,8 +28,10 @@ function subGenerators(): string[] {
 
 async function main(argv: string[]): Promise<void> {
   const subs = subGenerators();
+  if (argv[0] === '--version' || argv[0] === '-V') return void console.log(packageVersion);
   const sub = argv[0] && subs.includes(argv[0]) ? argv[0] : 'app';
   const rest = sub === argv[0] ? argv.slice(1) : argv;
+  if (sub === 'app') checkFirstWord(argv[0], subs);
   // Yeoman's modules dominate start-up; Node's on-disk compile cache roughly halves that on later runs.
   module.enableCompileCache?.();
   // Imported only once Node is known to be new enough: yeoman-environment itself needs Node 22.18+.
@@ -43,12 +46,35 @@ async function main(argv: string[]): Promise<void> {
   await command.parseAsync(rest, { from: 'user' });
 }
 
+/** A first word that is neither a sub-generator nor a folder is a typo, not a new folder to install into. */
+function checkFirstWord(word: string | undefined, subs: string[]): void {
+  if (word === undefined || word.startsWith('-') || existsSync(word)) return;
+  const close = subs.filter((sub) => sub !== 'app' && editDistance(word, sub) <= 2);
+  const hint = close.length > 0 ? `did you mean ${close.join(' or ')}?` : `the sub-commands are ${subs.filter((sub) => sub !== 'app').join(', ')}, or name an existing folder.`;
+  throw new UsageError(`unknown command or folder '${word}'; ${hint} Nothing was written.`);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (const [i, charA] of [...a].entries()) {
+    const current = [i + 1];
+    for (const [j, charB] of [...b].entries()) current.push(Math.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (charA === charB ? 0 : 1)));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+class UsageError extends Error {
+  override name = 'AiPackError';
+}
+
 /** The Yeoman environment options that do something here, per sub-generator, in words that say what. */
 const ENVIRONMENT_OPTIONS: Record<string, Record<string, string>> = {
   app: {
     '--force': 'Replace files you edited, after backing them up to .claude/ai-pack-backup/',
     '--dry-run': 'Show what would change; write nothing',
   },
+  status: {},
   uninstall: { '--dry-run': 'Show what would be removed; remove nothing' },
 };
 /** Yeoman's environment options, all hidden unless listed above (`--cwd` does not even take a value). */

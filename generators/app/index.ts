@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import ejs from 'ejs';
 import type { PromptQuestions } from 'yeoman-generator';
 import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawnedAmong } from '../lib/answers.js';
-import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, readPackFile, selectedFiles, type Answers } from '../lib/catalogue.js';
-import { packSettings } from '../lib/pack-settings.js';
-import { templatesRoot } from '../lib/paths.js';
+import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/catalogue.js';
+import { packFor } from '../lib/pack.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
 import { detectCommands } from '../lib/project.js';
 import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
@@ -70,24 +67,7 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers } = this;
-    return planInstall({
-      disk: this.disk,
-      record: this.record,
-      answers,
-      files: selectedFiles(answers),
-      settings: packSettings(parseSettings(readPackFile(SETTINGS_PATH), join(templatesRoot, 'pack', SETTINGS_PATH)), answers),
-      claudeMdSection: answers.claudeMd ? this.#claudeMdSection() : undefined,
-      version: this.packageVersion,
-      policy,
-      decisions,
-      now: new Date(),
-    }).plan;
-  }
-
-  #claudeMdSection(): string {
-    const template = readFileSync(join(templatesRoot, 'claude-md-section.md.ejs'), 'utf8');
-    const roles = this.answers.skills;
-    return ejs.render(template, { roles, agents: this.answers.agents ? spawnedAmong(roles) : [] });
+    return planInstall({ disk: this.disk, record: this.record, answers, ...packFor(answers), version: this.packageVersion, policy, decisions, now: new Date() }).plan;
   }
 
   /** Yeoman's way: for each file the user changed, take the pack's version, keep theirs, or see the diff first. */

@@ -37,26 +37,27 @@ interface PreparedWrite {
  *      files and any folder made for them are removed, and no file has changed);
  *   3. the temporary files are renamed over their targets (a kill leaves each file old or new, never cut);
  *   4. deletions, then the folders the plan emptied, and last the install record, so a run stopped
- *      earlier is recognised and finished by the next one.
+ *      earlier is recognised and finished by the next one. A change marked `first` (the record of what the
+ *      run is about to do) is renamed before all others, one marked `last` after them.
  */
 export function applyPlan(repo: Repository, changes: readonly Change[], emptiedFolders: readonly string[] = [], io: FileIo = nodeIo): void {
-  const ordered = [...changes.filter((change) => !change.isRecord), ...changes.filter((change) => change.isRecord)];
+  const ordered = [...changes.filter((change) => change.stage === 'first'), ...changes.filter((change) => !change.stage), ...changes.filter((change) => change.stage === 'last')];
   const resolved = ordered.map((change) => ({ change, target: change.kind === 'delete' ? resolveName(repo, change.path) : repo.resolve(change.path) }));
   const folders = emptiedFolders.map((folder) => repo.resolve(folder));
   clearStaleTemporaryFiles(new Set(resolved.map(({ target }) => dirname(target))));
 
   const madeFolders: string[] = [];
-  const prepared = new Map<string, PreparedWrite>();
+  const prepared = new Map<number, PreparedWrite>();
   let current = '';
   try {
-    for (const { change, target } of resolved) {
+    for (const [index, { change, target }] of resolved.entries()) {
       if (change.kind !== 'write') continue;
       current = change.path;
       makeFolders(dirname(target), madeFolders, io);
       const temp = join(dirname(target), `.${basename(target)}.ai-pack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
       io.writeFile(temp, change.content);
       copyModeAndOwner(target, temp);
-      prepared.set(change.path, { target, temp });
+      prepared.set(index, { target, temp });
     }
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
@@ -64,18 +65,17 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
     throw explain(error, current, 'nothing was changed');
   }
 
+  const carryOut = (index: number, change: Change, target: string) => {
+    current = change.path;
+    if (change.kind === 'delete') return unlinkIfPresent(target, io);
+    io.rename(prepared.get(index)!.temp, target);
+    prepared.delete(index);
+  };
   try {
-    for (const { change, target } of resolved) {
-      current = change.path;
-      if (change.kind === 'write') {
-        const { temp } = prepared.get(change.path)!;
-        io.rename(temp, target);
-        prepared.delete(change.path);
-      } else {
-        unlinkIfPresent(target, io);
-      }
-    }
+    const last = resolved.findIndex(({ change }) => change.stage === 'last');
+    for (const [index, { change, target }] of resolved.entries()) if (change.stage !== 'last') carryOut(index, change, target);
     for (const folder of folders) tryRmdir(folder, io);
+    if (last >= 0) carryOut(last, resolved[last].change, resolved[last].target);
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
     throw explain(error, current, 'some files were already changed; run the generator again to finish');
@@ -120,13 +120,14 @@ function clearStaleTemporaryFiles(folders: Set<string>): void {
     }
     for (const name of names) {
       const match = TEMP_NAME.exec(name);
-      if (match && !processIsAlive(Number(match[2]))) tryUnlink(join(folder, name), nodeIo);
+      // Clearing runs before this run writes any: one of its own process id is from an earlier, failed attempt.
+      const owner = Number(match?.[2]);
+      if (match && (owner === process.pid || !processIsAlive(owner))) tryUnlink(join(folder, name), nodeIo);
     }
   }
 }
 
 export function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

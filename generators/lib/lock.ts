@@ -15,7 +15,7 @@ const POLL_MS = 50;
  * id, and a lock whose process is gone (killed) is taken over.
  */
 export function lockRepository(realRoot: string): () => void {
-  const path = join(tmpdir(), `generator-ai-pack-${createHash('sha256').update(realRoot).digest('hex').slice(0, 16)}.lock`);
+  const path = lockPath(realRoot);
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     if (tryCreate(path)) return () => release(path);
@@ -37,6 +37,11 @@ export function lockRepository(realRoot: string): () => void {
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, POLL_MS);
   }
+}
+
+/** Where the lock of a repository (by its real path) lives. */
+export function lockPath(realRoot: string): string {
+  return join(tmpdir(), `generator-ai-pack-${createHash('sha256').update(realRoot).digest('hex').slice(0, 16)}.lock`);
 }
 
 function tryCreate(path: string): boolean {

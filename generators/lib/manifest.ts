@@ -22,6 +22,17 @@ export interface InstallRecord {
   createdFolders?: string[];
   /** Path → hash of the pack version written beside it as `.ai-pack-new`. */
   newVersions?: Record<string, string>;
+  /** Written first by an update, gone once it finishes: what a stopped run was doing (see plan.ts settledRecord). */
+  pending?: PendingRecord;
+}
+
+export interface PendingRecord {
+  /** Hash of the settings.json the run writes; absent when it leaves the file alone. */
+  settingsHash?: string;
+  settings: SettingsAdditions;
+  declined: SettingsAdditions;
+  createdSettings: boolean;
+  createdFolders: string[];
 }
 
 /**
@@ -47,9 +58,12 @@ export function readRecord(stored: unknown, file: string, packPaths: ReadonlySet
     ...(record.createdFolders ?? []).filter((folder) => !isFolderOfPack(folder)),
   ];
   const files = Object.fromEntries(Object.entries(record.files).filter(([path]) => isPackPath(path)));
-  const newVersions = Object.fromEntries(Object.entries(record.newVersions ?? {}).filter(([path]) => isPackPath(path)));
-  const createdFolders = (record.createdFolders ?? []).filter(isFolderOfPack);
-  return { record: { ...record, files, newVersions, createdFolders }, ignored: [...new Set(ignored)] };
+  // Optional keys stay absent when they were: the record is rewritten only when its content changes.
+  const newVersions = record.newVersions && Object.fromEntries(Object.entries(record.newVersions).filter(([path]) => isPackPath(path)));
+  const createdFolders = record.createdFolders?.filter(isFolderOfPack);
+  const pending = record.pending && { ...record.pending, createdFolders: record.pending.createdFolders.filter(isFolderOfPack) };
+  const kept = { ...record, files, ...(newVersions && { newVersions }), ...(createdFolders && { createdFolders }), ...(pending && { pending }) };
+  return { record: kept, ignored: [...new Set(ignored)] };
 }
 
 function recordProblem(stored: unknown): string | undefined {
@@ -69,7 +83,19 @@ function recordProblem(stored: unknown): string | undefined {
   if (stored.newVersions !== undefined && !(isJsonObject(stored.newVersions) && Object.values(stored.newVersions).every(isHash))) {
     return 'has "newVersions" that is not a map of paths to SHA-256 hashes';
   }
+  if (stored.pending !== undefined && !isPending(stored.pending)) return 'has a "pending" note of the wrong shape';
   return undefined;
+}
+
+function isPending(pending: unknown): boolean {
+  return (
+    isJsonObject(pending) &&
+    (pending.settingsHash === undefined || isHash(pending.settingsHash)) &&
+    [pending.settings, pending.declined].every((list) => Array.isArray(list) && list.every(isSettingsAddition)) &&
+    typeof pending.createdSettings === 'boolean' &&
+    Array.isArray(pending.createdFolders) &&
+    pending.createdFolders.every((folder) => typeof folder === 'string')
+  );
 }
 
 function isHash(value: unknown): boolean {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CLAUDE_MD_PATH, SETTINGS_PATH, type Answers } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
-import { contentHash, planFiles, statusOf, type FilePlan, type InstallRecord } from './manifest.js';
+import { contentHash, planFiles, statusOf, type FilePlan, type InstallRecord, type PendingRecord } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
 import { updateSettings, removePackSettings } from './settings-update.js';
 import type { JsonObject } from './strict-json.js';
@@ -27,9 +27,10 @@ export interface SummaryLine {
   text: string;
 }
 
+/** `stage`: applied before (`first`) or after (`last`) every other change; the install record uses both. */
 export type Change =
-  | { kind: 'write'; path: string; content: string; isRecord?: boolean }
-  | { kind: 'delete'; path: string; isRecord?: boolean };
+  | { kind: 'write'; path: string; content: string; stage?: 'first' | 'last' }
+  | { kind: 'delete'; path: string; stage?: 'first' | 'last' };
 
 /** A file the user changed, to be offered at the prompt: take `proposed`, or keep `current`. */
 export interface Offer {
@@ -122,7 +123,8 @@ class PlanBuilder {
 }
 
 export function planInstall(input: InstallInput): { plan: Plan; record: InstallRecord } {
-  const { disk, record: previous } = input;
+  const { disk } = input;
+  const previous = settledRecord(input.record, disk);
   const build = new PlanBuilder(disk, input.now);
   const onDisk = readAll(disk, [...Object.keys(previous?.files ?? {}), ...Object.keys(input.files)]);
   const files: Record<string, string> = {};
@@ -134,7 +136,7 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   }
   const adopted = previous ? 0 : filePlans.filter((filePlan) => filePlan.action === 'identical').length;
   if (adopted > 0) build.line('adopted', `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`);
-  const settings = planSettings(build, input);
+  const settings = planSettings(build, input, previous);
   planClaudeMd(build, input);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
@@ -147,7 +149,9 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     ...(createdFolders.length > 0 && { createdFolders }),
     ...(Object.keys(newVersions).length > 0 && { newVersions }),
   };
-  build.plan.emptiedFolders = foldersEmptiedBy(build.plan.changes, createdFolders);
+  if (previous && build.plan.changes.length > 0) writePendingRecord(build, previous, record, settings.text);
+  const leaving = [...build.plan.changes.filter((change) => change.kind === 'delete').map((change) => change.path), ...Object.keys(previous?.files ?? {}).filter((path) => !(path in files))];
+  build.plan.emptiedFolders = foldersHolding(leaving, createdFolders);
   writeRecord(build, record);
   return { plan: build.plan, record };
 }
@@ -258,9 +262,8 @@ function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: 
   if (ours) build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
 }
 
-function planSettings(build: PlanBuilder, input: InstallInput): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean } {
+function planSettings(build: PlanBuilder, input: InstallInput, previous: InstallRecord | undefined): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean; text: string | undefined } {
   const text = build.disk.read(SETTINGS_PATH);
-  const previous = input.record;
   const update = updateSettings({
     text,
     file: SETTINGS_PATH,
@@ -287,7 +290,8 @@ function planSettings(build: PlanBuilder, input: InstallInput): { recorded: Inst
     if (update.added.length > 0) build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
   }
   for (const entry of update.newlyDeclined) build.line('declined', `${SETTINGS_PATH}: ${describeEntries([entry])} (you removed it; it stays out)`);
-  return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true };
+  const changed = update.text !== text ? update.text : undefined;
+  return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true, text: changed };
 }
 
 /** Settings entries as the summary shows them: rules by name, other keys by path. */
@@ -318,13 +322,43 @@ function writeRecord(build: PlanBuilder, record: InstallRecord | undefined): voi
   const current = build.disk.read(YO_RC);
   const next = recordText(current, record);
   if (next === current) return;
-  build.plan.changes.push(next === undefined ? { kind: 'delete', path: YO_RC, isRecord: true } : { kind: 'write', path: YO_RC, content: next, isRecord: true });
+  build.plan.changes.push(next === undefined ? { kind: 'delete', path: YO_RC, stage: 'last' } : { kind: 'write', path: YO_RC, content: next, stage: 'last' });
 }
 
-/** The pack's folders that hold a deleted path: once empty, they go too. Deepest first. */
-function foldersEmptiedBy(changes: Change[], createdFolders: string[]): string[] {
-  const deleted = changes.filter((change) => change.kind === 'delete').map((change) => change.path);
-  return createdFolders.filter((folder) => deleted.some((path) => path.startsWith(`${folder}/`))).sort((a, b) => b.length - a.length);
+/**
+ * Before an update touches anything, the old record gains a note of what the run will do to settings.json
+ * and which folders it creates: what a file's content cannot tell the next run if this one is stopped
+ * between writing settings.json and the final record (whose rules are the pack's, which folders are ours).
+ */
+function writePendingRecord(build: PlanBuilder, previous: InstallRecord, next: InstallRecord, settingsText: string | undefined): void {
+  const pending: PendingRecord = {
+    ...(settingsText !== undefined && { settingsHash: contentHash(settingsText) }),
+    settings: next.settings,
+    declined: next.declined ?? [],
+    createdSettings: next.createdSettings === true,
+    createdFolders: next.createdFolders ?? [],
+  };
+  const text = recordText(build.disk.read(YO_RC), { ...previous, pending });
+  if (text !== undefined) build.plan.changes.push({ kind: 'write', path: YO_RC, content: text, stage: 'first' });
+}
+
+/**
+ * The record as it stands after a run that may have been stopped: its pending note applies when
+ * settings.json holds what that run meant to write (or the run did not change it); its folders are ours either way.
+ */
+export function settledRecord(record: InstallRecord | undefined, disk: DiskView): InstallRecord | undefined {
+  if (!record?.pending) return record;
+  const { pending, ...settled } = record;
+  const createdFolders = [...new Set([...(record.createdFolders ?? []), ...pending.createdFolders])].sort();
+  const current = disk.read(SETTINGS_PATH);
+  const applied = pending.settingsHash === undefined || (current !== undefined && contentHash(current) === pending.settingsHash);
+  if (!applied) return { ...settled, createdFolders };
+  return { ...settled, settings: pending.settings, declined: pending.declined, createdSettings: pending.createdSettings, createdFolders };
+}
+
+/** The pack's folders that hold a path leaving the pack (deleted now, or by a run stopped earlier): once empty, they go too. Deepest first. */
+function foldersHolding(leaving: string[], createdFolders: string[]): string[] {
+  return createdFolders.filter((folder) => leaving.some((path) => path.startsWith(`${folder}/`))).sort((a, b) => b.length - a.length);
 }
 
 /** The pack's text with the line endings of the file it replaces, so a CRLF checkout stays CRLF. */

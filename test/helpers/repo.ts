@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
@@ -141,4 +141,21 @@ export function expectRerunChangesNothing(repo: string): void {
   expect(run.output).toMatch(/already up to date/i);
   expect(readTree(repo)).toStrictEqual(tree);
   expect(mtimes(repo)).toStrictEqual(times);
+}
+
+/**
+ * Every entry below `root` (but .git) as it really is: a file's bytes, a link's target (never followed),
+ * `<fifo>` for a named pipe, `<dir>` for a folder; for proving a run left every byte and link alone.
+ */
+export function snapshot(root: string, dir = ''): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = posix.join(dir, entry.name);
+    if (entry.name === '.git' && dir === '') continue;
+    if (entry.isSymbolicLink()) result[path] = `<link to ${readlinkSync(join(root, path))}>`;
+    else if (entry.isFIFO()) result[path] = '<fifo>';
+    else if (entry.isDirectory()) Object.assign(result, { [path]: '<dir>' }, snapshot(root, path));
+    else result[path] = readFileSync(join(root, path), 'latin1');
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { hashContent, planFiles, readManifest, statusOf } from '../../generators/lib/manifest.js';
+import { contentHash, hashContent, planFiles, readRecord, statusOf } from '../../generators/lib/manifest.js';
 
 const OLD = 'old pack content\n';
 const NEW = 'new pack content\n';
@@ -90,7 +90,8 @@ describe('statusOf', () => {
   });
 });
 
-describe('readManifest', () => {
+describe('readRecord', () => {
+  const packPaths = new Set(['.claude/skills/a/SKILL.md', '.claude/agents/b.md']);
   const valid = {
     version: '0.1.0',
     answers: { testCommand: 'npm test' },
@@ -101,9 +102,23 @@ describe('readManifest', () => {
     ],
   };
 
-  it('returns a valid manifest as it is, and undefined before the first install', () => {
-    expect(readManifest(valid, '.yo-rc.json')).toBe(valid);
-    expect(readManifest(undefined, '.yo-rc.json')).toBeUndefined();
+  it('returns a valid record with its content, and undefined before the first install', () => {
+    expect(readRecord(valid, '.yo-rc.json', packPaths)).toStrictEqual({ record: valid, ignored: [] });
+    expect(readRecord(undefined, '.yo-rc.json', packPaths)).toStrictEqual({ record: undefined, ignored: [] });
+  });
+
+  it('leaves out, and reports, every path the pack never ships: .git, .., absolute, other files, foreign folders', () => {
+    const stored = {
+      ...valid,
+      files: { ...valid.files, '.git/HEAD': h(OLD), '../x/SKILL.md': h(OLD), '/etc/passwd': h(OLD), 'README.md': h(OLD) },
+      newVersions: { '.git/config': h(OLD), '.claude/agents/b.md': h(NEW) },
+      createdFolders: ['.claude', '.claude/skills/a', '.git', 'src', '..'],
+    };
+    const { record, ignored } = readRecord(stored, '.yo-rc.json', packPaths);
+    expect(record?.files).toStrictEqual(valid.files);
+    expect(record?.newVersions).toStrictEqual({ '.claude/agents/b.md': h(NEW) });
+    expect(record?.createdFolders).toStrictEqual(['.claude', '.claude/skills/a']);
+    expect(ignored.sort()).toStrictEqual(['..', '../x/SKILL.md', '.git', '.git/HEAD', '.git/config', '/etc/passwd', 'README.md', 'src']);
   });
 
   it.each([
@@ -115,10 +130,21 @@ describe('readManifest', () => {
     ['settings not a list', { ...valid, settings: {} }, 'has "settings" that is not a list'],
     ['a settings entry without a pointer', { ...valid, settings: [{ path: 'permissions', value: 1 }] }, 'has "settings" that is not a list'],
     ['a settings entry without a value', { ...valid, settings: [{ path: '/a' }] }, 'has "settings" that is not a list'],
-  ])('rejects a manifest with %s, saying what to do', (_, stored, problem) => {
-    expect(() => readManifest(stored, '.yo-rc.json')).toThrow(AiPackError);
-    expect(() => readManifest(stored, '.yo-rc.json')).toThrow(
-      new RegExp(`^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*no file was changed\\.$`),
+    ['declined not a list', { ...valid, declined: 'Edit' }, 'has "declined" that is not a list'],
+    ['folders not a list of paths', { ...valid, createdFolders: [1] }, 'has "createdFolders" that is not a list'],
+    ['new versions without hashes', { ...valid, newVersions: { a: 'x' } }, 'has "newVersions" that is not a map'],
+  ])('rejects a record with %s, saying what to do', (_, stored, problem) => {
+    expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(AiPackError);
+    expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(
+      new RegExp(`^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*nothing was written\\.$`),
     );
+  });
+});
+
+describe('contentHash', () => {
+  it('reads CRLF as LF, so a checkout with core.autocrlf=true is not an edit', () => {
+    expect(contentHash('a\r\nb\r\n')).toBe(contentHash('a\nb\n'));
+    expect(contentHash('a\nb\n')).toBe(hashContent('a\nb\n'));
+    expect(contentHash('a\rb')).not.toBe(contentHash('a\nb'));
   });
 });

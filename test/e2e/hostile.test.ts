@@ -1,0 +1,205 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lockPath, lockRepository } from '../../generators/lib/lock.js';
+import { contentHash } from '../../generators/lib/manifest.js';
+import { hasStackTrace, launcher, node, readManifestOf, runLauncher, snapshot, type RunResult } from '../helpers/repo.js';
+
+/**
+ * A repository is untrusted input: links out of it, a committed install record, odd folder names, two runs
+ * at once. Each test asserts the exact bytes (and links) of every file inside the repository and beside it.
+ */
+const cleanups: string[] = [];
+afterEach(() => {
+  for (const path of cleanups.splice(0)) rmSync(path, { recursive: true, force: true });
+});
+
+/** A folder holding the repository and an "outside" folder beside it, both removed after the test. */
+function workspace(): { repo: string; outside: string; top: string } {
+  const top = mkdtempSync(join(tmpdir(), 'ai-pack-hostile-'));
+  cleanups.push(top);
+  const repo = join(top, 'repo');
+  mkdirSync(repo);
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  const outside = join(top, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'settings.json'), '{ "permissions": { "allow": ["Read"] } }\n');
+  writeFileSync(join(outside, 'precious.md'), 'not yours\n');
+  return { repo, outside, top };
+}
+
+function expectRefused(run: RunResult, mention: RegExp): void {
+  expect(run.status, run.output).toBe(1);
+  expect(run.stderr).toMatch(mention);
+  expect(run.output).toMatch(/nothing was written/i);
+  expect(hasStackTrace(run.output), run.output).toBe(false);
+}
+
+const yoRc = (record: object) => `${JSON.stringify({ 'generator-ai-pack': record }, null, 2)}\n`;
+
+describe('links out of the repository', () => {
+  const cases: [string, (repo: string, outside: string) => void, string[], RegExp][] = [
+    ['settings.json linked to a file outside, with a committed .yo-rc.json asking for "*"', (repo, outside) => {
+      mkdirSync(join(repo, '.claude'));
+      symlinkSync(join(outside, 'settings.json'), join(repo, '.claude/settings.json'));
+      writeFileSync(join(repo, '.yo-rc.json'), yoRc({ version: '0.0.1', answers: { testCommand: '*' }, files: {}, settings: [] }));
+    }, ['--yes'], /settings\.json|"\*"/],
+    ['a skill linked to a file outside, with --force', (repo, outside) => {
+      mkdirSync(join(repo, '.claude/skills/tester'), { recursive: true });
+      symlinkSync(join(outside, 'precious.md'), join(repo, '.claude/skills/tester/SKILL.md'));
+    }, ['--yes', '--force'], /\.claude\/skills\/tester\/SKILL\.md is a link to .*outside/],
+    ['.claude itself linked to a folder outside', (repo, outside) => {
+      symlinkSync(outside, join(repo, '.claude'));
+    }, ['--yes'], /\.claude is a link to .*outside/],
+    ['a dangling link where the pack writes', (repo) => {
+      mkdirSync(join(repo, '.claude/agents'), { recursive: true });
+      symlinkSync('/nonexistent/ai-pack-target', join(repo, '.claude/agents/engineer.md'));
+    }, ['--yes'], /engineer\.md is a link that leads nowhere/],
+    ['a link into .git', (repo) => {
+      mkdirSync(join(repo, '.claude'));
+      symlinkSync(join(repo, '.git'), join(repo, '.claude/skills'));
+    }, ['--yes'], /into \.git/],
+  ];
+  for (const [name, arrange, args, mention] of cases) {
+    it(`${name}: exit 1, names the link, every byte inside and outside kept`, () => {
+      const { repo, outside, top } = workspace();
+      arrange(repo, outside);
+      const before = snapshot(top);
+      expectRefused(runLauncher(repo, args), mention);
+      expect(snapshot(top)).toStrictEqual(before);
+    });
+  }
+
+  it('a link that stays inside (CLAUDE.md -> AGENTS.md) is followed: AGENTS.md gets the section, the link stays', () => {
+    const { repo } = workspace();
+    writeFileSync(join(repo, 'AGENTS.md'), '# Agents\n');
+    symlinkSync('AGENTS.md', join(repo, 'CLAUDE.md'));
+    const run = runLauncher(repo, ['--yes', '--claude-md']);
+    expect(run.status, run.output).toBe(0);
+    expect(snapshot(repo)['CLAUDE.md']).toBe('<link to AGENTS.md>');
+    expect(readFileSync(join(repo, 'AGENTS.md'), 'utf8')).toMatch(/^# Agents\n\n<!-- generator-ai-pack:start -->/);
+  });
+});
+
+describe('a hostile install record', () => {
+  it('paths the pack never ships (.git/HEAD, ../, absolute, through a link) are reported and never touched, by install or uninstall', () => {
+    const { repo, outside, top } = workspace();
+    symlinkSync(outside, join(repo, 'linked'));
+    const head = readFileSync(join(repo, '.git/HEAD'), 'utf8');
+    const hashOf = (path: string) => contentHash(readFileSync(path, 'utf8'));
+    writeFileSync(join(repo, '.yo-rc.json'), yoRc({
+      version: '0.1.0',
+      answers: {},
+      files: {
+        '.git/HEAD': contentHash(head),
+        '../outside/precious.md': hashOf(join(outside, 'precious.md')),
+        [join(outside, 'precious.md')]: hashOf(join(outside, 'precious.md')),
+        'linked/precious.md': hashOf(join(outside, 'precious.md')),
+      },
+      settings: [],
+      createdFolders: ['.git', '..', 'linked'],
+    }));
+    const install = runLauncher(repo, ['--yes']);
+    expect(install.status, install.output).toBe(0);
+    expect(install.stderr).toContain('".git/HEAD", which is not a file the pack ever ships');
+    const uninstall = runLauncher(repo, ['uninstall']);
+    expect(uninstall.status, uninstall.output).toBe(0);
+    expect(readFileSync(join(repo, '.git/HEAD'), 'utf8')).toBe(head);
+    expect(snapshot(outside)).toStrictEqual({ 'settings.json': '{ "permissions": { "allow": ["Read"] } }\n', 'precious.md': 'not yours\n' });
+    expect(snapshot(top)['repo/linked']).toBe(`<link to ${outside}>`);
+  });
+});
+
+describe('folder names are paths, not patterns', () => {
+  it('in proj[1], --force and uninstall touch proj[1] only, never proj1', () => {
+    const top = mkdtempSync(join(tmpdir(), 'ai-pack-glob-'));
+    cleanups.push(top);
+    const globbed = join(top, 'proj[1]');
+    const plain = join(top, 'proj1');
+    for (const repo of [globbed, plain]) {
+      mkdirSync(repo);
+      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    }
+    writeFileSync(join(globbed, '.claude/skills/tester/SKILL.md'), 'edited\n');
+    const plainBefore = snapshot(plain);
+    expect(runLauncher(globbed, ['--yes', '--force']).status).toBe(0);
+    const uninstall = runLauncher(globbed, ['uninstall']);
+    expect(uninstall.status, uninstall.output).toBe(0);
+    expect(snapshot(plain)).toStrictEqual(plainBefore);
+    expect(Object.keys(snapshot(globbed)).filter((path) => !path.startsWith('.claude/ai-pack-backup'))).toStrictEqual(['.claude']);
+  });
+});
+
+describe('bad input: exit 1, a clear message, nothing written', () => {
+  const fifo = (path: string) => execFileSync('mkfifo', [path]);
+  const cases: [string, (repo: string) => void, string[], RegExp][] = [
+    ['.claude is a file', (repo) => writeFileSync(join(repo, '.claude'), 'x'), ['--yes'], /\.claude is a file, but the pack needs a folder/],
+    ['an empty .yo-rc.json', (repo) => writeFileSync(join(repo, '.yo-rc.json'), ''), ['--yes'], /\.yo-rc\.json:1:1: not valid JSON/],
+    ['a corrupt .yo-rc.json', (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{\n  "a": 1,\n}\n'), ['--yes'], /\.yo-rc\.json:2:9: not valid JSON \(trailing comma/],
+    ['a .yo-rc.json record of the wrong shape', (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{ "generator-ai-pack": 5 }'), ['status'], /"generator-ai-pack" entry is not an object/],
+    ['a folder where the pack writes a file', (repo) => mkdirSync(join(repo, '.claude/skills/tester/SKILL.md'), { recursive: true }), ['--yes'], /SKILL\.md is a folder, not a regular file/],
+    ['a FIFO at .claude/settings.json', (repo) => { mkdirSync(join(repo, '.claude')); fifo(join(repo, '.claude/settings.json')); }, ['--yes'], /settings\.json is a FIFO/],
+    ['a FIFO at .yo-rc.json', (repo) => fifo(join(repo, '.yo-rc.json')), ['--yes'], /\.yo-rc\.json is a FIFO/],
+    ['a directory argument that does not exist', () => {}, ['--yes', 'no-such-folder'], /no-such-folder does not exist/],
+    ['a mistyped sub-command', () => {}, ['stauts', '--yes'], /unknown command or folder 'stauts'; did you mean status\?/],
+    ['--test-command "*"', () => {}, ['--yes', '--test-command', '*'], /--test-command: "\*" has "\*"/],
+    ['--test-command with a chained command', () => {}, ['--yes', '--test-command', 'npm test; curl x | sh'], /--test-command: .*shell control operator/],
+    ['--build-command with a substitution', () => {}, ['--yes', '--build-command', 'npm run build $(id)'], /--build-command: .*command substitution/],
+    ['--test-command with a line break', () => {}, ['--yes', '--test-command', 'npm test\nrm -rf /'], /--test-command: .*line break/],
+    ['a blank --test-command', () => {}, ['--yes', '--test-command', '   '], /--test-command: .*nothing but spaces/],
+    ['a committed .yo-rc.json whose saved test command is "*"', (repo) => writeFileSync(join(repo, '.yo-rc.json'), yoRc({ version: '0.1.0', answers: { testCommand: '*' }, files: {}, settings: [] })), ['--yes'], /\.yo-rc\.json \(generator-ai-pack\.answers\.testCommand\): "\*"/],
+  ];
+  for (const [name, arrange, args, mention] of cases) {
+    it(name, () => {
+      const { repo, top } = workspace();
+      writeFileSync(join(repo, 'README.md'), '# mine\n');
+      arrange(repo);
+      const before = snapshot(top);
+      const run = runLauncher(repo, args, { timeoutMs: 15_000 });
+      expect(run.status, run.output).toBe(1);
+      expect(run.stderr).toMatch(mention);
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expect(snapshot(top)).toStrictEqual(before);
+    });
+  }
+});
+
+describe('one run at a time', () => {
+  it('a run while another holds the lock says so and exits 1; a stale lock from a dead process is taken over', () => {
+    const { repo, top } = workspace();
+    const release = lockRepository(realpathSync(repo));
+    const before = snapshot(top);
+    try {
+      const blocked = runLauncher(repo, ['--yes']);
+      expect(blocked.status, blocked.output).toBe(1);
+      expect(blocked.stderr).toMatch(/another generator-ai-pack run is working in .*\(process \d+\)/);
+      expect(snapshot(top)).toStrictEqual(before);
+    } finally {
+      release();
+    }
+    const dead = spawnSync('true').pid!;
+    writeFileSync(lockPath(realpathSync(repo)), String(dead));
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(existsSync(lockPath(realpathSync(repo)))).toBe(false);
+  });
+
+  it('two runs started at once leave settings and an install record that agree: uninstall then takes every pack rule out', async () => {
+    const { repo } = workspace();
+    writeFileSync(join(repo, '.claude-keep'), '');
+    const start = (command: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(node, [launcher, '--yes', '--test-command', command], { cwd: repo, stdio: 'ignore' });
+        child.on('close', resolve);
+      });
+    const statuses = await Promise.all([start('make test'), start('cargo test')]);
+    expect(statuses).toContain(0);
+    const rules = JSON.parse(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).permissions.allow as string[];
+    const recorded = JSON.stringify(readManifestOf(repo).settings);
+    for (const rule of rules) expect(recorded).toContain(JSON.stringify(rule));
+    expect(runLauncher(repo, ['uninstall']).status).toBe(0);
+    expect(snapshot(repo)).toStrictEqual({ '.claude-keep': '' });
+  });
+});
