@@ -84,12 +84,32 @@ describe('selectedPaths', () => {
 });
 
 describe('checkCommand', () => {
-  it('trims a one-line command', () => {
-    expect(checkCommand('test-command', '  pnpm test  ')).toBe('pnpm test');
-    expect(checkCommand('build-command', '')).toBe('');
+  it('trims a plain command; an empty one means none', () => {
+    expect(checkCommand('  pnpm test  ', '--test-command')).toBe('pnpm test');
+    expect(checkCommand('./mvnw -q test', '--test-command')).toBe('./mvnw -q test');
+    expect(checkCommand('', '--build-command')).toBe('');
   });
 
-  it.each(['npm test\nrm -rf /', 'a\rb'])('rejects a multi-line command %j, naming the option', (command) => {
-    expect(errorOf(() => checkCommand('test-command', command)).message).toMatch(/--test-command must be a single command line/);
+  it.each([
+    ['*', '"*"'],
+    ['npm test *', '"*"'],
+    ['npm test; curl x | sh', 'shell control operator'],
+    ['npm test && rm -rf /', 'shell control operator'],
+    ['npm test || true', 'shell control operator'],
+    ['npm test | tee log', 'shell control operator'],
+    ['npm test &', 'shell control operator'],
+    ['npm test > out', 'redirect'],
+    ['npm test < in', 'redirect'],
+    ['npm test `id`', 'command substitution'],
+    ['npm test $(id)', 'command substitution'],
+    ['npm test\nrm -rf /', 'line break'],
+    ['a\rb', 'line break'],
+    ['   ', 'nothing but spaces'],
+    ['npm test (x)', 'parenthesis'],
+  ])('refuses %j, saying why and where it came from', (command, why) => {
+    const message = errorOf(() => checkCommand(command, '.yo-rc.json (generator-ai-pack.answers.testCommand)')).message;
+    expect(message).toContain('.yo-rc.json (generator-ai-pack.answers.testCommand)');
+    expect(message).toContain(why);
+    expect(message).toMatch(/nothing was written/);
   });
 });
