@@ -27,6 +27,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   protected record: InstallRecord | undefined;
   /** The saved answers as stored, checked by the app generator before use. */
   protected savedAnswers: unknown;
+  #release: (() => void) | undefined;
 
   constructor(args: string[], options: BaseOptions & O) {
     // Yeoman reads the working folder's .yo-rc.json while it constructs the generator: check it first, so
@@ -50,8 +51,9 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
           'Run the generator inside a repository; nothing was written.',
       );
     }
-    const release = lockRepository(this.repo.realRoot);
-    process.once('exit', release);
+    this.#release = lockRepository(this.repo.realRoot);
+    // Released when the run is done; on an error, when the process exits.
+    process.once('exit', this.#release);
     const { record, ignored, answers } = recordOf(this.repo.read(YO_RC), everShippedPaths());
     this.record = record;
     this.savedAnswers = answers;
@@ -77,10 +79,19 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     }
   }
 
-  /** Applies the plan (unless --dry-run) and prints what it did. */
+  /** Applies the plan (unless --dry-run), prints what it did, and lets the next run in. */
   protected applyAndReport(plan: Plan, next: string): void {
     if (!this.options.dryRun) applyPlan(this.repo, plan.changes, plan.emptiedFolders);
     this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next }));
+    this.done();
+  }
+
+  /** The run's work is over: the repository's lock goes. */
+  protected done(): void {
+    if (!this.#release) return;
+    process.removeListener('exit', this.#release);
+    this.#release();
+    this.#release = undefined;
   }
 
   /** Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr. */

@@ -44,6 +44,7 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
   const ordered = [...changes.filter((change) => change.stage === 'first'), ...changes.filter((change) => !change.stage), ...changes.filter((change) => change.stage === 'last')];
   const resolved = ordered.map((change) => ({ change, target: change.kind === 'delete' ? resolveName(repo, change.path) : repo.resolve(change.path) }));
   const folders = emptiedFolders.map((folder) => repo.resolve(folder));
+  checkWritable(repo, resolved.map(({ target }) => target));
   clearStaleTemporaryFiles(new Set(resolved.map(({ target }) => dirname(target))));
 
   const madeFolders: string[] = [];
@@ -79,6 +80,26 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
     throw explain(error, current, 'some files were already changed; run the generator again to finish');
+  }
+}
+
+/**
+ * Every folder a change writes into (or the nearest existing one above it) must be writable: checked before
+ * anything is touched, so a read-only sub-folder stops the run with a message instead of half a change.
+ */
+function checkWritable(repo: Repository, targets: string[]): void {
+  const blocked = new Set<string>();
+  for (const target of targets) {
+    let folder = dirname(target);
+    while (!fs.existsSync(folder)) folder = dirname(folder);
+    try {
+      fs.accessSync(folder, fs.constants.W_OK);
+    } catch {
+      blocked.add(repo.relativePath(folder) || '.');
+    }
+  }
+  if (blocked.size > 0) {
+    throw new AiPackError(`cannot write to ${[...blocked].sort().join(', ')} in ${repo.root}. Check the permissions (or run in a folder you own); nothing was written.`);
   }
 }
 

@@ -20,7 +20,8 @@ export function lockRepository(realRoot: string): () => void {
   for (;;) {
     if (tryCreate(path)) return () => release(path);
     const owner = ownerOf(path);
-    if (owner !== undefined && !processIsAlive(owner)) {
+    // This process's own lock is left from an earlier run in it that failed (a generator run in-process).
+    if (owner !== undefined && (owner === process.pid || !processIsAlive(owner))) {
       release(path, owner);
       continue;
     }

@@ -89,7 +89,7 @@ export class Repository {
 
   /** The repository-relative form of a path under the root, with forward slashes. */
   relativePath(absolute: string): string {
-    return relative(this.root, absolute).split(sep).join('/');
+    return relative(this.realRoot, absolute).split(sep).join("/");
   }
 }
 

@@ -36,6 +36,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
 
   end(): void {
     const report = this.#report();
+    this.done();
     this.print(this.options.json ? JSON.stringify(report, null, 2) : this.#describe(report));
     if (!report.ok) process.exitCode = 1;
   }

@@ -15,6 +15,7 @@ export default class UninstallGenerator extends PackGenerator {
   writing(): void {
     if (!this.record) {
       this.print('generator-ai-pack is not installed here (no generator-ai-pack entry in .yo-rc.json): nothing to remove.');
+      this.done();
       return;
     }
     const plan = planUninstall({ disk: this.disk, record: this.record, packVersionsBeside: (path) => packVersionsOf(path) });

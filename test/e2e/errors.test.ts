@@ -89,7 +89,7 @@ describe('bad input', () => {
       const repo = userRepo();
       chmodSync(repo, 0o555);
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: repo } });
+      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: '/tmp' } });
       expect(run.status).toBe(1);
       expect(run.output).toMatch(/cannot write/i);
       expect(hasStackTrace(run.output), run.output).toBe(false);

@@ -135,7 +135,7 @@ describe('generator-ai-pack status', () => {
     const run = runLauncher(repo, ['status', '--json']);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout.trim().startsWith('{')).toBe(true);
-    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['enforcement', 'files', 'installed', 'ok', 'package', 'settings', 'source']);
+    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['declined', 'enforcement', 'files', 'installed', 'ok', 'package', 'settings', 'source']);
   });
 
   it('status <dir> from another working directory reports that repository', () => {

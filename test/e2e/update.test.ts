@@ -117,35 +117,26 @@ describe('update', () => {
     expect(run.output).toMatch(/replaced\s+.*ai-pack-backup/);
   });
 
-  it('a file the pack no longer ships is removed when unchanged', () => {
+  it('a file the pack no longer ships (a role deselected) is removed when unchanged, with the folders the pack made for it', () => {
     const repo = installed();
-    const old = '.claude/skills/old/SKILL.md';
-    const content = '---\nname: old\ndescription: a retired role\n---\nOld.\n';
-    writeFiles(repo, { [old]: content });
-    writeManifestOf(repo, (manifest) => {
-      manifest.files[old] = hashContent(content);
-    });
-
-    const run = runLauncher(repo, ['--yes']);
+    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
     expect(run.status, run.output).toBe(0);
-    expect(existsSync(join(repo, old))).toBe(false);
-    expect(readManifestOf(repo).files[old]).toBeUndefined();
-    expect(run.output).toMatch(/removed\s+\.claude\/skills\/old\/SKILL\.md/);
+    expect(existsSync(join(repo, '.claude/skills/reviewer'))).toBe(false);
+    expect(existsSync(join(repo, '.claude/agents/reviewer.md'))).toBe(false);
+    expect(readManifestOf(repo).files['.claude/skills/reviewer/SKILL.md']).toBeUndefined();
+    expect(run.output).toMatch(/removed\s+\.claude\/skills\/reviewer\/SKILL\.md \(no longer part of the pack\)/);
   });
 
   it('a file the pack no longer ships is kept when the user edited it', () => {
     const repo = installed();
-    const old = '.claude/skills/old/SKILL.md';
-    const content = '---\nname: old\ndescription: a retired role\n---\nOld.\n';
-    writeFiles(repo, { [old]: `${content}My edit.\n` });
-    writeManifestOf(repo, (manifest) => {
-      manifest.files[old] = hashContent(content);
-    });
+    const reviewer = '.claude/skills/reviewer/SKILL.md';
+    writeFiles(repo, { [reviewer]: `${read(repo, reviewer)}My edit.\n` });
+    const edited = read(repo, reviewer);
 
-    const run = runLauncher(repo, ['--yes']);
+    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
     expect(run.status, run.output).toBe(0);
-    expect(read(repo, old)).toBe(`${content}My edit.\n`);
-    expect(run.output).toMatch(/kept\s+\.claude\/skills\/old\/SKILL\.md/);
+    expect(read(repo, reviewer)).toBe(edited);
+    expect(run.output).toMatch(/kept\s+\.claude\/skills\/reviewer\/SKILL\.md/);
   });
 
   it('--dry-run writes nothing (trees and mtimes equal) on an update with changes to make', () => {

@@ -68,7 +68,7 @@ describe('app generator through yeoman-test (prompts)', () => {
     expect(readTree(second.cwd)).toStrictEqual(before);
   });
 
-  it('without --force (force: false), an edited file goes through the conflict prompt: "skip" keeps the user\'s bytes', async () => {
+  it('without --force (force: false), an edited file is offered at the prompt: "keep" keeps the user\'s bytes', async () => {
     const SKILL = '.claude/skills/orchestrator/SKILL.md';
     const first = await helpers.run(app).cd(makeRepo()).withOptions({ yes: true } as never);
     const edited = `${packFile(SKILL)}\nMine.\n`;
@@ -80,8 +80,8 @@ describe('app generator through yeoman-test (prompts)', () => {
       .cd(first.cwd)
       // yeoman-test passes force: true to the generator too; the launcher does not.
       .withOptions({ force: false } as never)
-      .withAnswers({ action: 'skip' });
-    expect(second.askedQuestions.map((question) => question.name)).toContain('action');
+      .withAnswers({ choice: 'keep' });
+    expect(second.askedQuestions.map((question) => question.name)).toContain('choice');
     const after = readTree(second.cwd);
     expect(after[SKILL]).toBe(edited);
     expect(without(after, '.yo-rc.json')).toStrictEqual(without(before, '.yo-rc.json'));
