@@ -20,7 +20,7 @@ import { upsertSection } from '../lib/claude-md.js';
 import { hashContent, planFiles, type FilePlan, type InstallManifest } from '../lib/manifest.js';
 import { packSettings } from '../lib/pack-settings.js';
 import { templatesRoot } from '../lib/paths.js';
-import { detectCommands } from '../lib/project.js';
+import { detectCommands } from '../lib/detect.js';
 import { mergeSettings, parseSettings, removeEnforcement, retiredAdditions, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
 import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
 
@@ -68,7 +68,9 @@ export default class AppGenerator extends PackGenerator<Options> {
   #defaultAnswers(): Answers {
     // Saved answers name folders to read and commands to allow: checked like options, since .yo-rc.json can be edited by hand.
     const saved = checkedAnswers(this.manifest()?.answers ?? {}, `.yo-rc.json (${this.rootGeneratorName()}.answers.skills)`);
-    return { ...DEFAULT_ANSWERS, ...detectCommands(this.destinationRoot()), ...saved };
+    const detected = detectCommands(this.destinationRoot(), this.destinationRoot());
+    const suggested = detected.ecosystem ? { testCommand: detected.testCommand?.command ?? '', buildCommand: detected.buildCommand?.command ?? '' } : {};
+    return { ...DEFAULT_ANSWERS, ...suggested, ...saved };
   }
 
   async prompting(): Promise<void> {
