@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -21,25 +21,29 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
  * |    |                                                    | `nox`, `pytest`                           |                        |
  * | 7  | Cargo.toml                                         | `cargo test`                              | `cargo build`          |
  * | 8  | go.mod                                             | `go test ./...`                           | `go build ./...`       |
- * | 9  | *.sln, *.slnx, *.csproj, *.fsproj, *.vbproj        | `dotnet test`                             | `dotnet build`         |
+ * | 9  | *.sln, *.slnx, *.csproj, *.fsproj, *.vbproj        | `dotnet test` (`dotnet test X.sln` when   | `dotnet build`         |
+ * |    |                                                    | the folder holds several)                 |                        |
  * | 10 | Package.swift                                      | `swift test`                              | `swift build`          |
  * | 11 | mix.exs                                            | `mix test`                                | `mix compile`          |
  * | 12 | Gemfile / Rakefile: .rspec or spec/, bin/rails,    | `bundle exec rspec`, `bin/rails test`,    | —                      |
  * |    |   Rakefile                                         | `bundle exec rake test`                   |                        |
- * | 13 | composer.json: script `test`, artisan, phpunit/pest| `composer test`, `php artisan test`,      | —                      |
- * |    |                                                    | `vendor/bin/phpunit`, `vendor/bin/pest`   |                        |
+ * | 13 | composer.json: script `test`, artisan, pest/phpunit| `composer test`, `php artisan test`,      | —                      |
+ * |    |                                                    | `vendor/bin/pest`, `vendor/bin/phpunit`   |                        |
  * | 14 | CMakeLists.txt (test only with enable_testing)     | `ctest --test-dir build`                  | `cmake --build build`  |
  *
  * Why this order: a justfile or Makefile target named `test` is the repository saying how it wants
  * its tests run (environment, flags), so it comes first. package.json comes before the other
  * ecosystems because a repository that has one with a `test` script runs it in CI; its absence
  * falls through (a Laravel or Rails app's package.json usually has only `build`). The rest rarely
- * meet in one folder. Within Python a lockfile names the environment manager the project really
+ * meet in one folder; when Maven and Gradle do (spring-petclinic), its README names Maven first. Within Python a lockfile names the environment manager the project really
  * uses, so `uv run pytest` beats tox's whole-matrix run.
  *
  * Only the folder's own build files count (the pack goes where the project is); the search goes up,
  * never past the repository root, only for what a package folder inherits: the workspace's package
  * manager and root scripts, a Maven or Gradle wrapper, a uv workspace's uv.lock.
+ *
+ * Commands are plain (no shell operators, quotes or globs) because each becomes a permission rule:
+ * they are built from fixed words, `..` paths and, for .NET, a file name checked to be one word.
  *
  * The repository is untrusted input: a symlink that leads out of it is ignored, only regular files
  * are read (a FIFO named package.json cannot block), reads are capped, and a file that cannot be
@@ -62,28 +66,25 @@ export interface Detection {
 /** Larger build files are treated as unreadable: a real manifest is a few KiB. */
 const MAX_READ_BYTES = 1024 * 1024;
 
-/** What a command may contain: it becomes a permission rule, so no shell operators, quotes or globs. */
-const PLAIN_COMMAND = /^[A-Za-z0-9 ._/:=+@,-]+$/;
-
 type Found = { ecosystem: string; test?: DetectedCommand; build?: DetectedCommand };
 type Source = (project: Project) => Found | undefined;
 
-export function detectCommands(folder: string, repoRoot: string = folder): Detection {
+/**
+ * `folder`: where the pack goes (the generator's destination); `repoRoot`: the repository's root (the
+ * git root; the folder itself outside a repository), which bounds every upward search and every read.
+ */
+export function detectCommands(folder: string, repoRoot: string): Detection {
   const project = Project.open(folder, repoRoot);
   if (!project) return {};
   const found = SOURCES.map((source) => source(project)).filter((f): f is Found => f !== undefined);
-  const test = found.find((f) => isPlain(f.test));
-  const build = found.find((f) => isPlain(f.build));
+  const test = found.find((f) => f.test);
+  const build = found.find((f) => f.build);
   const ecosystem = (test ?? build)?.ecosystem;
   return {
     ...(test && { testCommand: test.test }),
     ...(build && { buildCommand: build.build }),
     ...(ecosystem && { ecosystem }),
   };
-}
-
-function isPlain(command: DetectedCommand | undefined): boolean {
-  return command !== undefined && PLAIN_COMMAND.test(command.command);
 }
 
 /**
@@ -121,13 +122,20 @@ class Project {
   }
 
   isFile(path: string): boolean {
-    const real = this.inside(path);
-    return real !== undefined && statSync(real, { throwIfNoEntry: false })?.isFile() === true;
+    return this.stats(path)?.isFile() === true;
   }
 
   isDirectory(path: string): boolean {
+    return this.stats(path)?.isDirectory() === true;
+  }
+
+  private stats(path: string): Stats | undefined {
     const real = this.inside(path);
-    return real !== undefined && statSync(real, { throwIfNoEntry: false })?.isDirectory() === true;
+    try {
+      return real === undefined ? undefined : statSync(real);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The file's text; undefined when it is missing, not a regular file, too large or unreadable. */
@@ -150,10 +158,12 @@ class Project {
     }
   }
 
-  /** Names of the regular files directly in the folder. */
-  fileNames(): string[] {
+  /** Names of the regular files directly in the folder that match `pattern`, sorted. */
+  fileNames(pattern: RegExp): string[] {
     try {
-      return readdirSync(this.folder).filter((name) => this.isFile(name)).sort();
+      return readdirSync(this.folder)
+        .filter((name) => pattern.test(name) && this.isFile(name))
+        .sort();
     } catch {
       return [];
     }
@@ -399,13 +409,13 @@ const mix = simple('Mix', 'mix.exs', 'mix test', 'mix compile');
 
 /** .NET: bare `dotnet test` when the folder holds one solution or project, else the solution named. */
 const dotnet: Source = (project) => {
-  const names = project.fileNames();
-  const solutions = names.filter((n) => /\.slnx?$/i.test(n));
-  const projects = names.filter((n) => /\.(cs|fs|vb)proj$/i.test(n));
+  const solutions = project.fileNames(/\.slnx?$/i);
+  const projects = project.fileNames(/\.(cs|fs|vb)proj$/i);
   const candidates = [...solutions, ...projects];
   if (candidates.length === 0) return undefined;
   const chosen = candidates[0];
-  // dotnet refuses to guess when a folder holds several (MSB1011); a name that is not a plain word cannot go in a rule.
+  // dotnet refuses to guess when a folder holds several (MSB1011). The only repository text that reaches a
+  // command: it must be one plain word, since the command becomes a permission rule.
   if (candidates.length > 1 && !/^[A-Za-z0-9._-]+$/.test(chosen)) return undefined;
   const target = candidates.length === 1 ? '' : ` ${chosen}`;
   const reason = `from ${chosen}`;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,11 @@ const FIXTURES: Record<string, Expected[]> = {
 const UNSAFE = /[;&|><`$*'"\\\n]/;
 
 describe('detectCommands on real repository layouts', () => {
+  it('every fixture folder has its expectations', () => {
+    const folders = readdirSync(fixtures, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(Object.keys(FIXTURES).sort()).toEqual(folders.sort());
+  });
+
   const cases = Object.entries(FIXTURES).flatMap(([name, expectations]) => expectations.map((e) => [`${name}${e.folder ? `/${e.folder}` : ''}`, name, e] as const));
   it.each(cases)('%s', (_label, name, expected) => {
     const root = join(fixtures, name);
@@ -88,22 +93,24 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Detection in a folder that is its repository's root. */
+const detectIn = (repo: string) => detectCommands(repo, repo);
 const pkg = (scripts: Record<string, string>, extra: object = {}) => JSON.stringify({ name: 'x', scripts, ...extra });
 const commands = (d: Detection) => [d.testCommand?.command, d.buildCommand?.command];
 
 describe('detectCommands: package managers', () => {
   it('npm without a lockfile; only the scripts that exist; npm init\'s placeholder test is none', () => {
-    expect(commands(detectCommands(repoWith({ 'package.json': pkg({ test: 'vitest', build: 'tsc' }) })))).toEqual(['npm test', 'npm run build']);
-    expect(commands(detectCommands(repoWith({ 'package.json': pkg({ build: 'tsc' }) })))).toEqual([undefined, 'npm run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg({ test: 'vitest', build: 'tsc' }) })))).toEqual(['npm test', 'npm run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg({ build: 'tsc' }) })))).toEqual([undefined, 'npm run build']);
     const placeholder = 'echo "Error: no test specified" && exit 1';
-    expect(detectCommands(repoWith({ 'package.json': pkg({ test: placeholder }) }))).toEqual({});
+    expect(detectIn(repoWith({ 'package.json': pkg({ test: placeholder }) }))).toEqual({});
   });
 
   it('each lockfile picks its manager; bun runs the script, not its own test runner', () => {
     const both = { test: 'x', build: 'y' };
-    expect(commands(detectCommands(repoWith({ 'package.json': pkg(both), 'yarn.lock': '' })))).toEqual(['yarn test', 'yarn run build']);
-    expect(commands(detectCommands(repoWith({ 'package.json': pkg(both), 'bun.lock': '' })))).toEqual(['bun run test', 'bun run build']);
-    expect(commands(detectCommands(repoWith({ 'package.json': pkg(both), 'yarn.lock': '', 'pnpm-lock.yaml': '' })))).toEqual(['pnpm test', 'pnpm run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '' })))).toEqual(['yarn test', 'yarn run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'bun.lock': '' })))).toEqual(['bun run test', 'bun run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '', 'pnpm-lock.yaml': '' })))).toEqual(['pnpm test', 'pnpm run build']);
   });
 
   it('the packageManager field wins over a lockfile', () => {
@@ -133,38 +140,38 @@ describe('detectCommands: package managers', () => {
 describe('detectCommands: order and fall-through', () => {
   it('a Makefile target beats the language tool; a missing target falls through per command', () => {
     const repo = repoWith({ Makefile: '.PHONY: test\ntest: deps\n\tcargo nextest run\nlint:\n', 'Cargo.toml': '[package]\n' });
-    expect(commands(detectCommands(repo))).toEqual(['make test', 'cargo build']);
+    expect(commands(detectIn(repo))).toEqual(['make test', 'cargo build']);
   });
 
   it('Make and just assignments and recipe bodies are no targets', () => {
     const repo = repoWith({ Makefile: 'test := 1\nbuild ?= 2\nall:\n\tbuild: x\n', justfile: 'test := "x"\nalias build := b\n' });
-    expect(detectCommands(repo)).toEqual({});
+    expect(detectIn(repo)).toEqual({});
   });
 
   it('Python: uv.lock of a uv workspace, then poetry, tox, nox, plain pytest', () => {
     const uv = repoWith({ 'pyproject.toml': '[tool.uv.workspace]\n', 'uv.lock': '', 'pkgs/a/pyproject.toml': '[project]\n' });
     expect(detectCommands(join(uv, 'pkgs/a'), uv).testCommand).toEqual({ command: 'uv run pytest', reason: 'from uv.lock at the workspace root ../..' });
-    expect(detectCommands(repoWith({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n' })).testCommand?.command).toBe('poetry run pytest');
-    expect(detectCommands(repoWith({ 'pyproject.toml': '[tool.tox]\n' })).testCommand?.command).toBe('tox');
-    expect(detectCommands(repoWith({ 'noxfile.py': '', 'pyproject.toml': '' })).testCommand?.command).toBe('nox');
-    expect(detectCommands(repoWith({ 'setup.py': '' }))).toEqual({
+    expect(detectIn(repoWith({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n' })).testCommand?.command).toBe('poetry run pytest');
+    expect(detectIn(repoWith({ 'pyproject.toml': '[tool.tox]\n' })).testCommand?.command).toBe('tox');
+    expect(detectIn(repoWith({ 'noxfile.py': '', 'pyproject.toml': '' })).testCommand?.command).toBe('nox');
+    expect(detectIn(repoWith({ 'setup.py': '' }))).toEqual({
       testCommand: { command: 'pytest', reason: 'from setup.py, no lockfile or test runner named' },
       ecosystem: 'pytest',
     });
   });
 
   it('Ruby with RSpec, PHP with phpunit only, .NET with several projects, CMake without CTest', () => {
-    expect(detectCommands(repoWith({ Gemfile: '', '.rspec': '', 'bin/rails': '' })).testCommand?.command).toBe('bundle exec rspec');
-    expect(detectCommands(repoWith({ Gemfile: '', Rakefile: '' })).testCommand?.command).toBe('bundle exec rake test');
-    expect(detectCommands(repoWith({ 'composer.json': '{"require-dev":{"phpunit/phpunit":"^11"}}' })).testCommand?.command).toBe('vendor/bin/phpunit');
-    expect(commands(detectCommands(repoWith({ 'App.sln': '', 'App.csproj': '' })))).toEqual(['dotnet test App.sln', 'dotnet build App.sln']);
-    expect(detectCommands(repoWith({ 'My App.sln': '', 'App.csproj': '' }))).toEqual({});
-    expect(commands(detectCommands(repoWith({ 'CMakeLists.txt': 'project(x)\n' })))).toEqual([undefined, 'cmake --build build']);
+    expect(detectIn(repoWith({ Gemfile: '', '.rspec': '', 'bin/rails': '' })).testCommand?.command).toBe('bundle exec rspec');
+    expect(detectIn(repoWith({ Gemfile: '', Rakefile: '' })).testCommand?.command).toBe('bundle exec rake test');
+    expect(detectIn(repoWith({ 'composer.json': '{"require-dev":{"phpunit/phpunit":"^11"}}' })).testCommand?.command).toBe('vendor/bin/phpunit');
+    expect(commands(detectIn(repoWith({ 'App.sln': '', 'App.csproj': '' })))).toEqual(['dotnet test App.sln', 'dotnet build App.sln']);
+    expect(detectIn(repoWith({ 'My App.sln': '', 'App.csproj': '' }))).toEqual({});
+    expect(commands(detectIn(repoWith({ 'CMakeLists.txt': 'project(x)\n' })))).toEqual([undefined, 'cmake --build build']);
   });
 
   it('nothing recognisable: no command at all', () => {
-    expect(detectCommands(repoWith({ 'README.md': '# x' }))).toEqual({});
-    expect(detectCommands(join(tmpdir(), 'ai-pack-detect-missing-folder'))).toEqual({});
+    expect(detectIn(repoWith({ 'README.md': '# x' }))).toEqual({});
+    expect(detectIn(join(tmpdir(), 'ai-pack-detect-missing-folder'))).toEqual({});
   });
 });
 
@@ -206,18 +213,18 @@ describe('detectCommands: the repository is untrusted input', () => {
   }, 5000);
 
   it('a malformed package.json still means Node, and the reason says the scripts are assumed', () => {
-    const detection = detectCommands(repoWith({ 'package.json': '{ not json', 'pnpm-lock.yaml': '' }));
+    const detection = detectIn(repoWith({ 'package.json': '{ not json', 'pnpm-lock.yaml': '' }));
     expect(commands(detection)).toEqual(['pnpm test', 'pnpm run build']);
     expect(detection.testCommand?.reason).toBe('package.json could not be read as JSON; assumed a "test" script (pnpm, from pnpm-lock.yaml)');
   });
 
   it('an oversized package.json counts as unreadable; a malformed composer.json or pyproject never throws', () => {
     const huge = pkg({ test: 'x' }).replace('}', `,"pad":"${'x'.repeat(1024 * 1024)}"}`);
-    expect(detectCommands(repoWith({ 'package.json': huge })).testCommand?.reason).toMatch(/could not be read as JSON/);
-    expect(detectCommands(repoWith({ 'composer.json': '{', artisan: '' })).testCommand).toEqual({
+    expect(detectIn(repoWith({ 'package.json': huge })).testCommand?.reason).toMatch(/could not be read as JSON/);
+    expect(detectIn(repoWith({ 'composer.json': '{', artisan: '' })).testCommand).toEqual({
       command: 'php artisan test',
       reason: 'from artisan (a Laravel app) (composer.json could not be read as JSON)',
     });
-    expect(detectCommands(repoWith({ 'pyproject.toml': '\u0000[[[not toml', 'uv.lock': '' })).testCommand?.command).toBe('uv run pytest');
+    expect(detectIn(repoWith({ 'pyproject.toml': '\u0000[[[not toml', 'uv.lock': '' })).testCommand?.command).toBe('uv run pytest');
   });
 });
