@@ -226,5 +226,10 @@ describe('detectCommands: the repository is untrusted input', () => {
       reason: 'from artisan (a Laravel app) (composer.json could not be read as JSON)',
     });
     expect(detectIn(repoWith({ 'pyproject.toml': '\u0000[[[not toml', 'uv.lock': '' })).testCommand?.command).toBe('uv run pytest');
+    const hugeToml = `[tool.poetry]\n#${'x'.repeat(1024 * 1024)}\n`;
+    expect(detectIn(repoWith({ 'pyproject.toml': hugeToml })).testCommand).toEqual({
+      command: 'pytest',
+      reason: 'from pyproject.toml, no lockfile or test runner named (pyproject.toml could not be read)',
+    });
   });
 });
