@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
@@ -5,7 +6,7 @@ import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawned
 import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/catalogue.js';
 import { packFor } from '../lib/pack.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
-import { detectCommands } from '../lib/project.js';
+import { type Detection, detectCommands } from '../lib/detect.js';
 import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
 import { parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
@@ -19,6 +20,9 @@ type Options = Partial<Record<keyof Answers, string | boolean>>;
 export default class AppGenerator extends PackGenerator<Options> {
   private answers!: Answers;
   private given: Partial<Answers> = {};
+  private detected: Detection = {};
+  /** Where each command answer came from, for the summary: "--test-command", ".yo-rc.json", "from uv.lock". */
+  private commandSources: Partial<Record<CommandName, string>> = {};
 
   constructor(args: string[], options: ConstructorParameters<typeof PackGenerator<Options>>[1]) {
     super(args, options);
@@ -27,16 +31,35 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   initializing(): void {
     this.openRepository();
+    this.#warnWhereItMatters();
     // The user's settings must be mergeable before any question is asked: otherwise nothing is written.
     const settings = this.repo.read(SETTINGS_PATH);
     if (settings !== undefined) parseSettings(settings, SETTINGS_PATH);
     this.given = checkAnswers(this.options as Record<string, unknown>, (spec) => `--${spec.option}`);
   }
 
-  /** Saved answers (an update reuses them), else what the repository suggests, else the pack defaults. */
+  /** A pack in a subfolder, or one git will not commit, is easy to miss: say so before writing it. */
+  #warnWhereItMatters(): void {
+    const root = this.repo.gitRoot();
+    if (root !== this.repo.realRoot) {
+      this.warn(`${this.repo.root} is a subfolder of the repository at ${root}: Claude Code finds this .claude/ only when started here or below (run the generator in ${root} for the whole repository).`);
+    }
+    const ignoredBy = gitIgnoreRule(this.repo.realRoot, '.claude/settings.json');
+    if (ignoredBy) this.warn(`git ignores .claude/ here (${ignoredBy}), so teammates will not get the pack when you commit; change that rule to share it.`);
+  }
+
+  /**
+   * Saved answers (an update reuses them), else what the repository's build files say, else the pack's
+   * defaults; a command nothing suggests is none (no rule approves it).
+   */
   #defaults(): Answers {
     const saved = checkSavedAnswers(this.savedAnswers, YO_RC, RECORD_KEY);
-    const detected = detectCommands(this.destinationRoot());
+    this.detected = detectCommands(this.destinationRoot(), this.repo.gitRoot());
+    const detected = { testCommand: this.detected.testCommand?.command ?? '', buildCommand: this.detected.buildCommand?.command ?? '' };
+    for (const name of COMMANDS) {
+      const reason = this.detected[name]?.reason;
+      this.commandSources[name] = this.given[name] !== undefined ? `--${kebab(name)}` : saved[name] !== undefined ? 'saved in .yo-rc.json' : reason ? `detected: ${reason}` : 'nothing detected';
+    }
     return { ...DEFAULT_ANSWERS, ...detected, ...saved };
   }
 
@@ -52,8 +75,9 @@ export default class AppGenerator extends PackGenerator<Options> {
     for (const spec of missing) {
       const known = { ...defaults, ...this.given, ...asked };
       if (spec.name === 'agents' && spawnedAmong(known.skills).length === 0) continue;
-      const { [spec.name]: answer } = await this.prompt<Record<string, unknown>>([questionFor(spec, known)] as PromptQuestions<Record<string, unknown>>);
+      const { [spec.name]: answer } = await this.prompt<Record<string, unknown>>([questionFor(spec, known, this.detected)] as PromptQuestions<Record<string, unknown>>);
       Object.assign(asked, checkAnswers({ [spec.name]: answer }, () => 'the prompt'));
+      if (isCommand(spec.name) && answer !== known[spec.name]) this.commandSources[spec.name] = 'typed at the prompt';
     }
     this.answers = { ...defaults, ...this.given, ...asked };
   }
@@ -67,7 +91,8 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers } = this;
-    return planInstall({ disk: this.disk, record: this.record, answers, ...packFor(answers), version: this.packageVersion, policy, decisions, now: new Date() }).plan;
+    const approvals = COMMANDS.map((name) => ({ option: `--${kebab(name)}`, label: name === 'testCommand' ? 'test command' : 'build command', command: answers[name], source: this.commandSources[name] ?? '' }));
+    return planInstall({ disk: this.disk, record: this.record, answers, ...packFor(answers), approvals, version: this.packageVersion, policy, decisions, now: new Date() }).plan;
   }
 
   /** Yeoman's way: for each file the user changed, take the pack's version, keep theirs, or see the diff first. */
@@ -107,8 +132,28 @@ export default class AppGenerator extends PackGenerator<Options> {
   }
 }
 
-function questionFor(spec: AnswerSpec, known: Answers): object {
-  const base = { name: spec.name, message: spec.question(known) };
+/** The .gitignore rule (file:line: pattern) that makes git ignore `path`; undefined when none does or git is absent. */
+function gitIgnoreRule(root: string, path: string): string | undefined {
+  const result = spawnSync('git', ['check-ignore', '--verbose', '--no-index', path], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) return undefined;
+  const [source] = result.stdout.split('\t');
+  return source?.trim() || undefined;
+}
+
+const COMMANDS = ['testCommand', 'buildCommand'] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+function isCommand(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): object {
+  const reason = isCommand(spec.name) ? detected[spec.name]?.reason : undefined;
+  const base = { name: spec.name, message: reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known) };
   switch (spec.kind) {
     case 'roles':
       return {

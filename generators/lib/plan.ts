@@ -69,6 +69,13 @@ export interface ThreeWayMerge {
   (input: { base: string; ours: string; theirs: string }): { clean: boolean; text: string };
 }
 
+export interface Approval {
+  option: string;
+  label: string;
+  command: string;
+  source: string;
+}
+
 export interface InstallInput {
   disk: DiskView;
   record: InstallRecord | undefined;
@@ -79,6 +86,8 @@ export interface InstallInput {
   settings: JsonObject;
   /** The body of the CLAUDE.md section, when the answers ask for it. */
   claudeMdSection: string | undefined;
+  /** The commands the settings approve, and where each came from, for the summary. */
+  approvals?: Approval[];
   version: string;
   policy: EditedFilePolicy;
   decisions?: Record<string, boolean>;
@@ -137,6 +146,7 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   const adopted = previous ? 0 : filePlans.filter((filePlan) => filePlan.action === 'identical').length;
   if (adopted > 0) build.line('adopted', `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`);
   const settings = planSettings(build, input, previous);
+  for (const approval of input.approvals ?? []) build.line('approved', describeApproval(approval));
   planClaudeMd(build, input);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
@@ -292,6 +302,13 @@ function planSettings(build: PlanBuilder, input: InstallInput, previous: Install
   for (const entry of update.newlyDeclined) build.line('declined', `${SETTINGS_PATH}: ${describeEntries([entry])} (you removed it; it stays out)`);
   const changed = update.text !== text ? update.text : undefined;
   return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true, text: changed };
+}
+
+/** Background agents may run an approved command without asking: the summary names each, and why. */
+function describeApproval({ option, label, command, source }: Approval): string {
+  return command
+    ? `${label} "${command}" (${source}): background agents may run it without asking`
+    : `no ${label} (${source}); add one with ${option} "<command>" so background agents may run it`;
 }
 
 /** Settings entries as the summary shows them: rules by name, other keys by path. */

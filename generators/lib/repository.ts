@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import { AiPackError } from './errors.js';
 
 /**
@@ -85,6 +85,14 @@ export class Repository {
   /** True when the path is an existing folder (after the same checks as `resolve`). */
   isFolder(path: string): boolean {
     return statOrUndefined(this.resolve(path))?.isDirectory() ?? false;
+  }
+
+  /** The git work tree holding this folder (the nearest folder above with a `.git`), else the folder itself. */
+  gitRoot(): string {
+    for (let dir = this.realRoot; ; dir = dirname(dir)) {
+      if (lstatOrUndefined(join(dir, '.git'))) return dir;
+      if (dirname(dir) === dir) return this.realRoot;
+    }
   }
 
   /** The repository-relative form of a path under the root, with forward slashes. */

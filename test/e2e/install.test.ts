@@ -1,32 +1,51 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { hasStackTrace, makeRepo, node, offline, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+import { NPM_PACKAGE_JSON, hasStackTrace, makeRepo, node, npmProject, offline, packTree, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
 
 const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
 
 describe('fresh install', () => {
-  it('--yes in an empty repo writes exactly templates/pack/, byte for byte (hand copy == --yes)', () => {
-    const generated = makeRepo();
+  it('--yes in an npm project writes exactly templates/pack/, byte for byte (hand copy == --yes)', () => {
+    const generated = npmProject();
     const run = runLauncher(generated, ['--yes']);
     expect(run.status, run.output).toBe(0);
 
-    const handCopied = makeRepo();
+    const handCopied = npmProject();
     cpSync(packRoot, handCopied, { recursive: true });
 
     const tree = readTree(generated);
     expect(Object.keys(tree)).toContain('.yo-rc.json');
     expect(without(tree, '.yo-rc.json')).toStrictEqual(readTree(handCopied));
     // Nothing but the pack: no backup folder, no .ai-pack-new file, no CLAUDE.md.
-    expect(Object.keys(tree).sort()).toStrictEqual([...Object.keys(readTree(packRoot)), '.yo-rc.json'].sort());
+    expect(Object.keys(tree).sort()).toStrictEqual([...Object.keys(packTree()), '.yo-rc.json'].sort());
+  });
+
+  it('a repository with nothing recognisable gets no command rule, and the summary says how to add one', () => {
+    const repo = makeRepo();
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(settingsOf(repo).permissions.allow.filter((rule: string) => rule.startsWith('Bash('))).toStrictEqual([]);
+    expect(run.stdout).toMatch(/approved\s+no test command \(nothing detected\); add one with --test-command "<command>"/);
+  });
+
+  it('the summary and --dry-run name each approved command and why', () => {
+    const repo = makeRepo({ 'pyproject.toml': '[project]\nname = "demo"\n', 'uv.lock': 'version = 1\n' });
+    const dry = runLauncher(repo, ['--yes', '--dry-run']);
+    expect(dry.status, dry.output).toBe(0);
+    expect(dry.stdout).toMatch(/approved\s+test command "uv run pytest" \(detected: from uv\.lock\)/);
+    expect(readTree(repo)).toStrictEqual({ 'pyproject.toml': '[project]\nname = "demo"\n', 'uv.lock': 'version = 1\n' });
+    const run = runLauncher(repo, ['--yes', '--build-command', 'make dist']);
+    expect(run.stdout).toMatch(/approved\s+build command "make dist" \(--build-command\)/);
+    expect(settingsOf(repo).permissions.allow).toEqual(expect.arrayContaining(['Bash(uv run pytest *)', 'Bash(make dist *)']));
   });
 
   it('the summary lists every file written and a "Next:" step', () => {
-    const repo = makeRepo();
+    const repo = npmProject();
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     for (const path of Object.keys(readTree(packRoot))) {
@@ -110,24 +129,24 @@ describe('fresh install', () => {
   });
 
   it.skipIf(!offline())('works with no network at all', () => {
-    const repo = makeRepo();
+    const repo = npmProject();
     const run = runLauncher(repo, ['--yes'], { prefix: offline() });
     expect(run.status, run.output).toBe(0);
-    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
   });
 
   it("the README's command, `npm run ai-pack -- <repo>`, installs into that repo (relative to where it is typed)", () => {
-    const repo = makeRepo();
+    const repo = npmProject();
     const npm = (cwd: string, args: string[]) =>
       spawnSync('npm', args, { cwd, input: '', encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     const fromClone = npm(packageRoot, ['run', '--silent', 'ai-pack', '--', repo, '--yes']);
     expect(fromClone.status, fromClone.stdout + fromClone.stderr).toBe(0);
-    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
     // Typed in the user's own folder (npm --prefix): "." is that folder, not this package's.
-    const other = makeRepo();
+    const other = npmProject();
     const fromRepo = npm(other, ['--prefix', packageRoot, 'run', '--silent', 'ai-pack', '--', '.', '--yes']);
     expect(fromRepo.status, fromRepo.stdout + fromRepo.stderr).toBe(0);
-    expect(without(readTree(other), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(without(readTree(other), '.yo-rc.json')).toStrictEqual(packTree());
     expect(existsSync(join(packageRoot, '.yo-rc.json'))).toBe(false);
   });
 
@@ -146,6 +165,7 @@ describe('fresh install', () => {
     mkdirSync(repo);
     chmodSync(repo, 0o777);
     spawnSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, 'package.json'), NPM_PACKAGE_JSON);
 
     const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
     const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
@@ -158,7 +178,7 @@ describe('fresh install', () => {
     const output = result.stdout + result.stderr;
     expect(result.status, output).toBe(0);
     expect(hasStackTrace(output), output).toBe(false);
-    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
     expect(readManifestOf(repo).answers.skills).toHaveLength(5);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+import { makeRepo, npmProject, packTree, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
@@ -11,15 +11,15 @@ const PROMPTS = [/Which role skills/, /Test command/, /Build command/, /Add agen
 
 describe('in a real terminal', () => {
   it('asks each question; Enter at each installs the defaults and saves the answers', async () => {
-    const repo = makeRepo();
+    const repo = npmProject();
     const { status, screen } = await runInTerminal(repo, [], PROMPTS.map((waitFor) => ({ waitFor, send: ENTER })));
     expect(status, screen).toBe(0);
-    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(readTree(packRoot));
+    expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
     expect(readManifestOf(repo).answers).toMatchObject({ testCommand: 'npm test', agents: true, claudeMd: false });
   });
 
   it('a typed answer replaces the default', async () => {
-    const repo = makeRepo();
+    const repo = npmProject();
     const answers = [ENTER, `pytest${ENTER}`, ENTER, ENTER, ENTER];
     const { status, screen } = await runInTerminal(repo, [], PROMPTS.map((waitFor, index) => ({ waitFor, send: answers[index] })));
     expect(status, screen).toBe(0);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 
 /** The built launcher, as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
 export const launcher = join(packageRoot, 'dist/generators/cli.js');
@@ -158,4 +158,16 @@ export function snapshot(root: string, dir = ''): Record<string, string> {
     else result[path] = readFileSync(join(root, path), 'latin1');
   }
   return result;
+}
+
+/** An npm project with test and build scripts: where `--yes` approves `npm test` / `npm run build`, as templates/pack does. */
+export const NPM_PACKAGE_JSON = '{ "name": "demo", "scripts": { "test": "vitest", "build": "tsc" } }\n';
+
+export function npmProject(files: Record<string, string> = {}): string {
+  return makeRepo({ 'package.json': NPM_PACKAGE_JSON, ...files });
+}
+
+/** What `--yes` leaves in `npmProject()`: templates/pack, plus the project's own package.json. */
+export function packTree(): Record<string, string> {
+  return { ...readTree(packRoot), 'package.json': NPM_PACKAGE_JSON };
 }
