@@ -56,9 +56,10 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
       current = change.path;
       makeFolders(dirname(target), madeFolders, io);
       const temp = join(dirname(target), `.${basename(target)}.ai-pack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+      // Registered before the write: a write that fails half-way (full disk) leaves a file to remove.
+      prepared.set(index, { target, temp });
       io.writeFile(temp, change.content);
       copyModeAndOwner(target, temp);
-      prepared.set(index, { target, temp });
     }
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);

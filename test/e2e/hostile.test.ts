@@ -203,3 +203,44 @@ describe('one run at a time', () => {
     expect(snapshot(repo)).toStrictEqual({ '.claude-keep': '' });
   });
 });
+
+/** A tmpfs needs a mount namespace (root, or user namespaces); where the machine allows neither, the test says so and skips. */
+const canMountTmpfs = spawnSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s']).status === 0;
+
+describe('a full disk', () => {
+  it.skipIf(!canMountTmpfs)('an update that runs out of space changes no byte, says so, and the next run (with space) finishes', () => {
+    if (!canMountTmpfs) console.warn('skipped: no mount namespace for a small tmpfs on this machine');
+    const { repo, top } = workspace();
+    writeFileSync(join(repo, 'package.json'), '{ "scripts": { "test": "vitest" } }\n');
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    const disk = join(top, 'disk');
+    mkdirSync(disk);
+    // In a private mount namespace: copy the repository onto a small tmpfs, fill it, update, free it, update again.
+    const script = `
+      set -u
+      mount -t tmpfs -o size=512k tmpfs "$DISK"
+      cp -a "$REPO" "$DISK/repo"
+      dd if=/dev/zero of="$DISK/filler" bs=4k 2>/dev/null
+      (cd "$DISK/repo" && find . -path ./.git -prune -o -type f -print | sort | xargs sha256sum) > "$OUT/before"
+      (cd "$DISK/repo" && "$NODE" "$LAUNCHER" --yes --skills orchestrator,tester --test-command "make test" > "$OUT/full.out" 2> "$OUT/full.err"; echo $? > "$OUT/full.status")
+      (cd "$DISK/repo" && find . -path ./.git -prune -o -type f -print | sort | xargs sha256sum) > "$OUT/after"
+      rm "$DISK/filler"
+      (cd "$DISK/repo" && "$NODE" "$LAUNCHER" --yes --skills orchestrator,tester --test-command "make test" > "$OUT/free.out" 2>&1; echo $? > "$OUT/free.status")
+      (cd "$DISK/repo" && find . -path ./.git -prune -o -print | sort) > "$OUT/final"
+    `;
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+      env: { ...process.env, DISK: disk, REPO: repo, OUT: top, NODE: node, LAUNCHER: launcher },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const out = (name: string) => readFileSync(join(top, name), 'utf8');
+    expect(out('full.status').trim(), out('full.err')).toBe('1');
+    expect(out('full.err')).toMatch(/no space left on the device \(ENOSPC\) while writing \S+; nothing was changed/);
+    expect(hasStackTrace(out('full.err'))).toBe(false);
+    expect(out('after')).toBe(out('before'));
+    expect(out('free.status').trim(), out('free.out')).toBe('0');
+    expect(out('final')).not.toMatch(/\.tmp$|\.ai-pack-new/m);
+    expect(out('final')).not.toContain('.claude/skills/reviewer');
+  });
+});

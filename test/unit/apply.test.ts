@@ -111,8 +111,9 @@ describe('applyPlan: a write that fails (full disk)', () => {
     const full: FileIo = {
       ...nodeIo,
       writeFile: (path, content) => {
-        if (++writes === 5) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        nodeIo.writeFile(path, content);
+        // Like a real full disk: the file is created and part of it written before the error.
+        nodeIo.writeFile(path, ++writes === 5 ? content.slice(0, 10) : content);
+        if (writes === 5) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       },
     };
     expect(() => install(repo, DEFAULT_ANSWERS, full)).toThrow(/^no space left on the device \(ENOSPC\) while writing \S+; nothing was changed\. Fix that and run again\.$/);
