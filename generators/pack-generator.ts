@@ -8,12 +8,12 @@ import type { InstallRecord } from './lib/manifest.js';
 import { everShippedPaths } from './lib/catalogue.js';
 import type { DiskView, Plan } from './lib/plan.js';
 import { packageVersion } from './lib/paths.js';
-import { recordOf, YO_RC } from './lib/record-file.js';
+import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
 import { Repository } from './lib/repository.js';
 import { formatPlan } from './lib/summary.js';
 
 /** Yeoman's environment options that change what the generators do. */
-type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean; yes?: boolean; directory?: string };
+type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean; yes?: boolean; directory?: string; scope?: string };
 
 /**
  * What the ai-pack generators share, as Yeoman glue: the repository (every path confined to it), the
@@ -39,25 +39,39 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     if (this.log) (this as { log: Generator['log'] }).log = quietYeomanErrors(this.log);
     this.argument('directory', { type: String, required: false, description: 'The repository to work in (default: the current folder)' });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Never prompt: accept the defaults (or the answers saved by the last run)' });
+    this.option('scope', { type: String, description: 'project (default): this repository; user: ~/.claude/skills and ~/.claude/agents, for every repository of yours' });
     if (this.options.directory) this.destinationRoot(resolve(this.options.directory));
+  }
+
+  /** A personal install (`--scope user`): the skills and agents go into ~/.claude, with a record of their own there. */
+  protected get personal(): boolean {
+    const { scope = 'project' } = this.options;
+    if (scope !== 'project' && scope !== 'user') throw new AiPackError(`--scope ${JSON.stringify(scope)}: give "project" (this repository, the default) or "user" (~/.claude, every repository of yours); nothing was written.`);
+    return scope === 'user';
+  }
+
+  /** Where the install record lives: `.yo-rc.json` in a project, ~/.claude/generator-ai-pack.json for a personal install. */
+  protected get recordPath(): string {
+    return this.personal ? USER_RECORD : YO_RC;
   }
 
   /** Opens the repository, takes its lock and reads the install record: before any question or plan. */
   protected openRepository(): void {
-    this.repo = new Repository(this.destinationRoot());
-    if (this.repo.realRoot === safeRealHome()) {
+    if (this.personal && this.options.directory) throw new AiPackError('--scope user installs into your home folder: leave out the directory; nothing was written.');
+    this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
+    if (!this.personal && this.repo.realRoot === safeRealHome()) {
       throw new AiPackError(
         `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
-          'Run the generator inside a repository; nothing was written.',
+          'For skills in every repository of yours, run with --scope user; for one project, run inside it. Nothing was written.',
       );
     }
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
-    const { record, ignored, answers } = recordOf(this.repo.read(YO_RC), everShippedPaths());
+    const { record, ignored, answers } = recordOf(this.repo.read(this.recordPath), everShippedPaths(), this.recordPath);
     this.record = record;
     this.savedAnswers = answers;
-    for (const path of ignored) this.warn(`${YO_RC} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`);
+    for (const path of ignored) this.warn(`${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`);
   }
 
   /** The repository as the planner reads it: confined, never blocking. */

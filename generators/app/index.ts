@@ -7,7 +7,7 @@ import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/cata
 import { packFor } from '../lib/pack.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
-import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
+import { RECORD_KEY } from '../lib/record-file.js';
 import { parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -31,7 +31,7 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   initializing(): void {
     this.openRepository();
-    this.#warnWhereItMatters();
+    if (!this.personal) this.#warnWhereItMatters();
     // The user's settings must be mergeable before any question is asked: otherwise nothing is written.
     const settings = this.repo.read(SETTINGS_PATH);
     if (settings !== undefined) parseSettings(settings, SETTINGS_PATH);
@@ -53,8 +53,8 @@ export default class AppGenerator extends PackGenerator<Options> {
    * defaults; a command nothing suggests is none (no rule approves it).
    */
   #defaults(): Answers {
-    const saved = checkSavedAnswers(this.savedAnswers, YO_RC, RECORD_KEY);
-    this.detected = detectCommands(this.destinationRoot(), this.repo.gitRoot());
+    const saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
+    this.detected = this.personal ? {} : detectCommands(this.destinationRoot(), this.repo.gitRoot());
     const detected = { testCommand: this.detected.testCommand?.command ?? '', buildCommand: this.detected.buildCommand?.command ?? '' };
     for (const name of COMMANDS) {
       const reason = this.detected[name]?.reason;
@@ -65,7 +65,7 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   async prompting(): Promise<void> {
     const defaults = this.#defaults();
-    const missing = ANSWER_SPECS.filter((spec) => this.given[spec.name] === undefined);
+    const missing = ANSWER_SPECS.filter((spec) => this.given[spec.name] === undefined && !(this.personal && PROJECT_ONLY.includes(spec.name)));
     if (this.options.yes || missing.length === 0) {
       this.answers = { ...defaults, ...this.given };
       return;
@@ -91,8 +91,12 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers } = this;
+    const pack = packFor(answers);
+    const common = { disk: this.disk, record: this.record, answers, files: pack.files, version: this.packageVersion, policy, decisions, now: new Date() };
+    // A personal install writes skills and agents only: permissions belong to each project (see the summary).
+    if (this.personal) return planInstall({ ...common, settings: undefined, claudeMdSection: undefined, recordPath: this.recordPath, approvals: [] }).plan;
     const approvals = COMMANDS.map((name) => ({ option: `--${kebab(name)}`, label: name === 'testCommand' ? 'test command' : 'build command', command: answers[name], source: this.commandSources[name] ?? '' }));
-    return planInstall({ disk: this.disk, record: this.record, answers, ...packFor(answers), approvals, version: this.packageVersion, policy, decisions, now: new Date() }).plan;
+    return planInstall({ ...common, settings: pack.settings, claudeMdSection: pack.claudeMdSection, approvals }).plan;
   }
 
   /** Yeoman's way: for each file the user changed, take the pack's version, keep theirs, or see the diff first. */
@@ -124,6 +128,9 @@ export default class AppGenerator extends PackGenerator<Options> {
   }
 
   #next(): string {
+    if (this.personal) {
+      return 'The skills and agents are in ~/.claude for every repository of yours. No permissions were written to ~/.claude/settings.json (they would apply everywhere): in a repository whose background agents should run its tests without asking, run the generator there too.';
+    }
     const where = relative(process.cwd(), this.destinationRoot());
     const place = where === '' ? 'here' : `in ${where}`;
     return this.answers.skills.includes('orchestrator')
@@ -141,6 +148,8 @@ function gitIgnoreRule(root: string, path: string): string | undefined {
 }
 
 const COMMANDS = ['testCommand', 'buildCommand'] as const;
+/** Answers that concern a project's settings and CLAUDE.md: not asked for a personal install. */
+const PROJECT_ONLY: readonly (keyof Answers)[] = ['testCommand', 'buildCommand', 'claudeMd'];
 type CommandName = (typeof COMMANDS)[number];
 
 function isCommand(name: string): name is CommandName {

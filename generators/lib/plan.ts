@@ -82,8 +82,10 @@ export interface InstallInput {
   answers: Answers;
   /** The pack's files for these answers (repo-relative path → content). */
   files: Record<string, string>;
-  /** The settings the pack contributes for these answers. */
-  settings: JsonObject;
+  /** The settings the pack contributes for these answers; undefined: settings.json is left alone (a personal install). */
+  settings: JsonObject | undefined;
+  /** Where the install record lives (default `.yo-rc.json`). */
+  recordPath?: string;
   /** The body of the CLAUDE.md section, when the answers ask for it. */
   claudeMdSection: string | undefined;
   /** The commands the settings approve, and where each came from, for the summary. */
@@ -145,7 +147,7 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   }
   const adopted = previous ? 0 : filePlans.filter((filePlan) => filePlan.action === 'identical').length;
   if (adopted > 0) build.line('adopted', `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`);
-  const settings = planSettings(build, input, previous);
+  const settings = input.settings ? planSettings(build, input.settings, previous) : { recorded: [], declined: [], created: false, text: undefined };
   for (const approval of input.approvals ?? []) build.line('approved', describeApproval(approval));
   planClaudeMd(build, input);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
@@ -159,10 +161,11 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     ...(createdFolders.length > 0 && { createdFolders }),
     ...(Object.keys(newVersions).length > 0 && { newVersions }),
   };
-  if (previous && build.plan.changes.length > 0) writePendingRecord(build, previous, record, settings.text);
+  const recordPath = input.recordPath ?? YO_RC;
+  if (previous && build.plan.changes.length > 0) writePendingRecord(build, recordPath, previous, record, settings.text);
   const leaving = [...build.plan.changes.filter((change) => change.kind === 'delete').map((change) => change.path), ...Object.keys(previous?.files ?? {}).filter((path) => !(path in files))];
   build.plan.emptiedFolders = foldersHolding(leaving, createdFolders);
-  writeRecord(build, record);
+  writeRecord(build, recordPath, record);
   return { plan: build.plan, record };
 }
 
@@ -272,12 +275,12 @@ function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: 
   if (ours) build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
 }
 
-function planSettings(build: PlanBuilder, input: InstallInput, previous: InstallRecord | undefined): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean; text: string | undefined } {
+function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRecord | undefined): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean; text: string | undefined } {
   const text = build.disk.read(SETTINGS_PATH);
   const update = updateSettings({
     text,
     file: SETTINGS_PATH,
-    pack: input.settings,
+    pack,
     recorded: previous?.settings ?? [],
     declined: previous?.declined ?? [],
   });
@@ -335,11 +338,11 @@ function planClaudeMdRemoval(build: PlanBuilder, existing: string): void {
 }
 
 /** The install record goes last, so a run stopped half-way is recognised by the next one. */
-function writeRecord(build: PlanBuilder, record: InstallRecord | undefined): void {
-  const current = build.disk.read(YO_RC);
-  const next = recordText(current, record);
+function writeRecord(build: PlanBuilder, path: string, record: InstallRecord | undefined): void {
+  const current = build.disk.read(path);
+  const next = recordText(current, record, path);
   if (next === current) return;
-  build.plan.changes.push(next === undefined ? { kind: 'delete', path: YO_RC, stage: 'last' } : { kind: 'write', path: YO_RC, content: next, stage: 'last' });
+  build.plan.changes.push(next === undefined ? { kind: 'delete', path, stage: 'last' } : { kind: 'write', path, content: next, stage: 'last' });
 }
 
 /**
@@ -347,7 +350,7 @@ function writeRecord(build: PlanBuilder, record: InstallRecord | undefined): voi
  * and which folders it creates: what a file's content cannot tell the next run if this one is stopped
  * between writing settings.json and the final record (whose rules are the pack's, which folders are ours).
  */
-function writePendingRecord(build: PlanBuilder, previous: InstallRecord, next: InstallRecord, settingsText: string | undefined): void {
+function writePendingRecord(build: PlanBuilder, path: string, previous: InstallRecord, next: InstallRecord, settingsText: string | undefined): void {
   const pending: PendingRecord = {
     ...(settingsText !== undefined && { settingsHash: contentHash(settingsText) }),
     settings: next.settings,
@@ -355,8 +358,8 @@ function writePendingRecord(build: PlanBuilder, previous: InstallRecord, next: I
     createdSettings: next.createdSettings === true,
     createdFolders: next.createdFolders ?? [],
   };
-  const text = recordText(build.disk.read(YO_RC), { ...previous, pending });
-  if (text !== undefined) build.plan.changes.push({ kind: 'write', path: YO_RC, content: text, stage: 'first' });
+  const text = recordText(build.disk.read(path), { ...previous, pending }, path);
+  if (text !== undefined) build.plan.changes.push({ kind: 'write', path, content: text, stage: 'first' });
 }
 
 /**
@@ -389,12 +392,14 @@ function inLineEndingsOf(current: string, text: string): string {
 export interface UninstallInput {
   disk: DiskView;
   record: InstallRecord;
+  /** Where the install record lives (default `.yo-rc.json`). */
+  recordPath?: string;
   /** Every `.ai-pack-new` content the pack may have written, by the path it sits beside. */
   packVersionsBeside: (path: string) => string[];
 }
 
 /** Takes out what the pack wrote and the user has not changed; lists, and keeps, what the user edited. */
-export function planUninstall({ disk, record, packVersionsBeside }: UninstallInput): Plan {
+export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBeside }: UninstallInput): Plan {
   const build = new PlanBuilder(disk, new Date(0));
   const onDisk = readAll(disk, Object.keys(record.files));
   for (const { path, status } of statusOf({ recorded: record.files, onDisk })) {
@@ -412,7 +417,7 @@ export function planUninstall({ disk, record, packVersionsBeside }: UninstallInp
   }
   const claudeMd = disk.read(CLAUDE_MD_PATH);
   if (claudeMd !== undefined) planClaudeMdRemoval(build, claudeMd);
-  writeRecord(build, undefined);
+  writeRecord(build, recordPath, undefined);
   build.plan.emptiedFolders = [...(record.createdFolders ?? [])].sort((a, b) => b.length - a.length);
   return build.plan;
 }

@@ -5,22 +5,24 @@ import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-js
 
 /** Yeoman's config file, shared with other generators: the install record is one entry in it. */
 export const YO_RC = '.yo-rc.json';
+/** The record of a personal install (`--scope user`), relative to the home folder: ~/.claude/ is the user's, not a project. */
+export const USER_RECORD = '.claude/generator-ai-pack.json';
 export const RECORD_KEY = 'generator-ai-pack';
 
 /** `.yo-rc.json` read strictly: a file anyone can commit, so a bad one is a clear error with its position. */
-export function parseYoRc(text: string): Record<string, unknown> {
-  const parsed = parseStrictJson(text, YO_RC);
+export function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
+  const parsed = parseStrictJson(text, file);
   if (!isJsonObject(parsed)) {
-    throw new AiPackError(`${locationOf(YO_RC, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`);
+    throw new AiPackError(`${locationOf(file, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`);
   }
   return parsed;
 }
 
 /** The install record in `.yo-rc.json` text (undefined: no file), with the paths it may not name left out. */
-export function recordOf(text: string | undefined, packPaths: ReadonlySet<string>): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
+export function recordOf(text: string | undefined, packPaths: ReadonlySet<string>, file = YO_RC): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
   if (text === undefined) return { record: undefined, ignored: [], answers: undefined };
-  const stored = parseYoRc(text)[RECORD_KEY];
-  const { record, ignored } = readRecord(stored, YO_RC, packPaths);
+  const stored = parseYoRc(text, file)[RECORD_KEY];
+  const { record, ignored } = readRecord(stored, file, packPaths);
   return { record, ignored, answers: isJsonObject(stored) ? stored.answers : undefined };
 }
 
@@ -29,9 +31,9 @@ export function recordOf(text: string | undefined, packPaths: ReadonlySet<string
  * entries and the file's formatting stay. Unchanged content returns the same text; a file left holding
  * nothing returns undefined (it goes).
  */
-export function recordText(current: string | undefined, record: InstallRecord | undefined): string | undefined {
+export function recordText(current: string | undefined, record: InstallRecord | undefined, file = YO_RC): string | undefined {
   if (current === undefined) return record === undefined ? undefined : `${JSON.stringify({ [RECORD_KEY]: record }, null, 2)}\n`;
-  const parsed = parseYoRc(current);
+  const parsed = parseYoRc(current, file);
   if (sameJson(parsed[RECORD_KEY], record)) return current;
   const next = applyEdits(current, modify(current, [RECORD_KEY], record, { formattingOptions: formattingOf(current) }));
   const { [RECORD_KEY]: _ours, ...others } = parsed;

@@ -86,7 +86,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
   #describe(report: Report): string {
     const { files } = report;
     const lines = [
-      `installed    ${report.installed ? `${report.installed} (${report.source})` : 'no (no generator-ai-pack entry in .yo-rc.json)'}; package ${report.package}`,
+      `installed    ${report.installed ? `${report.installed} (${report.source})` : `no (no generator-ai-pack entry in ${this.recordPath})`}; package ${report.package}`,
       `files        ${files.unchanged.length} unchanged, ${files.modified.length} modified by you, ${files.missing.length} missing`,
       ...files.modified.map((path) => `  modified   ${path}`),
       ...files.missing.map((path) => `  missing    ${path}`),

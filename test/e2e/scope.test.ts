@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasStackTrace, readTree, runLauncher, snapshot } from '../helpers/repo.js';
+import { packRoot } from '../../generators/lib/paths.js';
+
+const homes: string[] = [];
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A throw-away home folder with personal settings of the user's own. */
+function home(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'ai-pack-home-'));
+  homes.push(folder);
+  mkdirSync(join(folder, '.claude'));
+  writeFileSync(join(folder, '.claude/settings.json'), '{\n\t"model": "opus"\n}\n');
+  return folder;
+}
+
+describe('--scope user: one install for every repository of this user', () => {
+  it('writes the skills and agents into ~/.claude with a record of its own, no permissions; status and uninstall follow it', () => {
+    const folder = home();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'ai-pack-cwd-'));
+    homes.push(elsewhere);
+    const before = snapshot(folder);
+    const env = { HOME: folder };
+
+    const install = runLauncher(elsewhere, ['--yes', '--scope', 'user'], { env });
+    expect(install.status, install.output).toBe(0);
+    const tree = readTree(folder);
+    const packFiles = Object.keys(readTree(packRoot)).filter((path) => path !== '.claude/settings.json');
+    for (const path of packFiles) expect(tree[path], path).toBe(readFileSync(join(packRoot, path), 'utf8'));
+    expect(tree['.claude/settings.json']).toBe('{\n\t"model": "opus"\n}\n');
+    expect(JSON.parse(tree['.claude/generator-ai-pack.json']!)['generator-ai-pack'].version).toBeTypeOf('string');
+    expect(install.stdout).toMatch(/No permissions were written to ~\/\.claude\/settings\.json/);
+    expect(snapshot(elsewhere)).toStrictEqual({});
+
+    const status = runLauncher(elsewhere, ['status', '--scope', 'user', '--json'], { env });
+    expect(status.status, status.output).toBe(0);
+    expect(JSON.parse(status.stdout).files.unchanged).toHaveLength(packFiles.length);
+
+    const uninstall = runLauncher(elsewhere, ['uninstall', '--scope', 'user', '--yes'], { env });
+    expect(uninstall.status, uninstall.output).toBe(0);
+    expect(snapshot(folder)).toStrictEqual(before);
+  });
+
+  it('the home folder is not a project: without --scope user the generator stops before writing and points at it', () => {
+    const folder = home();
+    const before = snapshot(folder);
+    const run = runLauncher(folder, ['--yes'], { env: { HOME: folder } });
+    expect(run.status, run.output).toBe(1);
+    expect(run.stderr).toMatch(/is your home folder, not a project.*--scope user/);
+    expect(hasStackTrace(run.output)).toBe(false);
+    expect(snapshot(folder)).toStrictEqual(before);
+  });
+
+  it('an unknown scope is a clear error', () => {
+    const folder = home();
+    const run = runLauncher(folder, ['--yes', '--scope', 'global'], { env: { HOME: folder } });
+    expect(run.status, run.output).toBe(1);
+    expect(run.stderr).toMatch(/--scope "global": give "project" .* or "user"/);
+  });
+});
