@@ -1,25 +1,18 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockPath, lockRepository } from '../../generators/lib/lock.js';
 import { contentHash } from '../../generators/lib/manifest.js';
-import { hasStackTrace, launcher, node, readManifestOf, runLauncher, snapshot, type RunResult } from '../helpers/repo.js';
+import { hasStackTrace, launcher, node, readManifestOf, runLauncher, snapshot, tempFolder, type RunResult } from '../helpers/repo.js';
 
 /**
  * A repository is untrusted input: links out of it, a committed install record, odd folder names, two runs
  * at once. Each test asserts the exact bytes (and links) of every file inside the repository and beside it.
  */
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const path of cleanups.splice(0)) rmSync(path, { recursive: true, force: true });
-});
-
 /** A folder holding the repository and an "outside" folder beside it, both removed after the test. */
 function workspace(): { repo: string; outside: string; top: string } {
-  const top = mkdtempSync(join(tmpdir(), 'ai-pack-hostile-'));
-  cleanups.push(top);
+  const top = tempFolder('ai-pack-hostile-');
   const repo = join(top, 'repo');
   mkdirSync(repo);
   execFileSync('git', ['init', '-q'], { cwd: repo });
@@ -114,8 +107,7 @@ describe('a hostile install record', () => {
 
 describe('folder names are paths, not patterns', () => {
   it('in proj[1], --force and uninstall touch proj[1] only, never proj1', () => {
-    const top = mkdtempSync(join(tmpdir(), 'ai-pack-glob-'));
-    cleanups.push(top);
+    const top = tempFolder('ai-pack-glob-');
     const globbed = join(top, 'proj[1]');
     const plain = join(top, 'proj1');
     for (const repo of [globbed, plain]) {

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { NPM_PACKAGE_JSON, hasStackTrace, makeRepo, node, npmProject, offline, packTree, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+import { NPM_PACKAGE_JSON, hasStackTrace, makeRepo, node, npmProject, offline, packTree, readManifestOf, readTree, runLauncher, tempFolder, without } from '../helpers/repo.js';
 
 const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
 
@@ -154,7 +153,7 @@ describe('fresh install', () => {
     // yo finds generators in node_modules folders above the working directory: link the package
     // into a parent folder's node_modules, as `npm install generator-ai-pack` would. No network.
     // yo drops root, so HOME and the target must be writable by any user.
-    const parent = mkdtempSync(join(tmpdir(), 'ai-pack-yo-'));
+    const parent = tempFolder('ai-pack-yo-');
     chmodSync(parent, 0o777);
     mkdirSync(join(parent, 'node_modules'));
     symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));

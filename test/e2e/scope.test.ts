@@ -1,19 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { hasStackTrace, readTree, runLauncher, snapshot } from '../helpers/repo.js';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, readTree, runLauncher, snapshot, tempFolder } from '../helpers/repo.js';
 import { packRoot } from '../../generators/lib/paths.js';
-
-const homes: string[] = [];
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
 
 /** A throw-away home folder with personal settings of the user's own. */
 function home(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'ai-pack-home-'));
-  homes.push(folder);
+  const folder = tempFolder('ai-pack-home-');
   mkdirSync(join(folder, '.claude'));
   writeFileSync(join(folder, '.claude/settings.json'), '{\n\t"model": "opus"\n}\n');
   return folder;
@@ -22,8 +15,7 @@ function home(): string {
 describe('--scope user: one install for every repository of this user', () => {
   it('writes the skills and agents into ~/.claude with a record of its own, no permissions; status and uninstall follow it', () => {
     const folder = home();
-    const elsewhere = mkdtempSync(join(tmpdir(), 'ai-pack-cwd-'));
-    homes.push(elsewhere);
+    const elsewhere = tempFolder('ai-pack-cwd-');
     const before = snapshot(folder);
     const env = { HOME: folder };
 

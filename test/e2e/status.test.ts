@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot, packageVersion } from '../../generators/lib/paths.js';
-import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
+import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, tempFolder, writeManifestOf } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const SKILL = '.claude/skills/tester/SKILL.md';
@@ -141,7 +140,7 @@ describe('generator-ai-pack status', () => {
   it('status <dir> from another working directory reports that repository', () => {
     const repo = installed();
     rmSync(join(repo, SKILL));
-    const elsewhere = mkdtempSync(join(tmpdir(), 'ai-pack-cwd-'));
+    const elsewhere = tempFolder('ai-pack-cwd-');
     const run = runLauncher(elsewhere, ['status', repo, '--json']);
     expect(run.status, run.output).toBe(1);
     expect(JSON.parse(run.stdout).files.missing).toStrictEqual([SKILL]);

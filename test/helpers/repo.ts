@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
@@ -10,12 +10,25 @@ export const launcher = join(packageRoot, 'dist/generators/cli.js');
 /** The Node that runs the tests (the project's Node 24), used for every child process too. */
 export const node = process.execPath;
 
+const temporaryFolders: string[] = [];
+
+/** A new temporary folder, removed after the test file's tests (test/helpers/cleanup.ts). */
+export function tempFolder(prefix = 'ai-pack-'): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
+}
+
+export function removeTemporaryFolders(): void {
+  for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
 /**
  * A real temporary git repository, world-writable so that `yo` (which drops root) can write it too.
  * `files` are committed to disk before the generator runs.
  */
 export function makeRepo(files: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'ai-pack-repo-'));
+  const root = tempFolder('ai-pack-repo-');
   chmodSync(root, 0o777);
   execFileSync('git', ['init', '-q'], { cwd: root });
   for (const [path, content] of Object.entries(files)) {

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPlan, type FileIo, nodeIo } from '../../generators/lib/apply.js';
 import { DEFAULT_ANSWERS, type Answers } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
@@ -10,16 +9,10 @@ import { type DiskView, planInstall } from '../../generators/lib/plan.js';
 import { recordOf } from '../../generators/lib/record-file.js';
 import { everShippedPaths } from '../../generators/lib/catalogue.js';
 import { Repository } from '../../generators/lib/repository.js';
-import { snapshot, writeFiles } from '../helpers/repo.js';
-
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+import { snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 
 function tempRepo(files: Record<string, string> = {}): Repository {
-  const root = mkdtempSync(join(tmpdir(), 'ai-pack-apply-'));
-  folders.push(root);
+  const root = tempFolder('ai-pack-apply-');
   writeFiles(root, files);
   return new Repository(root);
 }

@@ -1,0 +1,18 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Every test run gets a temporary folder of its own (TMPDIR, inherited by the test workers and every
+ * process they start), and fails if the tests leave anything in it: each test cleans up what it creates.
+ * Node's compile cache, which the launcher keeps in the temporary folder, is the one thing allowed to stay.
+ */
+export default function setup(): () => void {
+  const folder = mkdtempSync(join(tmpdir(), 'ai-pack-tests-'));
+  process.env.TMPDIR = folder;
+  return () => {
+    const left = readdirSync(folder).filter((name) => name !== 'node-compile-cache');
+    rmSync(folder, { recursive: true, force: true });
+    if (left.length > 0) throw new Error(`the tests left ${left.length} entries in the temporary folder: ${left.slice(0, 10).join(', ')}`);
+  };
+}
