@@ -21,7 +21,7 @@ import { hashContent, planFiles, type FilePlan, type InstallManifest } from '../
 import { packSettings } from '../lib/pack-settings.js';
 import { templatesRoot } from '../lib/paths.js';
 import { detectCommands } from '../lib/project.js';
-import { mergeSettings, parseSettings, removeEnforcement, retiredAdditions, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
+import { parseSettings, updateSettingsText } from '../lib/settings.js';
 import { NEW_VERSION_SUFFIX, PackGenerator } from '../pack-generator.js';
 
 type Options = {
@@ -182,28 +182,29 @@ export default class AppGenerator extends PackGenerator<Options> {
   #writeSettings(previouslyAdded: InstallManifest['settings']): InstallManifest['settings'] {
     const template = parseSettings(readPackFile(SETTINGS_PATH), join(templatesRoot, 'pack', SETTINGS_PATH));
     const pack = packSettings(template, this.answers);
-    const current = this.#readUserSettings();
+    const current = this.readIfExists(SETTINGS_PATH);
+    // The install record does not keep the user's deletions yet (issue 8): the planner will pass and store them.
+    const update = updateSettingsText({ text: current, file: SETTINGS_PATH, pack, recorded: previouslyAdded, declined: [] });
     if (current === undefined) {
-      this.writeQuietly(SETTINGS_PATH, serializeSettings(pack));
-      this.report('added', `${SETTINGS_PATH} (permissions for background agents)`);
-      return mergeSettings({}, pack).added;
+      if (update.text !== undefined) {
+        this.writeQuietly(SETTINGS_PATH, update.text);
+        this.report('added', `${SETTINGS_PATH} (permissions for background agents)`);
+      }
+      return update.recorded;
     }
-    const migrated = removeEnforcement(current);
-    this.#moveEnforcementScripts(migrated.scripts);
-    for (const finding of migrated.findings) this.report('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
-    // What the pack added before but no longer ships (e.g. the rules for a test command since changed) goes first.
-    const retired = retiredAdditions(previouslyAdded, pack);
-    const { settings, added } = mergeSettings(unmergeSettings(migrated.settings, retired), pack);
-    if (!sameSettings(current, settings)) {
-      if (migrated.findings.length > 0) {
+    const { findings, scripts } = update.migration;
+    this.#moveEnforcementScripts(scripts);
+    for (const finding of findings) this.report('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
+    if (update.text !== current) {
+      if (findings.length > 0) {
         const backup = this.backUp(SETTINGS_PATH);
         this.report('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
       }
-      this.writeQuietly(SETTINGS_PATH, serializeSettings(settings));
-      if (retired.length > 0) this.report('retired', `${SETTINGS_PATH}: took out entries the pack added before and no longer ships (e.g. rules for a command you changed)`);
-      if (added.length > 0) this.report('merged', `${SETTINGS_PATH} (added what background agents need; your entries kept)`);
+      this.writeQuietly(SETTINGS_PATH, update.text!);
+      if (update.retired.length > 0) this.report('retired', `${SETTINGS_PATH}: took out entries the pack added before and no longer ships (e.g. rules for a command you changed)`);
+      if (update.added.length > 0) this.report('merged', `${SETTINGS_PATH} (added what background agents need; your entries kept)`);
     }
-    return [...previouslyAdded, ...added];
+    return update.recorded;
   }
 
   /** The old framework's hook scripts go into the backup folder, not away. */

@@ -2,7 +2,7 @@ import { rmdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { DEFAULT_ANSWERS, SETTINGS_PATH, readPackFile, selectedPaths } from '../lib/catalogue.js';
 import { statusOf, type InstallManifest } from '../lib/manifest.js';
-import { parseSettings, sameSettings, serializeSettings, unmergeSettings } from '../lib/settings.js';
+import { removeSettingsText } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
 
 const YO_RC = '.yo-rc.json';
@@ -45,14 +45,13 @@ export default class UninstallGenerator extends PackGenerator {
   #unmergeSettings({ settings: added, createdSettings }: InstallManifest): void {
     const text = this.readIfExists(SETTINGS_PATH);
     if (text === undefined) return;
-    const current = parseSettings(text, SETTINGS_PATH);
-    const remaining = unmergeSettings(current, added);
-    if (sameSettings(current, remaining)) return;
+    const remaining = removeSettingsText(text, added, SETTINGS_PATH);
+    if (remaining.text === text) return;
     // A settings.json of the user's own stays, even when nothing but `{}` is left of it.
-    if (Object.keys(remaining).length === 0 && createdSettings) {
+    if (remaining.empty && createdSettings) {
       this.#remove(SETTINGS_PATH);
     } else {
-      this.writeQuietly(SETTINGS_PATH, serializeSettings(remaining));
+      this.writeQuietly(SETTINGS_PATH, remaining.text);
       this.report('cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
     }
   }
