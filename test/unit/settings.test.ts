@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
+import { claudeDoctor } from '../helpers/conformance.js';
 import {
   findEnforcement,
   migrateSettingsText,
@@ -17,8 +19,6 @@ const FILE = '.claude/settings.json';
 const fixtureText = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
 const fixture = (name: string) => JSON.parse(fixtureText(name)) as JsonObject;
 const pack = fixture('pack.json');
-/** Key-order-sensitive: the order of keys and rules is part of what must be preserved. */
-const text = (value: unknown) => JSON.stringify(value, null, 2);
 
 function parseError(source: string): string {
   try {
@@ -478,4 +478,17 @@ describe('migrateSettingsText', () => {
     expect(result.migration.findings).toHaveLength(6);
     expect(remove(result.text!, result.recorded).text).toBe(fixtureText('enforcement-era.cleaned.json'));
   });
+});
+
+describe('the migrated settings and the real client', () => {
+  it('claude doctor finds the odd shapes invalid before the migration and valid after it', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ai-pack-settings-'));
+    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
+    mkdirSync(join(repo, '.claude'));
+    const source = fixtureText('enforcement-odd-shapes.json');
+    writeFileSync(join(repo, FILE), source);
+    expect(claudeDoctor(repo)).toMatch(/Invalid settings/);
+    writeFileSync(join(repo, FILE), migrateSettingsText(source, FILE).text);
+    expect(claudeDoctor(repo)).toBeUndefined();
+  }, 60_000);
 });
