@@ -141,7 +141,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     if (text === undefined) return;
     const rest = removeSection(text);
     if (rest === text) return;
-    if (rest === undefined) {
+    if (rest === '') {
       this.deleteQuietly(CLAUDE_MD_PATH);
       this.report('removed', CLAUDE_MD_PATH);
     } else {
