@@ -363,9 +363,11 @@ export function findEnforcement(settings: JsonObject): EnforcementFinding[] {
 export function migrateSettingsText(text: string, file: string): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
   const settings = parseSettings(text, file);
   const { removals, findings, removedStrings } = planMigration(settings);
-  const offsets = removals.map((path) => nodeAt(text, path)!.offset);
-  let result = text;
-  for (const index of offsets.map((_, i) => i).sort((a, b) => offsets[b]! - offsets[a]!)) result = removeAt(result, removals[index]!);
+  // Last in the file first: a removal never moves what comes before it, so the other paths stay valid.
+  const lastFirst = removals
+    .map((path) => ({ path, offset: nodeAt(text, path)!.offset }))
+    .sort((a, b) => b.offset - a.offset);
+  const result = lastFirst.reduce((current, { path }) => removeAt(current, path), text);
   const stillNamed = new Set(stringsIn(JSON.parse(result)).flatMap(repoScripts));
   const scripts = [...new Set(removedStrings.flatMap(repoScripts))].filter((script) => !stillNamed.has(script));
   return { text: result, findings, scripts };
