@@ -21,7 +21,7 @@ const STRICT = { allowTrailingComma: false, disallowComments: true, allowEmptyCo
  * place. On bad input throws an AiPackError naming `file:line:column` and the problem; a key that appears
  * twice in one object is such a problem too (readers disagree on which value wins, Claude Code keeps one).
  */
-export function parseStrictTree(text: string, file: string): Node {
+function parseStrictTree(text: string, file: string): Node {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, STRICT);
   if (/^[ \t\n\r]*$/.test(text)) throw syntaxError(file, text, text.length, 'the file is empty');
