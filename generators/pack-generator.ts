@@ -5,7 +5,7 @@ import { applyPlan } from './lib/apply.js';
 import { AiPackError } from './lib/errors.js';
 import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
-import { everShippedPaths } from './lib/catalogue.js';
+import { everShippedPaths } from './lib/releases.js';
 import type { DiskView, Plan } from './lib/plan.js';
 import { packageVersion } from './lib/paths.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';

@@ -5,6 +5,8 @@ import type { PromptQuestions } from 'yeoman-generator';
 import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawnedAmong } from '../lib/answers.js';
 import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/catalogue.js';
 import { packFor } from '../lib/pack.js';
+import { releasedContent } from '../lib/releases.js';
+import { mergeThreeWay } from '../lib/three-way.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
 import { RECORD_KEY } from '../lib/record-file.js';
@@ -92,7 +94,7 @@ export default class AppGenerator extends PackGenerator<Options> {
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers } = this;
     const pack = packFor(answers);
-    const common = { disk: this.disk, record: this.record, answers, files: pack.files, version: this.packageVersion, policy, decisions, now: new Date() };
+    const common = { disk: this.disk, record: this.record, answers, files: pack.files, version: this.packageVersion, policy, decisions, now: new Date(), baseOf: releasedContent, merge: mergeWithLabels };
     // A personal install writes skills and agents only: permissions belong to each project (see the summary).
     if (this.personal) return planInstall({ ...common, settings: undefined, claudeMdSection: undefined, recordPath: this.recordPath, approvals: [] }).plan;
     const approvals = COMMANDS.map((name) => ({ option: `--${kebab(name)}`, label: name === 'testCommand' ? 'test command' : 'build command', command: answers[name], source: this.commandSources[name] ?? '' }));
@@ -145,6 +147,11 @@ function gitIgnoreRule(root: string, path: string): string | undefined {
   if (result.status !== 0) return undefined;
   const [source] = result.stdout.split('\t');
   return source?.trim() || undefined;
+}
+
+/** A three-way merge of the user's file (ours) with the pack's new version (theirs), labelled for a person. */
+function mergeWithLabels(input: { base: string; ours: string; theirs: string }) {
+  return mergeThreeWay({ ...input, labels: { ours: 'yours', base: 'the pack version you started from', theirs: "the pack's new version" } });
 }
 
 const COMMANDS = ['testCommand', 'buildCommand'] as const;

@@ -109,11 +109,6 @@ export function selectedFiles(answers: Pick<Answers, 'skills' | 'agents'>): Reco
   return Object.fromEntries(selectedPaths(answers).map((path) => [path, readPackFile(path)]));
 }
 
-/** Every path some version of the pack ships: the only paths an install record may name. */
-export function everShippedPaths(): ReadonlySet<string> {
-  return new Set(selectedPaths({ skills: [...ROLES], agents: true }));
-}
-
 export function readPackFile(path: string): string {
   return readFileSync(join(packRoot, path), 'utf8');
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { AiPackError } from './errors.js';
 import type { SettingsAddition, SettingsAdditions } from './settings.js';
+import { contentHash } from './eol.js';
 import { isJsonObject } from './strict-json.js';
 
 /**
@@ -111,15 +111,6 @@ function isSettingsAddition(entry: unknown): entry is SettingsAddition {
   );
 }
 
-export function hashContent(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-/** The hash the record keeps: of the text with CRLF line endings read as LF, so a checkout with
- * `core.autocrlf=true` does not make every file look edited. */
-export function contentHash(text: string): string {
-  return hashContent(text.replace(/\r\n/g, '\n'));
-}
 
 export type FileAction =
   /** Not on disk: write it. */

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { CLAUDE_MD_PATH, SETTINGS_PATH, type Answers } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
-import { contentHash, planFiles, statusOf, type FilePlan, type InstallRecord, type PendingRecord } from './manifest.js';
+import { planFiles, statusOf, type FilePlan, type InstallRecord, type PendingRecord } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
-import { updateSettings, removePackSettings } from './settings-update.js';
+import { removeSettingsText, updateSettingsText } from './settings.js';
+import { contentHash, detectEol, withEol } from './eol.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -209,6 +210,8 @@ function applyFilePlan(build: PlanBuilder, input: InstallInput, plan: FilePlan, 
  */
 function planEditedFile(build: PlanBuilder, input: InstallInput, plan: FilePlan, current: string, newVersions: Record<string, string>): string | undefined {
   const incoming = input.files[plan.path]!;
+  // The pack's version is the one the user started from: there is nothing new to offer (unless --force).
+  if (plan.action === 'modified' && plan.record === contentHash(incoming) && input.policy !== 'force') return plan.record;
   const whose = plan.action === 'modified' ? 'you edited it' : 'not written by the pack';
   const base = plan.record && input.baseOf?.(plan.path, plan.record);
   const merged = base !== undefined && input.merge ? input.merge({ base, ours: current, theirs: incoming }) : undefined;
@@ -277,7 +280,7 @@ function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: 
 
 function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRecord | undefined): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean; text: string | undefined } {
   const text = build.disk.read(SETTINGS_PATH);
-  const update = updateSettings({
+  const update = updateSettingsText({
     text,
     file: SETTINGS_PATH,
     pack,
@@ -292,7 +295,7 @@ function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRec
   }
   for (const finding of update.migration.findings) build.line('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
   if (text === undefined) {
-    build.write(SETTINGS_PATH, update.text!, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
+    if (update.text !== undefined) build.write(SETTINGS_PATH, update.text, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
   } else if (update.text !== text) {
     if (update.migration.findings.length > 0) {
       const backup = build.backUp(SETTINGS_PATH, text);
@@ -302,7 +305,9 @@ function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRec
     if (update.retired.length > 0) build.line('retired', `${SETTINGS_PATH}: took out ${describeEntries(update.retired)} the pack added before and no longer ships`);
     if (update.added.length > 0) build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
   }
-  for (const entry of update.newlyDeclined) build.line('declined', `${SETTINGS_PATH}: ${describeEntries([entry])} (you removed it; it stays out)`);
+  const declinedBefore = new Set((previous?.declined ?? []).map((entry) => JSON.stringify(entry)));
+  const newlyDeclined = update.declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
+  if (newlyDeclined.length > 0) build.line('declined', `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`);
   const changed = update.text !== text ? update.text : undefined;
   return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true, text: changed };
 }
@@ -333,7 +338,7 @@ function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
 function planClaudeMdRemoval(build: PlanBuilder, existing: string): void {
   const rest = removeSection(existing);
   if (rest === existing) return;
-  if (rest === undefined) build.delete(CLAUDE_MD_PATH, 'removed');
+  if (rest === '') build.delete(CLAUDE_MD_PATH, 'removed');
   else build.write(CLAUDE_MD_PATH, rest, 'cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
 }
 
@@ -383,7 +388,7 @@ function foldersHolding(leaving: string[], createdFolders: string[]): string[] {
 
 /** The pack's text with the line endings of the file it replaces, so a CRLF checkout stays CRLF. */
 function inLineEndingsOf(current: string, text: string): string {
-  return current.includes('\r\n') && !text.includes('\r\n') ? text.replace(/\n/g, '\r\n') : text;
+  return withEol(text, detectEol(current));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,7 +416,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
-    const remaining = removePackSettings(settingsText, SETTINGS_PATH, record.settings);
+    const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH);
     if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText) build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }

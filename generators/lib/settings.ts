@@ -1,11 +1,14 @@
 import { AiPackError } from './errors.js';
+import { appendItem, appendProperty, type JSONPath, nodeAt, removeAt, valueAt } from './json-edit.js';
 import { isJsonObject, type JsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
 
 /**
- * Reading, merging and un-merging `.claude/settings.json`, and removing what the enforcement-era
- * framework left in it. Pure: strings and objects in, new strings and objects out; inputs are never mutated.
+ * `.claude/settings.json` as text: the pack's entries go in, come out and are migrated by editing the
+ * text in place, so every byte of the user's (indent, line ends, number forms, key order) stays.
+ * Pure: strings and values in, strings and values out.
  */
 
+/** Strict JSON, no key twice in one object, an object at the top level; else an AiPackError, nothing changed. */
 export function parseSettings(text: string, file: string): JsonObject {
   const settings = parseStrictJson(text, file);
   if (!isJsonObject(settings)) {
@@ -22,170 +25,279 @@ function kindOf(value: unknown): string {
   return value === null ? 'null' : `a ${typeof value}`;
 }
 
-export function serializeSettings(settings: JsonObject): string {
-  return `${JSON.stringify(settings, null, 2)}\n`;
-}
-
-/**
- * True when a merge or removal changed nothing, so the caller leaves the file alone: its bytes, its
- * formatting and its mtime. Compares content, not text, because the user's file may be formatted differently.
- */
-export function sameSettings(before: JsonObject, after: JsonObject): boolean {
-  return sameJson(before, after);
-}
-
 // ---------------------------------------------------------------------------------------------
-// Polite merge
+// What the pack put in, as the install record keeps it
 
 /**
- * One thing the pack put into the user's settings; the install manifest keeps the list so that
- * uninstall can take exactly these out again. `path` is a JSON pointer (RFC 6901).
+ * Something the pack put into the user's settings (or, in `declined`, would have and the user took
+ * out). `path` is a JSON pointer (RFC 6901).
  */
 export type SettingsAddition =
-  /** A key the user did not have: its whole value is the pack's. */
+  /** A key the user did not have: its whole value is the pack's, containers included. */
   | { path: string; value: unknown }
   /** Entries appended to an array the user already had (permission rules). */
   | { path: string; items: unknown[] };
 export type SettingsAdditions = SettingsAddition[];
 
 /**
- * Adds to `user` only what it lacks from `pack`: missing keys (at the end), missing array entries
- * (appended, never duplicated). Every value the user has wins, even of another type. `added` lists
- * exactly what was added; merging the same pack again adds nothing.
+ * The smallest piece an addition is made of: one array entry, or one other value (a string, a number,
+ * an empty object or array). The user keeps or deletes pieces one by one, and the pack ships them so.
  */
-export function mergeSettings(user: JsonObject, pack: JsonObject): { settings: JsonObject; added: SettingsAdditions } {
-  const settings = structuredClone(user);
-  const added: SettingsAdditions = [];
-  mergeInto(settings, pack, '', added);
-  return { settings, added };
+interface Piece {
+  kind: 'item' | 'value';
+  /** Keys from the top level to the array (item) or to the key (value). */
+  keys: string[];
+  value: unknown;
 }
 
-function mergeInto(target: JsonObject, source: JsonObject, path: string, added: SettingsAdditions): void {
-  for (const [key, value] of Object.entries(source)) {
-    const keyPath = `${path}/${escapePointerSegment(key)}`;
-    const current = target[key];
-    if (!Object.hasOwn(target, key)) {
-      defineKey(target, key, structuredClone(value));
-      added.push({ path: keyPath, value: structuredClone(value) });
-    } else if (isJsonObject(current) && isJsonObject(value)) {
-      mergeInto(current, value, keyPath, added);
-    } else if (Array.isArray(current) && Array.isArray(value)) {
-      const items = value.filter((item, index) => !includesJson(current, item) && firstOf(value, item) === index);
-      current.push(...structuredClone(items));
-      if (items.length > 0) added.push({ path: keyPath, items: structuredClone(items) });
-    }
+const pieceId = (piece: Piece) => JSON.stringify([piece.kind, piece.keys, piece.value]);
+
+function piecesOfAddition(addition: SettingsAddition): Piece[] {
+  const keys = keysOf(addition.path);
+  if ('items' in addition) return addition.items.map((value) => ({ kind: 'item', keys, value }));
+  return piecesOfValue(keys, addition.value);
+}
+
+function piecesOfValue(keys: string[], value: unknown): Piece[] {
+  if (isJsonObject(value) && Object.keys(value).length > 0) {
+    return Object.entries(value).flatMap(([key, inner]) => piecesOfValue([...keys, key], inner));
   }
+  if (Array.isArray(value) && value.length > 0) return value.map((item) => ({ kind: 'item', keys, value: item }));
+  return [{ kind: 'value', keys, value }];
 }
 
-/**
- * Takes out of `settings` what `added` records and is still there, newest addition first (an
- * update may have appended to an array an earlier install created). Values the user changed stay.
- */
-export function unmergeSettings(settings: JsonObject, added: SettingsAdditions): JsonObject {
-  const result = structuredClone(settings);
-  for (const addition of added.toReversed()) {
-    const slot = slotAt(result, addition.path);
-    if (!slot) continue; // the user removed it already
-    const { parent, key } = slot;
-    if ('items' in addition) {
-      // The array itself was the user's: it stays, even when empty.
-      if (Array.isArray(parent[key])) removeItems(parent[key], addition.items);
-    } else if (takeOut(parent[key], addition.value)) {
-      delete parent[key];
-    }
+/** The pieces a whole settings object is made of (the top level itself is no piece). */
+function piecesOf(settings: JsonObject): Piece[] {
+  return Object.entries(settings).flatMap(([key, value]) => piecesOfValue([key], value));
+}
+
+/** `addition` with only the pieces `keep` accepts; undefined when none is left. */
+function filterAddition(addition: SettingsAddition, keep: (piece: Piece) => boolean): SettingsAddition | undefined {
+  const keys = keysOf(addition.path);
+  if ('items' in addition) {
+    const items = addition.items.filter((value) => keep({ kind: 'item', keys, value }));
+    return items.length === 0 ? undefined : { path: addition.path, items };
   }
-  return result;
+  const value = filterValue(keys, addition.value, keep);
+  return value === undefined ? undefined : { path: addition.path, value };
 }
 
-/**
- * The part of earlier additions that `pack` no longer ships (say, the rules for a test command the user
- * has since changed): what an update takes back out with `unmergeSettings` before merging the new pack.
- */
-export function retiredAdditions(added: SettingsAdditions, pack: JsonObject): SettingsAdditions {
-  return added.flatMap((addition): SettingsAdditions => {
-    const slot = slotAt(pack, addition.path);
-    const shipped = slot ? slot.parent[slot.key] : undefined;
-    if ('items' in addition) {
-      const items = notShipped(addition.items, shipped) as unknown[] | undefined;
-      return items === undefined ? [] : [{ path: addition.path, items }];
-    }
-    const value = notShipped(addition.value, shipped);
-    return value === undefined ? [] : [{ path: addition.path, value }];
-  });
-}
-
-/** What of `added` is not in `shipped`: recursively for objects, by entry for arrays; undefined for nothing. */
-function notShipped(added: unknown, shipped: unknown): unknown {
-  if (isJsonObject(added) && isJsonObject(shipped)) {
-    const rest = Object.entries(added)
-      .map(([key, value]) => [key, notShipped(value, Object.hasOwn(shipped, key) ? shipped[key] : undefined)] as const)
-      .filter(([, value]) => value !== undefined);
-    return rest.length === 0 ? undefined : Object.fromEntries(rest);
+function filterValue(keys: string[], value: unknown, keep: (piece: Piece) => boolean): unknown {
+  if (isJsonObject(value) && Object.keys(value).length > 0) {
+    const entries = Object.entries(value)
+      .map(([key, inner]) => [key, filterValue([...keys, key], inner, keep)] as const)
+      .filter(([, inner]) => inner !== undefined);
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
   }
-  if (Array.isArray(added) && Array.isArray(shipped)) {
-    const items = added.filter((item) => !includesJson(shipped, item));
+  if (Array.isArray(value) && value.length > 0) {
+    const items = value.filter((item) => keep({ kind: 'item', keys, value: item }));
     return items.length === 0 ? undefined : items;
   }
-  return sameJson(added, shipped) ? undefined : added;
+  return keep({ kind: 'value', keys, value }) ? value : undefined;
 }
 
-/**
- * Removes from `current`, in place, what the pack's `added` value put there. True when nothing is
- * left, so the caller drops it: a container the pack created goes only once the user has nothing in it.
- */
-function takeOut(current: unknown, added: unknown): boolean {
-  if (isJsonObject(current) && isJsonObject(added)) {
-    for (const [key, value] of Object.entries(added)) {
-      if (Object.hasOwn(current, key) && takeOut(current[key], value)) delete current[key];
+/** Pieces back into additions: array entries grouped by array, in order; other values one each. */
+function additionsOf(pieces: Piece[]): SettingsAdditions {
+  const additions: SettingsAdditions = [];
+  const arrays = new Map<string, unknown[]>();
+  for (const piece of pieces) {
+    const path = pointerOf(piece.keys);
+    if (piece.kind === 'value') additions.push({ path, value: piece.value });
+    else if (arrays.has(path)) arrays.get(path)!.push(piece.value);
+    else {
+      const items = [piece.value];
+      arrays.set(path, items);
+      additions.push({ path, items });
     }
-    return Object.keys(current).length === 0;
   }
-  if (Array.isArray(current) && Array.isArray(added)) {
-    removeItems(current, added);
-    return current.length === 0;
-  }
-  return sameJson(current, added);
+  return additions;
 }
 
-/** Removes one occurrence per item, the last one: the pack appends, so its entries sit at the end. */
-function removeItems(array: unknown[], items: unknown[]): void {
-  for (const item of items) {
-    const index = array.findLastIndex((entry) => sameJson(entry, item));
-    if (index >= 0) array.splice(index, 1);
+/** True when the settings hold the piece: the entry is in the array, or the key holds that value. */
+function holds(settings: JsonObject, piece: Piece): boolean {
+  let current: unknown = settings;
+  for (const key of piece.keys) {
+    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return false;
+    current = current[key];
   }
+  return piece.kind === 'item' ? Array.isArray(current) && includesJson(current, piece.value) : sameJson(current, piece.value);
 }
 
 function includesJson(array: unknown[], item: unknown): boolean {
   return array.some((entry) => sameJson(entry, item));
 }
 
-function firstOf(array: unknown[], item: unknown): number {
-  return array.findIndex((entry) => sameJson(entry, item));
+function keysOf(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
-/** The object holding the key a pointer names, if the whole path still exists. */
-function slotAt(root: JsonObject, pointer: string): { parent: JsonObject; key: string } | undefined {
-  const keys = pointer.split('/').slice(1).map(unescapePointerSegment);
-  const key = keys.pop();
-  let parent: unknown = root;
-  for (const step of keys) {
-    if (!isJsonObject(parent) || !Object.hasOwn(parent, step)) return undefined;
-    parent = parent[step];
+function pointerOf(keys: readonly (string | number)[]): string {
+  return keys.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Install and update
+
+export interface SettingsUpdateInput {
+  /** The file as it is; undefined when there is none. */
+  text: string | undefined;
+  /** For messages, e.g. `.claude/settings.json`. */
+  file: string;
+  /** What the pack ships now (from packSettings()). */
+  pack: JsonObject;
+  /** What the install record says the pack added earlier (empty on a first install). */
+  recorded: SettingsAdditions;
+  /** Pack entries the user deleted earlier: they stay deleted. */
+  declined: SettingsAdditions;
+}
+
+export interface SettingsUpdate {
+  /** The new text; the very input text when nothing changes; undefined when there was no file and none is needed. */
+  text: string | undefined;
+  /** What the record should now say the pack added: retired entries and the user's deletions are no longer in it. */
+  recorded: SettingsAdditions;
+  /** Pack entries the user has deleted (earlier or since the last run) that the pack still ships. */
+  declined: SettingsAdditions;
+  /** What this run added. */
+  added: SettingsAdditions;
+  /** What this run took out: entries the pack added before and no longer ships. Empty unless something was removed. */
+  retired: SettingsAdditions;
+  /** The enforcement-era cleanup done in the same edit. */
+  migration: { findings: EnforcementFinding[]; scripts: string[] };
+}
+
+/**
+ * Brings the pack's entries in the user's settings up to date, editing the text in place:
+ * - the enforcement era's leftovers go (see migrateSettingsText);
+ * - a recorded entry the user deleted is not put back: it moves to `declined`;
+ * - a recorded entry the pack no longer ships is taken out (`retired`) and leaves the record, so a copy
+ *   the user writes later is theirs;
+ * - what the pack ships and the settings lack is appended, unless the user declined it; every value of
+ *   the user's wins, even of another type, and an entry the user has is never added twice.
+ * Running it again on its own result changes nothing.
+ */
+export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
+  const migrated = input.text === undefined ? undefined : migrateSettingsText(input.text, input.file);
+  // No file yet: start from an empty object, and write a file only if the pack has something to add.
+  let text = migrated?.text ?? '{}\n';
+  const shipped = new Set(piecesOf(input.pack).map(pieceId));
+  const before = JSON.parse(text) as JsonObject;
+
+  const recorded: SettingsAdditions = [];
+  const retired: SettingsAdditions = [];
+  const deletedByUser: Piece[] = [];
+  for (const addition of input.recorded) {
+    const kept = filterAddition(addition, (piece) => holds(before, piece) && shipped.has(pieceId(piece)));
+    const retiring = filterAddition(addition, (piece) => holds(before, piece) && !shipped.has(pieceId(piece)));
+    if (kept) recorded.push(kept);
+    if (retiring) retired.push(retiring);
+    deletedByUser.push(...piecesOfAddition(addition).filter((piece) => !holds(before, piece)));
   }
-  return isJsonObject(parent) && key !== undefined && Object.hasOwn(parent, key) ? { parent, key } : undefined;
+  for (const addition of retired.toReversed()) text = takeOut(text, addition);
+
+  const declinedIds = new Set([...input.declined.flatMap(piecesOfAddition), ...deletedByUser].map(pieceId));
+  const added: SettingsAdditions = [];
+  text = mergeInto(text, [], input.pack, (piece) => !declinedIds.has(pieceId(piece)), added);
+  recorded.push(...added);
+
+  const after = JSON.parse(text) as JsonObject;
+  const declined = uniquePieces([...input.declined.flatMap(piecesOfAddition), ...deletedByUser]).filter(
+    (piece) => shipped.has(pieceId(piece)) && !holds(after, piece),
+  );
+  const unchanged = input.text === undefined ? added.length === 0 && retired.length === 0 : text === input.text;
+  return {
+    text: unchanged ? input.text : text,
+    recorded,
+    declined: additionsOf(declined),
+    added,
+    retired,
+    migration: { findings: migrated?.findings ?? [], scripts: migrated?.scripts ?? [] },
+  };
 }
 
-function escapePointerSegment(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+function uniquePieces(pieces: Piece[]): Piece[] {
+  const seen = new Set<string>();
+  return pieces.filter((piece) => !seen.has(pieceId(piece)) && seen.add(pieceId(piece)));
 }
 
-function unescapePointerSegment(segment: string): string {
-  return segment.replaceAll('~1', '/').replaceAll('~0', '~');
+/** Appends to the object at `keys` what `pack` has and it lacks; pushes each addition onto `added`. */
+function mergeInto(text: string, keys: string[], pack: JsonObject, wanted: (piece: Piece) => boolean, added: SettingsAdditions): string {
+  for (const [key, packValue] of Object.entries(pack)) {
+    const path = [...keys, key];
+    if (!nodeAt(text, path)) {
+      const value = filterValue(path, packValue, wanted);
+      if (value === undefined) continue;
+      text = appendProperty(text, keys, key, value);
+      added.push({ path: pointerOf(path), value });
+      continue;
+    }
+    const current = valueAt(text, path);
+    if (isJsonObject(current) && isJsonObject(packValue)) {
+      text = mergeInto(text, path, packValue, wanted, added);
+    } else if (Array.isArray(current) && Array.isArray(packValue)) {
+      const items = packValue.filter(
+        (item, index) =>
+          !includesJson(current, item) &&
+          packValue.findIndex((other) => sameJson(other, item)) === index &&
+          wanted({ kind: 'item', keys: path, value: item }),
+      );
+      for (const item of items) text = appendItem(text, path, item);
+      if (items.length > 0) added.push({ path: pointerOf(path), items });
+    }
+  }
+  return text;
 }
 
-/** Plain assignment of a key named `__proto__` would change the prototype instead of adding the key. */
-function defineKey(target: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+// ---------------------------------------------------------------------------------------------
+// Uninstall
+
+/**
+ * The settings with exactly the pack's entries taken out, newest addition first (an update may have
+ * appended to an array an earlier install created). A value the user changed stays; a container the
+ * pack created goes once nothing of the user's is in it; an array of the user's stays, even empty.
+ * `empty`: nothing but `{}` is left, so a file the pack created may go.
+ */
+export function removeSettingsText(text: string, recorded: SettingsAdditions, file: string): { text: string; empty: boolean } {
+  parseSettings(text, file);
+  let result = text;
+  for (const addition of recorded.toReversed()) result = takeOut(result, addition);
+  const rest = JSON.parse(result) as JsonObject;
+  return { text: result, empty: Object.keys(rest).length === 0 };
+}
+
+function takeOut(text: string, addition: SettingsAddition): string {
+  const keys = keysOf(addition.path);
+  if ('items' in addition) return removeItems(text, keys, addition.items);
+  return takeOutValue(text, keys, addition.value);
+}
+
+function takeOutValue(text: string, keys: string[], added: unknown): string {
+  const current = valueAt(text, keys);
+  if (current === undefined) return text; // the user removed it already
+  if (isJsonObject(current) && isJsonObject(added)) {
+    for (const [key, value] of Object.entries(added)) text = takeOutValue(text, [...keys, key], value);
+    const rest = valueAt(text, keys);
+    return isJsonObject(rest) && Object.keys(rest).length === 0 ? removeAt(text, keys) : text;
+  }
+  if (Array.isArray(current) && Array.isArray(added)) {
+    text = removeItems(text, keys, added);
+    return (valueAt(text, keys) as unknown[]).length === 0 ? removeAt(text, keys) : text;
+  }
+  return sameJson(current, added) ? removeAt(text, keys) : text;
+}
+
+/** Removes one occurrence per item, the last one: the pack appends, so its entries sit at the end. */
+function removeItems(text: string, keys: string[], items: unknown[]): string {
+  for (const item of items) {
+    const current = valueAt(text, keys);
+    if (!Array.isArray(current)) return text;
+    const index = current.findLastIndex((entry) => sameJson(entry, item));
+    if (index >= 0) text = removeAt(text, [...keys, index]);
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,16 +320,15 @@ const REPO_HOOK_SCRIPT = new RegExp(
   `(?:^|[\\s"'=]|\\./|\\$\\{?CLAUDE_PROJECT_DIR\\}?"?[/\\\\])\\.claude[/\\\\]hooks[/\\\\](${SCRIPT_NAMES})(?![\\w.-])`,
 );
 
-/** Top-level keys the old framework wrote, mapped to the hook event the client actually knows. */
-const INVALID_TOP_LEVEL_KEYS: Record<string, string> = { onSessionStart: 'SessionStart', onSessionEnd: 'SessionEnd' };
+/** Keys the old framework wrote, at the top level and under `hooks`, mapped to the hook event the client knows. */
+const OLD_SESSION_KEYS: Record<string, string> = { onSessionStart: 'SessionStart', onSessionEnd: 'SessionEnd' };
 
 export type EnforcementFinding =
   | {
       kind: 'hook';
+      /** JSON pointer, in the settings as they were read, of what is removed (a handler, a group or an event). */
+      path: string;
       event: string;
-      /** Indexes in the settings as they were read. */
-      group: number;
-      handler: number;
       command: string;
       /** Repository-relative path of the script, when it lives in the repository's `.claude/hooks/`. */
       script?: string;
@@ -225,89 +336,158 @@ export type EnforcementFinding =
     }
   | { kind: 'invalid-key'; path: string; explanation: string };
 
+interface MigrationPlan {
+  /** What to take out, each a path in the settings as read. */
+  removals: JSONPath[];
+  findings: EnforcementFinding[];
+  /** Every string inside what is taken out: where the scripts to move are named. */
+  removedStrings: string[];
+}
+
+/** What the migration would do to these settings, one finding per thing it takes out (for `status`). */
 export function findEnforcement(settings: JsonObject): EnforcementFinding[] {
-  return removeEnforcement(settings).findings;
+  return planMigration(settings).findings;
 }
 
 /**
- * Removes the old framework's blocking hooks and the keys the client rejects; every other hook stays
- * exactly as it was. A matcher group, event list or `hooks` object left empty by the removal goes too
- * (one that was already empty stays). `scripts` are the repository's hook scripts those hooks ran.
+ * Takes out, by editing the text, what the enforcement-era framework left and the client rejects or
+ * runs to block work:
+ * - `onSessionStart` / `onSessionEnd`, at the top level and under `hooks`, in any shape;
+ * - every hook whose command runs orchestrator-enforcement.py or check-task-packet.py: a handler, a
+ *   command written as a string or an array, a group or event in an odd shape;
+ * - `description` in a matcher group or a command handler.
+ * A matcher group, event list or `hooks` object the removal empties goes too (one empty already stays);
+ * every other byte stays. `scripts` are the repository's hook scripts those hooks ran, minus any the
+ * remaining settings still name.
  */
-export function removeEnforcement(settings: JsonObject): {
-  settings: JsonObject;
-  findings: EnforcementFinding[];
-  scripts: string[];
-} {
-  const result = structuredClone(settings);
-  const findings: EnforcementFinding[] = [];
-  for (const [key, event] of Object.entries(INVALID_TOP_LEVEL_KEYS)) {
-    if (!Object.hasOwn(result, key)) continue;
-    delete result[key];
-    findings.push({
-      kind: 'invalid-key',
-      path: `/${key}`,
-      explanation: `"${key}" is not a Claude Code setting (session hooks go under "hooks" → "${event}"); the client reports it as invalid.`,
-    });
-  }
-  const hooks = result.hooks;
-  if (isJsonObject(hooks) && removeFromHooks(hooks, findings)) delete result.hooks;
-  const scripts = findings.flatMap((finding) => (finding.kind === 'hook' && finding.script ? [finding.script] : []));
-  return { settings: result, findings, scripts: [...new Set(scripts)] };
+export function migrateSettingsText(text: string, file: string): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
+  const settings = parseSettings(text, file);
+  const { removals, findings, removedStrings } = planMigration(settings);
+  // Last in the file first: a removal never moves what comes before it, so the other paths stay valid.
+  const lastFirst = removals
+    .map((path) => ({ path, offset: nodeAt(text, path)!.offset }))
+    .sort((a, b) => b.offset - a.offset);
+  const result = lastFirst.reduce((current, { path }) => removeAt(current, path), text);
+  const stillNamed = new Set(stringsIn(JSON.parse(result)).flatMap(repoScripts));
+  const scripts = [...new Set(removedStrings.flatMap(repoScripts))].filter((script) => !stillNamed.has(script));
+  return { text: result, findings, scripts };
 }
 
-/** True when removing emptied the whole `hooks` object. */
-function removeFromHooks(hooks: JsonObject, findings: EnforcementFinding[]): boolean {
-  let removedAnEvent = false;
-  for (const [event, groups] of Object.entries(hooks)) {
-    if (!Array.isArray(groups)) continue;
-    const kept = groups.filter((group, index) => !removeFromGroup(event, group, index, findings));
-    if (kept.length === groups.length) continue;
-    if (kept.length > 0) hooks[event] = kept;
-    else {
-      delete hooks[event];
-      removedAnEvent = true;
-    }
+function planMigration(settings: JsonObject): MigrationPlan {
+  const plan: MigrationPlan = { removals: [], findings: [], removedStrings: [] };
+  for (const key of Object.keys(OLD_SESSION_KEYS)) {
+    if (Object.hasOwn(settings, key)) removeOldSessionKey(plan, [key], settings[key]);
   }
-  return removedAnEvent && Object.keys(hooks).length === 0;
+  const hooks = settings.hooks;
+  if (!isJsonObject(hooks)) return plan;
+  const events = Object.keys(hooks);
+  const removedEvents = events.filter((event) => planEvent(plan, event, hooks[event]));
+  if (removedEvents.length > 0 && removedEvents.length === events.length) {
+    // The removal emptied `hooks`: it goes as a whole.
+    plan.removals = plan.removals.filter((path) => path[0] !== 'hooks');
+    plan.removals.push(['hooks']);
+  }
+  return plan;
 }
 
-/** Cleans one matcher group in place; true when removing its handlers left it with none. */
-function removeFromGroup(event: string, group: unknown, index: number, findings: EnforcementFinding[]): boolean {
-  if (!isJsonObject(group)) return false;
-  if (Object.hasOwn(group, 'description')) {
-    delete group.description;
-    findings.push({
-      kind: 'invalid-key',
-      path: `/hooks/${escapePointerSegment(event)}/${index}/description`,
-      explanation: `"description" is not allowed in a ${event} matcher group (only "matcher" and "hooks"); the client reports it as invalid.`,
-    });
-  }
-  if (!Array.isArray(group.hooks)) return false;
-  const handlers = group.hooks;
-  const kept = handlers.filter((handler, handlerIndex) => {
-    const finding = enforcementHook(event, index, handlerIndex, handler);
-    if (finding) findings.push(finding);
-    return !finding;
+function removeOldSessionKey(plan: MigrationPlan, path: string[], value: unknown): void {
+  const key = path.at(-1)!;
+  plan.removals.push(path);
+  plan.removedStrings.push(...stringsIn(value));
+  plan.findings.push({
+    kind: 'invalid-key',
+    path: pointerOf(path),
+    explanation: `"${key}" is not a Claude Code ${path.length === 1 ? 'setting' : 'hook event'} (session hooks go under "hooks" → "${OLD_SESSION_KEYS[key]}"); the client reports it as invalid.`,
   });
-  if (kept.length === handlers.length) return false;
-  group.hooks = kept;
-  return kept.length === 0;
 }
 
-function enforcementHook(event: string, group: number, handler: number, hook: unknown): EnforcementFinding | undefined {
-  if (!isJsonObject(hook) || typeof hook.command !== 'string') return undefined;
-  const command = hook.command;
-  const name = ENFORCEMENT_COMMAND.exec(command)?.[1];
-  if (!name) return undefined;
-  const inRepo = REPO_HOOK_SCRIPT.exec(command);
-  return {
+/** Plans the cleanup of one event; true when it removes the event as a whole. */
+function planEvent(plan: MigrationPlan, event: string, groups: unknown): boolean {
+  const path = ['hooks', event];
+  if (Object.hasOwn(OLD_SESSION_KEYS, event)) {
+    removeOldSessionKey(plan, path, groups);
+    return true;
+  }
+  if (!Array.isArray(groups)) {
+    // An odd shape (a command string, one object): removed whole when it runs enforcement.
+    return removeIfEnforcement(plan, event, path, groups);
+  }
+  const before = plan.removals.length;
+  const removed = groups.filter((group, index) => planGroup(plan, event, [...path, index], group));
+  if (removed.length === 0 || removed.length < groups.length) return false;
+  plan.removals.splice(before);
+  plan.removals.push(path);
+  return true;
+}
+
+/** Plans the cleanup of one matcher group; true when it removes the group as a whole. */
+function planGroup(plan: MigrationPlan, event: string, path: JSONPath, group: unknown): boolean {
+  const groupRule = `a ${event} matcher group allows only "matcher" and "hooks"`;
+  if (!isJsonObject(group) || !Array.isArray(group.hooks)) {
+    // An odd shape (a command string, a group without a list of handlers): removed whole when it runs enforcement.
+    if (removeIfEnforcement(plan, event, path, group)) return true;
+    if (isJsonObject(group)) removeDescription(plan, path, group, groupRule);
+    return false;
+  }
+  const before = plan.removals.length;
+  removeDescription(plan, path, group, groupRule);
+  const handlers = group.hooks;
+  const removed = handlers.filter((handler, index) => {
+    const handlerPath = [...path, 'hooks', index];
+    if (removeIfEnforcement(plan, event, handlerPath, handler)) return true;
+    if (isJsonObject(handler)) removeDescription(plan, handlerPath, handler, 'a command hook has no such key');
+    return false;
+  });
+  if (removed.length === 0 || removed.length < handlers.length) return false;
+  plan.removals.splice(before);
+  plan.removals.push(path);
+  return true;
+}
+
+function removeDescription(plan: MigrationPlan, path: JSONPath, owner: JsonObject, why: string): void {
+  if (!Object.hasOwn(owner, 'description')) return;
+  plan.removals.push([...path, 'description']);
+  plan.findings.push({
+    kind: 'invalid-key',
+    path: pointerOf([...path, 'description']),
+    explanation: `"description" is not allowed here (${why}); the client reports it as invalid.`,
+  });
+}
+
+/** Plans removing `value` when any string in it runs an enforcement script; true when it does. */
+function removeIfEnforcement(plan: MigrationPlan, event: string, path: JSONPath, value: unknown): boolean {
+  const strings = stringsIn(value);
+  const name = strings.map((string) => ENFORCEMENT_COMMAND.exec(string)?.[1]).find(Boolean);
+  if (!name) return false;
+  const command = commandOf(value) ?? strings.find((string) => ENFORCEMENT_COMMAND.test(string))!;
+  const script = repoScripts(command)[0] ?? strings.flatMap(repoScripts)[0];
+  plan.removals.push(path);
+  plan.removedStrings.push(...strings);
+  plan.findings.push({
     kind: 'hook',
+    path: pointerOf(path),
     event,
-    group,
-    handler,
     command,
-    ...(inRepo && { script: `.claude/hooks/${inRepo[1]}` }),
+    ...(script && { script }),
     explanation: `${event} hook runs ${name}, ${ENFORCEMENT_SCRIPTS[name]}.`,
-  };
+  });
+  return true;
+}
+
+/** The command a handler runs, as one line: a string, an array of words, or an object's `command`. */
+function commandOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((word) => typeof word === 'string')) return value.join(' ');
+  return isJsonObject(value) ? commandOf(value.command) : undefined;
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  return isJsonObject(value) ? Object.values(value).flatMap(stringsIn) : [];
+}
+
+function repoScripts(command: string): string[] {
+  const match = REPO_HOOK_SCRIPT.exec(command);
+  return match ? [`.claude/hooks/${match[1]}`] : [];
 }

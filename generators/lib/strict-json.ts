@@ -1,3 +1,4 @@
+import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import { AiPackError } from './errors.js';
 
 /** A parsed JSON object. Values stay `unknown`: callers check the shape they rely on. */
@@ -12,20 +13,95 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Strict JSON (RFC 8259) for jsonc-parser: it reads JSON with comments unless told not to. */
+const STRICT = { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false } as const;
+
 /**
- * Parses strict JSON (RFC 8259). On bad input throws an AiPackError naming `file:line:column` and the
- * problem. Our own scanner finds the position because V8's messages differ between Node versions and
- * some carry no position at all.
+ * The syntax tree of strict JSON (RFC 8259), with the offsets of every value, for editing the text in
+ * place. On bad input throws an AiPackError naming `file:line:column` and the problem; a key that appears
+ * twice in one object is such a problem too (readers disagree on which value wins, Claude Code keeps one).
  */
-export function parseStrictJson(text: string, file: string): unknown {
-  const problem = findSyntaxProblem(text);
-  if (problem) {
-    throw new AiPackError(
-      `${locationOf(file, text, problem.offset)}: not valid JSON (${problem.reason}). ` +
-        'The file must be strict JSON: no comments, no trailing commas. Fix it and run again; no file was changed.',
-    );
+function parseStrictTree(text: string, file: string): Node {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, STRICT);
+  if (/^[ \t\n\r]*$/.test(text)) throw syntaxError(file, text, text.length, 'the file is empty');
+  const first = errors[0];
+  if (first || !root) {
+    const { offset, reason } = describe(text, first!, root);
+    throw syntaxError(file, text, offset, reason);
   }
+  checkDuplicateKeys(root, text, file);
+  return root;
+}
+
+/** Parses strict JSON (see parseStrictTree). A key named `__proto__` stays an ordinary key. */
+export function parseStrictJson(text: string, file: string): unknown {
+  parseStrictTree(text, file);
   return JSON.parse(text);
+}
+
+function syntaxError(file: string, text: string, offset: number, reason: string): AiPackError {
+  return new AiPackError(
+    `${locationOf(file, text, offset)}: not valid JSON (${reason}). ` +
+      'The file must be strict JSON: no comments, no trailing commas. Fix it and run again; no file was changed.',
+  );
+}
+
+/** Where exactly the problem is and what it is, in the words a person fixing the file needs. */
+function describe(text: string, error: ParseError, root: Node | undefined): { offset: number; reason: string } {
+  const { offset, length } = error;
+  switch (error.error) {
+    case ParseErrorCode.InvalidCommentToken:
+      return { offset, reason: 'comments are not allowed' };
+    case ParseErrorCode.UnexpectedEndOfString:
+      return { offset, reason: 'string never closed' };
+    case ParseErrorCode.InvalidEscapeCharacter:
+    case ParseErrorCode.InvalidUnicode:
+      return { offset: offset + firstBadEscape(text.slice(offset, offset + length)), reason: 'invalid escape in a string' };
+    case ParseErrorCode.InvalidCharacter:
+      return {
+        offset: offset + text.slice(offset, offset + length).search(/[\u0000-\u001f]/),
+        reason: 'control character inside a string (write it as an escape such as \\n)',
+      };
+    case ParseErrorCode.UnexpectedEndOfNumber:
+    case ParseErrorCode.InvalidNumberFormat:
+      return { offset, reason: 'incomplete number' };
+  }
+  const comma = /,[ \t\n\r]*$/.exec(text.slice(0, offset));
+  if (comma && (text[offset] === '}' || text[offset] === ']')) {
+    return { offset: comma.index, reason: `trailing comma before '${text[offset]}'` };
+  }
+  if (root && offset >= root.offset + root.length && offset < text.length) {
+    return { offset, reason: `${unexpectedAt(text, offset)} after the end of the JSON value` };
+  }
+  return { offset, reason: unexpectedAt(text, offset) };
+}
+
+/** Offset of the first escape in a string token that JSON does not allow. */
+function firstBadEscape(token: string): number {
+  const escapes = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})?/g;
+  for (const match of token.matchAll(escapes)) if (match[0].length === 1) return match.index;
+  return 0;
+}
+
+function checkDuplicateKeys(node: Node, text: string, file: string): void {
+  if (node.type === 'object') {
+    const seen = new Map<string, Node>();
+    for (const property of node.children ?? []) {
+      const key = property.children![0]!;
+      const earlier = seen.get(key.value);
+      if (earlier) {
+        const line = (at: Node) => locationOf(file, text, at.offset).split(':').at(-2);
+        throw new AiPackError(
+          `${locationOf(file, text, key.offset)}: the key ${JSON.stringify(key.value)} appears twice in the same object ` +
+            `(lines ${line(earlier)} and ${line(key)}); Claude Code would keep only one of the two values. ` +
+            'Keep the one you mean, delete the other and run again; no file was changed.',
+        );
+      }
+      seen.set(key.value, key);
+    }
+  }
+  for (const child of node.children ?? []) checkDuplicateKeys(child, text, file);
 }
 
 /** `file:line:column` (both 1-based, column in characters) of an offset into `text`. */
@@ -34,96 +110,6 @@ export function locationOf(file: string, text: string, offset: number): string {
   const lineBreaks = before.match(/\r\n|\r|\n/g) ?? [];
   const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
   return `${file}:${lineBreaks.length + 1}:${[...before.slice(lineStart)].length + 1}`;
-}
-
-interface SyntaxProblem {
-  offset: number;
-  reason: string;
-}
-
-/** Thrown inside the scanner to unwind the recursion at the first problem. */
-class StopAt {
-  constructor(readonly problem: SyntaxProblem) {}
-}
-
-const JSON_WHITESPACE = /[ \t\n\r]*/y;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const LITERAL = /true|false|null/y;
-const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
-const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]+/y;
-
-function findSyntaxProblem(text: string): SyntaxProblem | undefined {
-  let pos = 0;
-  const fail = (offset: number, reason = unexpectedAt(text, offset)): never => {
-    throw new StopAt({ offset, reason });
-  };
-  const match = (pattern: RegExp): boolean => {
-    pattern.lastIndex = pos;
-    if (!pattern.test(text)) return false;
-    pos = pattern.lastIndex;
-    return true;
-  };
-  const skipWhitespace = () => match(JSON_WHITESPACE);
-  const expect = (char: string) => {
-    if (text[pos] !== char) fail(pos);
-    pos++;
-  };
-
-  function value(): void {
-    skipWhitespace();
-    const char = text[pos];
-    if (char === '{') return container('}', member);
-    if (char === '[') return container(']', value);
-    if (char === '"') return string();
-    if (!match(NUMBER) && !match(LITERAL)) fail(pos);
-  }
-  function member(): void {
-    skipWhitespace();
-    if (text[pos] !== '"') fail(pos);
-    string();
-    skipWhitespace();
-    expect(':');
-    value();
-  }
-  function container(close: string, element: () => void): void {
-    pos++;
-    skipWhitespace();
-    if (text[pos] === close) return void pos++;
-    for (;;) {
-      element();
-      skipWhitespace();
-      if (text[pos] === close) return void pos++;
-      const comma = pos;
-      expect(',');
-      skipWhitespace();
-      if (text[pos] === close) fail(comma, `trailing comma before '${close}'`);
-    }
-  }
-  function string(): void {
-    const start = pos++;
-    for (;;) {
-      match(PLAIN_STRING_RUN);
-      if (text[pos] === '"') return void pos++;
-      if (pos >= text.length) fail(start, 'string never closed');
-      if (text[pos] === '\\') {
-        if (!match(ESCAPE)) fail(pos, 'invalid escape in a string');
-      } else {
-        fail(pos, 'control character inside a string (write it as an escape such as \\n)');
-      }
-    }
-  }
-
-  try {
-    skipWhitespace();
-    if (pos === text.length) fail(pos, 'the file is empty');
-    value();
-    skipWhitespace();
-    if (pos < text.length) fail(pos, `${unexpectedAt(text, pos)} after the end of the JSON value`);
-    return undefined;
-  } catch (error) {
-    if (error instanceof StopAt) return error.problem;
-    throw error;
-  }
 }
 
 function unexpectedAt(text: string, offset: number): string {

@@ -1,6 +1,7 @@
 import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
 import { packVersionOf } from '../lib/frontmatter.js';
-import { contentHash, statusOf } from '../lib/manifest.js';
+import { contentHash } from '../lib/eol.js';
+import { statusOf } from '../lib/manifest.js';
 import { describeEntries } from '../lib/plan.js';
 import { settingsProblems } from '../lib/settings-check.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockPath, lockRepository } from '../../generators/lib/lock.js';
-import { contentHash } from '../../generators/lib/manifest.js';
+import { contentHash } from '../../generators/lib/eol.js';
 import { hasStackTrace, launcher, node, readManifestOf, runLauncher, snapshot, tempFolder, type RunResult } from '../helpers/repo.js';
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, npmProject, packTree, readManifestOf, readTree, runLauncher, without } from '../helpers/repo.js';
+import { contentHash } from '../../generators/lib/eol.js';
+import { makeRepo, npmProject, packTree, readManifestOf, readTree, runLauncher, without, writeManifestOf } from '../helpers/repo.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
@@ -32,6 +33,10 @@ describe('in a real terminal', () => {
     const repo = makeRepo();
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     writeFileSync(join(repo, SKILL), 'my own tester\n');
+    // Installed from an older pack: the pack has a new version to offer.
+    writeManifestOf(repo, (record) => {
+      record.files[SKILL] = contentHash('what an older pack wrote\n');
+    });
     const overwrite = /Overwrite \.claude\/skills\/tester\/SKILL\.md\?/;
 
     const declined = await runInTerminal(repo, [], [

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashContent } from '../../generators/lib/manifest.js';
+import { contentHash as hashContent } from '../../generators/lib/eol.js';
 import { packRoot } from '../../generators/lib/paths.js';
 import { backups, expectRerunChangesNothing, makeRepo, mtimes, readManifestOf, readTree, runLauncher, writeFiles, writeManifestOf } from '../helpers/repo.js';
 

@@ -4,7 +4,8 @@ import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { SECTION_START } from '../../generators/lib/claude-md.js';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, readManifestOf, readTree, without } from '../helpers/repo.js';
+import { contentHash } from '../../generators/lib/eol.js';
+import { makeRepo, readManifestOf, readTree, without, writeManifestOf } from '../helpers/repo.js';
 
 /** The built generator, as yo and the launcher load it. */
 const app = join(packageRoot, 'dist/generators/app/index.js');
@@ -68,11 +69,15 @@ describe('app generator through yeoman-test (prompts)', () => {
     expect(readTree(second.cwd)).toStrictEqual(before);
   });
 
-  it('without --force (force: false), an edited file is offered at the prompt: "keep" keeps the user\'s bytes', async () => {
+  it('without --force (force: false), an edited file with a new pack version is offered at the prompt: "keep" keeps the user\'s bytes', async () => {
     const SKILL = '.claude/skills/orchestrator/SKILL.md';
     const first = await helpers.run(app).cd(makeRepo()).withOptions({ yes: true } as never);
     const edited = `${packFile(SKILL)}\nMine.\n`;
     writeFileSync(join(first.cwd, SKILL), edited);
+    // Installed from an older pack the package has no copy of: no merge base, so the new version is offered.
+    writeManifestOf(first.cwd, (record) => {
+      record.files[SKILL] = contentHash('what an older pack wrote\n');
+    });
     const before = readTree(first.cwd);
 
     const second = await helpers

@@ -7,7 +7,7 @@ import { DEFAULT_ANSWERS, type Answers } from '../../generators/lib/catalogue.js
 import { packFor } from '../../generators/lib/pack.js';
 import { type DiskView, planInstall } from '../../generators/lib/plan.js';
 import { recordOf } from '../../generators/lib/record-file.js';
-import { everShippedPaths } from '../../generators/lib/catalogue.js';
+import { everShippedPaths } from '../../generators/lib/releases.js';
 import { Repository } from '../../generators/lib/repository.js';
 import { snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 

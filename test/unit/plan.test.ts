@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
-import { contentHash, type InstallRecord } from '../../generators/lib/manifest.js';
+import { contentHash } from '../../generators/lib/eol.js';
+import type { InstallRecord } from '../../generators/lib/manifest.js';
 import { type DiskView, type InstallInput, type Plan, planInstall, planUninstall, settledRecord } from '../../generators/lib/plan.js';
 
 /** The planner's policy, without processes or a disk: an in-memory repository and a tiny two-file pack. */

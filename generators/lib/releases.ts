@@ -1,0 +1,86 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { contentHash } from './eol.js';
+import { packageVersion, packRoot, templatesRoot } from './paths.js';
+
+/**
+ * The pack files of every released version, shipped with the package (`templates/releases/<version>.json`),
+ * so that an update can always find the version a user's edited file started from: the base of a
+ * three-way merge. They are found by content hash, as the install record keeps it, whatever version
+ * label the record carries. Written by `npm run release-snapshot` (also run by `npm version`); a released
+ * version's file never changes.
+ */
+
+export const releasesRoot = join(templatesRoot, 'releases');
+
+/** Merged into the user's settings by recorded additions, never copied: no merge base is needed. */
+const MERGED_FILES = new Set(['.claude/settings.json']);
+
+export interface Release {
+  version: string;
+  /** Repository-relative path → content, for every file the version copies into a repository. */
+  files: Record<string, string>;
+}
+
+/** The files of the pack in `root` as a release holds them (sorted by path, settings.json left out). */
+export function packFiles(root: string = packRoot): Record<string, string> {
+  const list = (dir: string, prefix: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = posix.join(prefix, entry.name);
+      return entry.isDirectory() ? list(join(dir, entry.name), path) : [path];
+    });
+  const paths = list(root, '').filter((path) => !MERGED_FILES.has(path)).sort();
+  return Object.fromEntries(paths.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
+}
+
+export function releaseFile(version: string, dir: string = releasesRoot): string {
+  return join(dir, `${version}.json`);
+}
+
+/** Writes `<dir>/<version>.json` from the pack; returns its path. */
+export function writeRelease(version: string = packageVersion, { dir = releasesRoot, root = packRoot } = {}): string {
+  const release: Release = { version, files: packFiles(root) };
+  mkdirSync(dir, { recursive: true });
+  const file = releaseFile(version, dir);
+  writeFileSync(file, `${JSON.stringify(release, null, 2)}\n`);
+  return file;
+}
+
+/** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. */
+export function readReleases(dir: string = releasesRoot): Release[] {
+  const names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  return names.map((name) => {
+    const release = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Release;
+    const wellFormed =
+      `${release.version}.json` === name &&
+      typeof release.files === 'object' &&
+      Object.values(release.files).every((content) => typeof content === 'string');
+    if (!wellFormed) throw new Error(`generator-ai-pack: ${join(dir, name)} is not a release snapshot of version ${name.replace(/\.json$/, '')}`);
+    return release;
+  });
+}
+
+/** path → content hash → content, over every release and the pack as it is now (which may not be released yet). */
+let index: Map<string, Map<string, string>> | undefined;
+
+function shipped(): Map<string, Map<string, string>> {
+  if (index) return index;
+  index = new Map();
+  for (const files of [...readReleases().map((release) => release.files), packFiles()]) {
+    for (const [path, content] of Object.entries(files)) {
+      if (!index.has(path)) index.set(path, new Map());
+      index.get(path)!.set(contentHash(content), content);
+    }
+  }
+  return index;
+}
+
+/** The content some version of the pack shipped at `path` with this hash (LF-normalised, as contentHash); undefined if none did. */
+export function releasedContent(path: string, hash: string): string | undefined {
+  return shipped().get(path)?.get(hash);
+}
+
+/** Every path a version of the pack copies into a repository: an install record may name only these. */
+export function everShippedPaths(): Set<string> {
+  return new Set(shipped().keys());
+}

@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { contentHash } from '../../generators/lib/eol.js';
+import { packageVersion } from '../../generators/lib/paths.js';
+import {
+  everShippedPaths,
+  packFiles,
+  readReleases,
+  releaseFile,
+  releasedContent,
+  writeRelease,
+} from '../../generators/lib/releases.js';
+
+const ROLES = ['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'];
+const FILES_OF_0_1_0 = [
+  '.claude/agents/engineer.md',
+  '.claude/agents/reviewer.md',
+  '.claude/agents/tester.md',
+  '.claude/skills/coordinator/SKILL.md',
+  '.claude/skills/engineer/SKILL.md',
+  '.claude/skills/orchestrator/SKILL.md',
+  '.claude/skills/orchestrator/references/decision-tree.md',
+  '.claude/skills/reviewer/SKILL.md',
+  '.claude/skills/tester/SKILL.md',
+];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ai-pack-releases-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('the shipped releases', () => {
+  it('the snapshot of the package version, once written, is exactly templates/pack', () => {
+    const file = releaseFile(packageVersion);
+    if (!existsSync(file)) return; // not released yet: `npm version` writes it
+    const release = readReleases().find((candidate) => candidate.version === packageVersion)!;
+    expect(
+      release.files,
+      `templates/pack differs from ${file}. A released version's files never change (they are the merge base of ` +
+        'later updates): bump the version (`npm version minor`), which snapshots the pack as the new version.',
+    ).toStrictEqual(packFiles());
+  });
+
+  it('0.1.0 holds the files it copied into a repository, and not the merged settings.json', () => {
+    const release = readReleases().find((candidate) => candidate.version === '0.1.0')!;
+    expect(Object.keys(release.files)).toStrictEqual(FILES_OF_0_1_0);
+    for (const role of ROLES) expect(release.files[`.claude/skills/${role}/SKILL.md`]).toMatch(/^---\nname: /);
+  });
+
+  it('finds a released file by the hash of its content, also of a CRLF checkout, whatever the version', () => {
+    const release = readReleases().find((candidate) => candidate.version === '0.1.0')!;
+    const path = '.claude/skills/orchestrator/SKILL.md';
+    const content = release.files[path]!;
+    expect(releasedContent(path, contentHash(content))).toBe(content);
+    expect(releasedContent(path, contentHash(content.replaceAll('\n', '\r\n')))).toBe(content);
+    expect(releasedContent(path, contentHash(`${content}edited\n`))).toBeUndefined();
+    expect(releasedContent('.claude/skills/other/SKILL.md', contentHash(content))).toBeUndefined();
+  });
+
+  it("finds the current pack's files too, before they are released", () => {
+    for (const [path, content] of Object.entries(packFiles())) expect(releasedContent(path, contentHash(content))).toBe(content);
+  });
+
+  it('lists every path a version copies, and nothing else', () => {
+    const paths = everShippedPaths();
+    for (const path of [...FILES_OF_0_1_0, ...Object.keys(packFiles())]) expect(paths.has(path), path).toBe(true);
+    for (const path of ['.claude/settings.json', '.git/HEAD', '../x', 'CLAUDE.md', '.yo-rc.json']) expect(paths.has(path), path).toBe(false);
+  });
+});
+
+describe('writeRelease and readReleases', () => {
+  it('writes every file of a pack folder, sorted, settings.json left out, and reads it back', () => {
+    const root = tempDir();
+    const files = { '.claude/skills/b/SKILL.md': 'b\r\n', '.claude/agents/a.md': 'a\n', '.claude/settings.json': '{}\n' };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, 'pack', path)), { recursive: true });
+      writeFileSync(join(root, 'pack', path), content);
+    }
+    const file = writeRelease('9.9.9', { dir: join(root, 'releases'), root: join(root, 'pack') });
+    expect(file).toBe(join(root, 'releases', '9.9.9.json'));
+    expect(readFileSync(file, 'utf8')).toBe(
+      `${JSON.stringify({ version: '9.9.9', files: { '.claude/agents/a.md': 'a\n', '.claude/skills/b/SKILL.md': 'b\r\n' } }, null, 2)}\n`,
+    );
+    expect(readReleases(join(root, 'releases'))).toStrictEqual([
+      { version: '9.9.9', files: { '.claude/agents/a.md': 'a\n', '.claude/skills/b/SKILL.md': 'b\r\n' } },
+    ]);
+  });
+
+  it('refuses a snapshot whose name and version disagree, or whose files are not text', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.1', files: {} }));
+    expect(() => readReleases(dir)).toThrow(/1\.0\.0\.json is not a release snapshot of version 1\.0\.0/);
+    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.0', files: { a: 1 } }));
+    expect(() => readReleases(dir)).toThrow(/not a release snapshot/);
+  });
+});
