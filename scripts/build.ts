@@ -169,7 +169,6 @@ const result = await esbuild.build({
     ].join(''),
   },
 });
-writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicences(result.metafile));
 
 /** The licence of every package with code in the bundle, with its name and version, from its own files. */
