@@ -183,7 +183,8 @@ function thirdPartyLicences(metafile: esbuild.Metafile): string {
   const sections = [...used].sort().map((dir) => {
     const { name, version, license } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     const file = readdirSync(join(root, dir)).find((entry) => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
-    const text = file ? readFileSync(join(root, dir, file), 'utf8').trim() : `License: ${typeof license === 'string' ? license : JSON.stringify(license)} (no licence file in the package)`;
+    const declared = license === undefined ? 'none declared in its package.json' : typeof license === 'string' ? license : JSON.stringify(license);
+    const text = file ? readFileSync(join(root, dir, file), 'utf8').trim() : `License: ${declared} (no licence file in the package)`;
     return `${name}@${version} (${relative(root, join(root, dir))})\n\n${text}\n`;
   });
   return `Third-party code bundled into generator-ai-pack's dist/, one section per package.\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;
