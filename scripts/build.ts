@@ -148,6 +148,8 @@ const result = await esbuild.build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // ES modules first: jsonc-parser's "main" is a UMD build whose relative require()s a bundle cannot follow.
+  mainFields: ['module', 'main'],
   target: 'node22.18',
   minify: true,
   sourcemap: 'linked',
