@@ -7,7 +7,6 @@
  *   generator-ai-pack <sub> [options]      → ai-pack:<sub>, e.g. status, uninstall
  */
 import { existsSync, readdirSync } from 'node:fs';
-import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './lib/paths.js';
@@ -32,8 +31,6 @@ async function main(argv: string[]): Promise<void> {
   const sub = argv[0] && subs.includes(argv[0]) ? argv[0] : 'app';
   const rest = sub === argv[0] ? argv.slice(1) : argv;
   if (sub === 'app') checkFirstWord(argv[0], subs);
-  // Yeoman's modules dominate start-up; Node's on-disk compile cache roughly halves that on later runs.
-  module.enableCompileCache?.();
   // Imported only once Node is known to be new enough: yeoman-environment itself needs Node 22.18+.
   const { prepareCommand } = await import('yeoman-environment');
   const command = await prepareCommand({ resolved: join(generatorsDir, sub, 'index.js'), namespace: `ai-pack:${sub}` });

@@ -1,80 +1,143 @@
-// `npm run bench`: times a fresh `--yes` install through the launcher against Anthropic's own
-// scaffolder (`claude plugin init`), then prints the pack's token figures and size.
-// Run after `npm run build` with the project's Node 24: `node test/bench/bench.ts`.
-// `--update-budget` also rewrites docs/token-budget.json (the figures test/budget.test.ts holds the pack to).
+// `npm run bench`: times the shipped command (bin/generator-ai-pack.js, the bundle) against Anthropic's own
+// scaffolder (`claude plugin init`): a fresh `--yes` install with Node's compile cache warm and empty, an
+// update with nothing to do, `status`, `uninstall` and `--help`, with each run's peak memory. Then it
+// prints the pack's token figures and size. Run after `npm run build` with the project's Node 24:
+// `node test/bench/bench.ts`. `--update-budget` also rewrites docs/token-budget.json (the figures
+// test/budget.test.ts holds the pack to). Times are printed, never asserted: they depend on the machine.
 // Plain `node` cannot resolve the `.js` specifiers of the TypeScript sources, so this script
-// imports only `.ts` files that use node built-ins (it repeats the few lines that make a temp repo).
+// imports only `.ts` files that use node built-ins.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { claudeBinary, runClaude, throwAwayHome } from '../helpers/claude.ts';
+import { claudeBinary, clientEnvironment, runClaude, throwAwayHome } from '../helpers/claude.ts';
 import { BUDGETS, committedFiguresFile, flatten, measurePack, overBudget } from './budget.ts';
 
 const RUNS = 11;
-const launcher = fileURLToPath(new URL('../../dist/generators/cli.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/generator-ai-pack.js', import.meta.url));
+/** GNU time reports a child's peak resident memory; without it the bench gives times only. */
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+/** Every repository, HOME and compile cache of the bench lives here and goes at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'ai-pack-bench-'));
+/** The compile cache of the warm runs: filled by the warm-up round, as by a user's first run. */
+const warmCache = mkdtempSync(join(scratch, 'compile-cache-'));
+
+interface Sample {
+  ms: number;
+  /** Peak resident memory in KiB, when GNU time is there to tell. */
+  peakKiB?: number;
+}
+
+/** Runs a command to completion and times it, spawn to exit; fails loudly if the command fails. */
+function measure(what: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Sample {
+  const peakFile = join(scratch, 'peak');
+  const argv = gnuTime ? [gnuTime, '-f', '%M', '-o', peakFile, command, ...args] : [command, ...args];
+  const started = performance.now();
+  const result = spawnSync(argv[0], argv.slice(1), { ...options, input: '', encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}): ${result.stderr}`);
+  return { ms, peakKiB: gnuTime ? Number(readFileSync(peakFile, 'utf8').trim().split('\n').at(-1)) : undefined };
+}
 
 function emptyRepo(): string {
-  const repo = mkdtempSync(join(tmpdir(), 'ai-pack-bench-'));
+  const repo = mkdtempSync(join(scratch, 'repo-'));
   execFileSync('git', ['init', '-q'], { cwd: repo });
   return repo;
 }
 
-function timed(run: () => { status: number | null; stderr: string }, what: string): number {
-  const started = performance.now();
-  const { status, stderr } = run();
-  const ms = performance.now() - started;
-  if (status !== 0) throw new Error(`${what} failed (exit ${status}): ${stderr}`);
-  return ms;
+function runPack(repo: string, args: string[], compileCache = warmCache): Sample {
+  const env = { ...process.env, NODE_COMPILE_CACHE: compileCache, FORCE_COLOR: '0', NO_COLOR: '1' };
+  return measure(`generator-ai-pack ${args.join(' ')}`, process.execPath, [bin, ...args], { cwd: repo, env });
 }
 
-let lastInstall = '';
-const contenders = {
-  'generator-ai-pack --yes': () => {
-    lastInstall = emptyRepo();
-    return timed(() => spawnSync(process.execPath, [launcher, '--yes'], { cwd: lastInstall, input: '', encoding: 'utf8' }), 'the launcher');
-  },
-  'claude plugin init': () => {
-    const home = throwAwayHome();
-    return timed(() => runClaude(['plugin', 'init', 'bench-plugin'], { cwd: home, home }), 'claude plugin init');
-  },
-};
-type Contender = keyof typeof contenders;
+function installedRepo(): string {
+  const repo = emptyRepo();
+  runPack(repo, ['--yes']);
+  return repo;
+}
 
-// One warm-up each (file cache), then alternate so that drift on the machine hits both alike.
-for (const run of Object.values(contenders)) run();
-const times: Record<Contender, number[]> = { 'generator-ai-pack --yes': [], 'claude plugin init': [] };
-for (let i = 0; i < RUNS; i++) for (const name of Object.keys(contenders) as Contender[]) times[name].push(contenders[name]());
+const CLIENT = 'claude plugin init';
+const INSTALL = 'install --yes';
+const COLD = 'install --yes, compile cache empty';
+let lastInstall = '';
+let updated = '';
+const contenders: Record<string, () => Sample> = {
+  [CLIENT]: () => {
+    const home = mkdtempSync(join(scratch, 'home-'));
+    return measure(CLIENT, claudeBinary, ['plugin', 'init', 'bench-plugin'], { cwd: home, env: clientEnvironment(home) });
+  },
+  [INSTALL]: () => runPack((lastInstall = emptyRepo()), ['--yes']),
+  // The first `npx generator-ai-pack` on a machine: nothing compiled yet.
+  [COLD]: () => runPack(emptyRepo(), ['--yes'], mkdtempSync(join(scratch, 'empty-cache-'))),
+  'update with nothing to do (--yes)': () => runPack((updated ||= installedRepo()), ['--yes']),
+  status: () => runPack((updated ||= installedRepo()), ['status']),
+  uninstall: () => runPack(installedRepo(), ['uninstall']),
+  '--help': () => runPack(scratch, ['--help']),
+};
+
+/** The issue's targets, as ratios to `claude plugin init`. */
+const TIME_TARGETS: Record<string, string> = { [INSTALL]: '≤ 0.6', [COLD]: '≤ 1.0' };
+const MEMORY_TARGET = 0.6;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-const client = runClaude(['--version'], { cwd: tmpdir(), home: throwAwayHome() }).stdout.trim();
+const mib = (kib: number) => (kib / 1024).toFixed(0);
 
-console.log(`Node ${process.version}, ${claudeBinary.split('/').slice(-2, -1)[0]} ${client}, ${RUNS} runs each after one warm-up\n`);
-console.log('| run | median s | min s | max s |\n| --- | --- | --- | --- |');
-for (const [name, values] of Object.entries(times)) {
-  console.log(`| ${name} | ${seconds(median(values))} | ${seconds(Math.min(...values))} | ${seconds(Math.max(...values))} |`);
-}
-const ratio = median(times['generator-ai-pack --yes']) / median(times['claude plugin init']);
-console.log(`\nmedian ratio (install / plugin init): ${ratio.toFixed(2)}\n`);
+try {
+  const loadBefore = loadavg()[0];
+  // One warm-up round (file cache, compile cache), then rounds in turn so that drift on the machine hits all alike.
+  for (const run of Object.values(contenders)) run();
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(run());
+  const loadAfter = loadavg()[0];
 
-const figures = measurePack(lastInstall);
-console.log(`Token figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, decision tree ${BUDGETS.decisionTree})`);
-for (const [label, tokens] of flatten(figures)) console.log(`  ${label.padEnd(34)} ${tokens}`);
-const over = overBudget(figures);
-console.log(over.length ? `OVER BUDGET:\n  ${over.join('\n  ')}` : 'All within budget.');
-
-const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.name === '.git' ? [] : entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  const client = runClaude(['--version'], { cwd: tmpdir(), home: throwAwayHome() }).stdout.trim();
+  const cpu = cpus();
+  console.log(
+    `${new Date().toISOString().slice(0, 16)}Z, ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+      `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
   );
-const installed = files(lastInstall);
-const bytes = installed.reduce((sum, file) => sum + statSync(file).size, 0);
-console.log(`\nInstalled pack: ${installed.length} files, ${bytes} bytes (all the --yes install wrote, .yo-rc.json included)`);
+  console.log(`Node ${process.version}, ${claudeBinary.split('/').slice(-2, -1)[0]} ${client}, ${RUNS} runs each after one warm-up round\n`);
 
-if (process.argv.includes('--update-budget')) {
-  const committed = { client, measured: new Date().toISOString().slice(0, 10), figures };
-  writeFileSync(committedFiguresFile, `${JSON.stringify(committed, null, 2)}\n`);
-  console.log(`Wrote ${fileURLToPath(committedFiguresFile)}`);
+  const clientTime = median(samples[CLIENT].map((sample) => sample.ms));
+  const clientPeak = gnuTime ? median(samples[CLIENT].map((sample) => sample.peakKiB ?? 0)) : 0;
+  const installTime = median(samples[INSTALL].map((sample) => sample.ms));
+  console.log('| run | median s | min s | max s | × plugin init | target | peak MiB | × plugin init |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, runs] of Object.entries(samples)) {
+    const times = runs.map((sample) => sample.ms);
+    const time = median(times);
+    const peak = gnuTime ? median(runs.map((sample) => sample.peakKiB ?? 0)) : undefined;
+    const target = name === CLIENT ? '' : (TIME_TARGETS[name] ?? `≤ install (${(installTime / clientTime).toFixed(2)})`);
+    const memoryRatio = peak === undefined || name === CLIENT ? '' : `${(peak / clientPeak).toFixed(2)} (target ≤ ${MEMORY_TARGET})`;
+    console.log(
+      `| ${name} | ${seconds(time)} | ${seconds(Math.min(...times))} | ${seconds(Math.max(...times))} | ` +
+        `${name === CLIENT ? '1' : (time / clientTime).toFixed(2)} | ${target} | ${peak === undefined ? 'n/a' : mib(peak)} | ${memoryRatio} |`,
+    );
+  }
+
+  const figures = measurePack(lastInstall);
+  console.log(
+    `\nToken figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, decision tree ${BUDGETS.decisionTree})`,
+  );
+  for (const [label, tokens] of flatten(figures)) console.log(`  ${label.padEnd(34)} ${tokens}`);
+  const over = overBudget(figures);
+  console.log(over.length ? `OVER BUDGET:\n  ${over.join('\n  ')}` : 'All within budget.');
+
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.name === '.git' ? [] : entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
+  const installed = files(lastInstall);
+  const bytes = installed.reduce((sum, file) => sum + statSync(file).size, 0);
+  console.log(`\nInstalled pack: ${installed.length} files, ${bytes} bytes (all the --yes install wrote, .yo-rc.json included)`);
+
+  if (process.argv.includes('--update-budget')) {
+    const committed = { client, measured: new Date().toISOString().slice(0, 10), figures };
+    writeFileSync(committedFiguresFile, `${JSON.stringify(committed, null, 2)}\n`);
+    console.log(`Wrote ${fileURLToPath(committedFiguresFile)}`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }

@@ -29,17 +29,22 @@ export interface ClientResult {
   stderr: string;
 }
 
+/** The environment the client runs in: `home` as HOME, no colour, nothing from an outer Claude Code session. */
+export function clientEnvironment(home: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
+  return { ...env, HOME: home, NO_COLOR: '1', FORCE_COLOR: '0' };
+}
+
 /**
  * Runs `claude <args>` with no TTY and stdin closed, so it cannot wait for input; the
  * timeout is the last guard against a hang. Variables of an outer Claude Code session
  * (CLAUDE_*, ANTHROPIC_*) are dropped so the child sees only `home`.
  */
 export function runClaude(args: string[], options: { cwd: string; home: string; timeoutMs?: number }): ClientResult {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
   const result = spawnSync(claudeBinary, args, {
     cwd: options.cwd,
     input: '',
-    env: { ...env, HOME: options.home, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: clientEnvironment(options.home),
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 30_000,
   });

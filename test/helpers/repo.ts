@@ -5,8 +5,8 @@ import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 
-/** The built launcher, as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
-export const launcher = join(packageRoot, 'dist/generators/cli.js');
+/** The command the package ships (package.json "bin"), as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
+export const launcher = join(packageRoot, 'bin/generator-ai-pack.js');
 /** The Node that runs the tests (the project's Node 24), used for every child process too. */
 export const node = process.execPath;
 
