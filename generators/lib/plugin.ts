@@ -76,30 +76,36 @@ function pluginPathOf(path: string): string {
 const SPAWNED = SPAWNED_ROLES.join('|');
 /** `subagent_type: "engineer"`, also with single quotes, `=` or a quoted key, as example calls may be written. */
 const SPAWN_CALL = new RegExp(`(subagent_type["']?\\s*[:=]\\s*["'])(${SPAWNED})(["'])`, 'g');
-/** Any bare role still next to `subagent_type` after the rewrite: a form SPAWN_CALL does not know. */
+/** What SPAWN_CALL leaves behind. */
+const SPAWN_CALL_DONE = new RegExp(`subagent_type["']?\\s*[:=]\\s*["']${PLUGIN_NAME}:(${SPAWNED})["']`);
+/** A role named in code font on a line about `subagent_type` ("`engineer` works as `subagent_type`"). */
+const ROLE_IN_CODE = new RegExp(`\`(${SPAWNED})\``, 'g');
+/** Any bare role still next to `subagent_type` after the rewrite: a form the rewrite does not know. */
 const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
 
 /**
  * Skill text for the plugin: every spawn of a role agent names the plugin's agent (`ai-pack:engineer`).
- * A bare name would reach a project's own `engineer` agent instead, or be ambiguous beside one.
+ * Checked with client 2.1.332: in a plugin, `subagent_type: "engineer"` fails ("Agent type 'engineer'
+ * not found") unless a project agent of that name exists, which it would then reach instead.
  * Throws when the templates spawn in a way this rewrite does not recognise, so drift is caught here.
  */
 export function namespaceSkillFile(text: string, file: string): string {
-  const rewritten = text.replace(SPAWN_CALL, (_call, before: string, role: string, after: string) => before + pluginQualified(role) + after);
+  const rewritten = text
+    .replace(SPAWN_CALL, (_call, before: string, role: string, after: string) => before + pluginQualified(role) + after)
+    .replace(/^.*subagent_type.*$/gm, (line) => line.replace(ROLE_IN_CODE, (_code, role: string) => `\`${pluginQualified(role)}\``));
   const leftover = BARE_SPAWN.exec(rewritten);
   if (leftover) {
     throw new Error(`${file}: "${leftover[0]}" names an agent in a form the plugin rewrite does not know; extend SPAWN_CALL in generators/lib/plugin.ts`);
   }
-  if (file.endsWith('/orchestrator/SKILL.md') && rewritten === text) {
+  if (file.endsWith('/orchestrator/SKILL.md') && !SPAWN_CALL_DONE.test(rewritten)) {
     throw new Error(`${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls are what the plugin rewrite namespaces`);
   }
   return rewritten;
 }
-
 /**
- * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. The client would also find
- * a bare `<role>` through the agent's own plugin, but only after an exact match, which a project's own
- * skill of that name would win.
+ * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
+ * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
+ * project's own skill of that name would be preloaded instead of the plugin's.
  */
 export function namespaceAgent(text: string, file: string): string {
   const { skills } = parseFrontmatter(text, file).data;

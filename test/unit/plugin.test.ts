@@ -82,9 +82,14 @@ describe('namespaceSkillFile', () => {
     ]);
   });
 
+  it('rewrites roles in code font on a line about subagent_type, and only there', () => {
+    const text = '`engineer` and `tester` work as `subagent_type`\nFollow the `engineer` skill.\n';
+    expect(namespaceSkillFile(text, 'x.md')).toBe('`ai-pack:engineer` and `ai-pack:tester` work as `subagent_type`\nFollow the `engineer` skill.\n');
+  });
+
   it('throws on a spawn it does not know how to rewrite, naming the file', () => {
     expect(() => namespaceSkillFile('Agent(subagent_type: engineer)', 'skills/x/SKILL.md')).toThrow(/skills\/x\/SKILL\.md: "subagent_type: engineer"/);
-    expect(() => namespaceSkillFile('use `subagent_type` `tester`', 'y.md')).toThrow(/y\.md/);
+    expect(() => namespaceSkillFile('subagent_type => tester', 'y.md')).toThrow(/y\.md/);
   });
 
   it('throws when the orchestrator has no Agent call to rewrite (the templates drifted)', () => {
