@@ -1,18 +1,20 @@
 // The plugin form against the real client, offline, in throw-away HOMEs; and the repository's own
 // marketplace against what the generator writes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import helpers from 'yeoman-test';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_ANSWERS } from '../generators/lib/catalogue.js';
 import { packageRoot } from '../generators/lib/paths.js';
-import { MARKETPLACE_PATH, PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../generators/lib/plugin.js';
+import { parseFrontmatter } from '../generators/lib/frontmatter.js';
+import { MARKETPLACE_PATH, PLUGIN_ID, parseMarketplaceSource, pluginFiles, pluginProjectSettings } from '../generators/lib/plugin.js';
 import { mergeSettings } from '../generators/lib/settings.js';
 import { BUDGETS, parsePluginDetails } from './bench/budget.ts';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
 import { claudeDoctor } from './helpers/conformance.js';
-import { makeRepo, mtimes, readTree, runLauncher } from './helpers/repo.js';
+import { runClaudeAgainst, shownText, startStandInApi } from './helpers/mock-api.js';
+import { makeRepo, mtimes, readTree, runLauncher, writeFiles } from './helpers/repo.js';
 
 /** A temp folder removed when the current test (or, outside a test, the file) is done. */
 const temps: string[] = [];
@@ -134,5 +136,48 @@ describe('settings for a project that uses the plugin', () => {
     const repo = makeRepo({ '.claude/settings.json': JSON.stringify(wrong) });
     onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
     expect(claudeDoctor(repo)).toMatch(/enabledPlugins: Expected record/);
+  });
+});
+
+describe("the plugin's agents in a real client turn (a stand-in API on localhost)", () => {
+  const PROJECT_MARKER = 'PROJECT-OWN-ENGINEER-SKILL';
+  let plugin: string;
+  let project: string;
+  let home: string;
+  beforeAll(() => {
+    const marketplace = temp('ai-pack-marketplace-');
+    writeFiles(marketplace, pluginFiles());
+    plugin = join(marketplace, 'plugin');
+    // A project with its own `engineer` skill: a bare name in the plugin would reach this one.
+    project = makeRepo({ '.claude/skills/engineer/SKILL.md': `---\nname: engineer\ndescription: The project's engineer.\n---\n${PROJECT_MARKER}\n` });
+    temps.push(project);
+  });
+  beforeEach(() => {
+    home = temp('ai-pack-home-');
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ projects: { [realpathSync(project)]: { hasTrustDialogAccepted: true } } }));
+  });
+
+  async function spawnAgent(subagentType: string): Promise<string[]> {
+    const api = await startStandInApi({ subagent_type: subagentType, description: 'probe', prompt: 'Say done.' });
+    try {
+      const run = await runClaudeAgainst(api, ['--plugin-dir', plugin], { cwd: project, home });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      return api.requests.map(shownText);
+    } finally {
+      await api.close();
+    }
+  }
+
+  it('subagent_type "ai-pack:engineer" starts the plugin agent, which preloads the plugin skill, not the project one', async () => {
+    const skillBody = parseFrontmatter(pluginFiles()['plugin/skills/engineer/SKILL.md']).body;
+    const distinctive = skillBody.split('\n').reduce((longest, line) => (line.length > longest.length ? line : longest), '');
+    const shown = await spawnAgent('ai-pack:engineer');
+    expect(shown.some((text) => text.includes(distinctive))).toBe(true);
+    expect(shown.some((text) => text.includes(PROJECT_MARKER))).toBe(false);
+  });
+
+  it('a bare subagent_type "engineer" is not found in a plugin (why the skills name ai-pack:engineer)', async () => {
+    const shown = await spawnAgent('engineer');
+    expect(shown.join('\n')).toContain("Agent type 'engineer' not found");
   });
 });
