@@ -26,7 +26,7 @@ const DESCRIPTION =
   'a parallelization decision tree, and engineer, tester and reviewer agents. No hooks.';
 
 /** In a plugin the client names agents and skills `<plugin>:<name>`. */
-export function pluginQualified(name: string): string {
+function pluginQualified(name: string): string {
   return `${PLUGIN_NAME}:${name}`;
 }
 
