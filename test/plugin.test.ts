@@ -14,7 +14,7 @@ import { BUDGETS, parsePluginDetails } from './bench/budget.ts';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
 import { claudeDoctor } from './helpers/conformance.js';
 import { runClaudeAgainst, shownText, startStandInApi } from './helpers/mock-api.js';
-import { makeRepo, mtimes, readTree, runLauncher, writeFiles } from './helpers/repo.js';
+import { makeRepo, mtimes, offline, readTree, runLauncher, writeFiles } from './helpers/repo.js';
 
 /** A temp folder removed when the current test (or, outside a test, the file) is done. */
 const temps: string[] = [];
@@ -61,7 +61,8 @@ describe('generator-ai-pack plugin <dir>', () => {
     const home = throwAwayHome();
     temps.push(home);
     const claude = (...args: string[]) => {
-      const result = runClaude(args, { cwd: home, home });
+      // No network at all where the machine allows it: everything comes from the folder.
+      const result = runClaude(args, { cwd: home, home, prefix: offline() });
       expect(result.status, result.stdout + result.stderr).toBe(0);
       return result.stdout;
     };

@@ -34,9 +34,11 @@ export interface ClientResult {
  * timeout is the last guard against a hang. Variables of an outer Claude Code session
  * (CLAUDE_*, ANTHROPIC_*) are dropped so the child sees only `home`.
  */
-export function runClaude(args: string[], options: { cwd: string; home: string; timeoutMs?: number }): ClientResult {
+export function runClaude(args: string[], options: { cwd: string; home: string; timeoutMs?: number; prefix?: string[] }): ClientResult {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
-  const result = spawnSync(claudeBinary, args, {
+  // `prefix` runs the client through another command, e.g. offline() from repo.ts to cut the network.
+  const [command, ...commandArgs] = [...(options.prefix ?? []), claudeBinary, ...args];
+  const result = spawnSync(command, commandArgs, {
     cwd: options.cwd,
     input: '',
     env: { ...env, HOME: options.home, NO_COLOR: '1', FORCE_COLOR: '0' },
