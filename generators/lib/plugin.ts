@@ -102,6 +102,7 @@ export function namespaceSkillFile(text: string, file: string): string {
   }
   return rewritten;
 }
+
 /**
  * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
  * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
