@@ -5,6 +5,7 @@ import type { PromptQuestions } from 'yeoman-generator';
 import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawnedAmong } from '../lib/answers.js';
 import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/catalogue.js';
 import { packFor } from '../lib/pack.js';
+import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
 import { releasedContent } from '../lib/releases.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
@@ -13,7 +14,7 @@ import { RECORD_KEY } from '../lib/record-file.js';
 import { parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
 
-type Options = Partial<Record<keyof Answers, string | boolean>>;
+type Options = Partial<Record<keyof Answers, string | boolean>> & { pluginSettings?: string };
 
 /**
  * `yo ai-pack` / `generator-ai-pack`: installs the pack, or updates it in place. Thin glue: the answers
@@ -29,6 +30,10 @@ export default class AppGenerator extends PackGenerator<Options> {
   constructor(args: string[], options: ConstructorParameters<typeof PackGenerator<Options>>[1]) {
     super(args, options);
     for (const spec of ANSWER_SPECS) this.option(spec.option, { type: spec.kind === 'boolean' ? Boolean : String, description: spec.help });
+    this.option('plugin-settings', {
+      type: String,
+      description: 'For a team on the ai-pack plugin: write only the settings a project needs (permissions, the marketplace and the enabled plugin), no skill files; give the marketplace source (owner/repo, a git URL or an absolute folder)',
+    });
   }
 
   initializing(): void {
@@ -98,6 +103,12 @@ export default class AppGenerator extends PackGenerator<Options> {
     // A personal install writes skills and agents only: permissions belong to each project (see the summary).
     if (this.personal) return planInstall({ ...common, settings: undefined, claudeMdSection: undefined, recordPath: this.recordPath, approvals: [] }).plan;
     const approvals = COMMANDS.map((name) => ({ option: `--${kebab(name)}`, label: name === 'testCommand' ? 'test command' : 'build command', command: answers[name], source: this.commandSources[name] ?? '' }));
+    const { pluginSettings } = this.options;
+    // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
+    if (pluginSettings !== undefined) {
+      const settings = pluginProjectSettings(answers, parseMarketplaceSource(pluginSettings));
+      return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined, approvals }).plan;
+    }
     return planInstall({ ...common, settings: pack.settings, claudeMdSection: pack.claudeMdSection, approvals }).plan;
   }
 
@@ -130,6 +141,9 @@ export default class AppGenerator extends PackGenerator<Options> {
   }
 
   #next(): string {
+    if (this.options.pluginSettings !== undefined) {
+      return `Commit .claude/settings.json; each teammate then runs "/plugin install ${PLUGIN_ID}" in Claude Code (the marketplace is already declared).`;
+    }
     if (this.personal) {
       return 'The skills and agents are in ~/.claude for every repository of yours. No permissions were written to ~/.claude/settings.json (they would apply everywhere): in a repository whose background agents should run its tests without asking, run the generator there too.';
     }

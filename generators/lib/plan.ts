@@ -392,6 +392,19 @@ function inLineEndingsOf(current: string, text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A folder of generated files (the plugin marketplace)
+
+/** Writes each file whose content differs; a folder already as generated gets no change at all. */
+export function planCopy(disk: DiskView, files: Record<string, string>): Plan {
+  const build = new PlanBuilder(disk, new Date(0));
+  for (const [path, content] of Object.entries(files)) {
+    const current = disk.read(path);
+    if (current !== content) build.write(path, content, current === undefined ? 'added' : 'updated');
+  }
+  return build.plan;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Uninstall
 
 export interface UninstallInput {

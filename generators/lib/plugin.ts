@@ -1,0 +1,218 @@
+import { DEFAULT_ANSWERS, SETTINGS_PATH, SPAWNED_ROLES, readPackFile, selectedFiles, type Answers } from './catalogue.js';
+import { AiPackError } from './errors.js';
+import { parseFrontmatter } from './frontmatter.js';
+import { packSettings } from './pack-settings.js';
+import { packageVersion } from './paths.js';
+import { parseSettings } from './settings.js';
+import { isJsonObject, type JsonObject } from './strict-json.js';
+
+/**
+ * The pack as a Claude Code plugin marketplace: one marketplace manifest and one plugin holding the
+ * same skills, decision tree and agents as the project install, made from the same templates.
+ * Pure: the templates in, the marketplace's files (path → text) out.
+ */
+
+export const PLUGIN_NAME = 'ai-pack';
+export const MARKETPLACE_NAME = 'generator-ai-pack';
+/** `claude plugin install <PLUGIN_ID>`, and the key in `enabledPlugins`. */
+export const PLUGIN_ID = `${PLUGIN_NAME}@${MARKETPLACE_NAME}`;
+export const MARKETPLACE_PATH = '.claude-plugin/marketplace.json';
+/** The plugin's folder inside the marketplace. */
+export const PLUGIN_FOLDER = 'plugin';
+
+const AUTHOR = { name: 'The generator-ai-pack authors' };
+const DESCRIPTION =
+  'Parallel-execution skill pack for Claude Code: orchestrator, engineer, tester, reviewer and coordinator skills, ' +
+  'a parallelization decision tree, and engineer, tester and reviewer agents. No hooks.';
+
+/** In a plugin the client names agents and skills `<plugin>:<name>`. */
+function pluginQualified(name: string): string {
+  return `${PLUGIN_NAME}:${name}`;
+}
+
+/** Every file of the marketplace, keyed by its path relative to the marketplace root, in path order. */
+export function pluginFiles(): Record<string, string> {
+  const files: Record<string, string> = {
+    [MARKETPLACE_PATH]: json(marketplaceManifest()),
+    [`${PLUGIN_FOLDER}/.claude-plugin/plugin.json`]: json(pluginManifest()),
+    [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(),
+  };
+  for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS))) {
+    files[pluginPathOf(path)] = path.startsWith('.claude/agents/') ? namespaceAgent(text, path) : namespaceSkillFile(text, path);
+  }
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function marketplaceManifest(): JsonObject {
+  return {
+    name: MARKETPLACE_NAME,
+    description: 'The generator-ai-pack skill pack for Claude Code, as a plugin.',
+    owner: AUTHOR,
+    plugins: [{ name: PLUGIN_NAME, source: `./${PLUGIN_FOLDER}`, description: DESCRIPTION, version: packageVersion }],
+  };
+}
+
+function pluginManifest(): JsonObject {
+  return {
+    name: PLUGIN_NAME,
+    version: packageVersion,
+    description: DESCRIPTION,
+    author: AUTHOR,
+    license: 'MIT',
+    keywords: ['parallel', 'subagents', 'orchestration', 'skills'],
+  };
+}
+
+/** `.claude/skills/x` → `plugin/skills/x`: a plugin keeps its skills and agents at its root. */
+function pluginPathOf(path: string): string {
+  if (!/^\.claude\/(skills|agents)\//.test(path)) throw new Error(`${path}: the plugin has no place for this file`);
+  return path.replace(/^\.claude\//, `${PLUGIN_FOLDER}/`);
+}
+
+const SPAWNED = SPAWNED_ROLES.join('|');
+/** `subagent_type: "engineer"`, also with single quotes, `=` or a quoted key, as example calls may be written. */
+const SPAWN_CALL = new RegExp(`(subagent_type["']?\\s*[:=]\\s*["'])(${SPAWNED})(["'])`, 'g');
+/** What SPAWN_CALL leaves behind. */
+const SPAWN_CALL_DONE = new RegExp(`subagent_type["']?\\s*[:=]\\s*["']${PLUGIN_NAME}:(${SPAWNED})["']`);
+/** A role named in code font on a line about `subagent_type` ("`engineer` works as `subagent_type`"). */
+const ROLE_IN_CODE = new RegExp(`\`(${SPAWNED})\``, 'g');
+/** Any bare role still next to `subagent_type` after the rewrite: a form the rewrite does not know. */
+const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
+
+/**
+ * Skill text for the plugin: every spawn of a role agent names the plugin's agent (`ai-pack:engineer`).
+ * Checked with client 2.1.332: in a plugin, `subagent_type: "engineer"` fails ("Agent type 'engineer'
+ * not found") unless a project agent of that name exists, which it would then reach instead.
+ * Throws when the templates spawn in a way this rewrite does not recognise, so drift is caught here.
+ */
+export function namespaceSkillFile(text: string, file: string): string {
+  const rewritten = text
+    .replace(SPAWN_CALL, (_call, before: string, role: string, after: string) => before + pluginQualified(role) + after)
+    .replace(/^.*subagent_type.*$/gm, (line) => line.replace(ROLE_IN_CODE, (_code, role: string) => `\`${pluginQualified(role)}\``));
+  const leftover = BARE_SPAWN.exec(rewritten);
+  if (leftover) {
+    throw new Error(`${file}: "${leftover[0]}" names an agent in a form the plugin rewrite does not know; extend SPAWN_CALL in generators/lib/plugin.ts`);
+  }
+  if (file.endsWith('/orchestrator/SKILL.md') && !SPAWN_CALL_DONE.test(rewritten)) {
+    throw new Error(`${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls are what the plugin rewrite namespaces`);
+  }
+  return rewritten;
+}
+
+/**
+ * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
+ * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
+ * project's own skill of that name would be preloaded instead of the plugin's.
+ */
+export function namespaceAgent(text: string, file: string): string {
+  const { skills } = parseFrontmatter(text, file).data;
+  if (!Array.isArray(skills) || skills.length === 0) {
+    throw new Error(`${file}: expected a "skills:" list in the frontmatter (the role skill the agent preloads)`);
+  }
+  const end = text.indexOf('\n---', 3);
+  const frontmatter = text.slice(0, end).replace(/^(skills:\n(?:[ \t]+-[ \t].*\n?)+)/m, (block) =>
+    block.replace(/^([ \t]+-[ \t]+)(["']?)([a-z0-9-]+)\2[ \t]*$/gm, (line, dash: string, _quote, name: string) =>
+      skills.includes(name) ? dash + pluginQualified(name) : line,
+    ),
+  );
+  const rewritten = frontmatter + text.slice(end);
+  const after = parseFrontmatter(rewritten, file).data.skills;
+  if (JSON.stringify(after) !== JSON.stringify(skills.map(pluginQualified))) {
+    throw new Error(`${file}: could not namespace the "skills:" list (${JSON.stringify(skills)}); write it as a block list of plain names`);
+  }
+  return rewritten;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings for a project whose team uses the plugin
+
+/** Where a team's `.claude/settings.json` tells the client to find the marketplace. */
+export type MarketplaceSource =
+  | { source: 'github'; repo: string }
+  | { source: 'git'; url: string }
+  | { source: 'directory'; path: string };
+
+/** `owner/repo` (GitHub), a git URL, or an absolute folder path → the client's marketplace source. */
+export function parseMarketplaceSource(input: string): MarketplaceSource {
+  const value = input.trim();
+  if (/^[\w.-]+\/[\w.-]+$/.test(value)) return { source: 'github', repo: value };
+  if (/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(value)) return { source: 'git', url: value };
+  if (value.startsWith('/')) return { source: 'directory', path: value };
+  throw new AiPackError(
+    `"${input}" is not a marketplace source. Give a GitHub repository (owner/generator-ai-pack), a git URL, or an absolute folder path.`,
+  );
+}
+
+/**
+ * The part of `.claude/settings.json` a team commits when it uses the plugin instead of the project
+ * install: the pack's permissions (a plugin cannot carry them; background agents cannot ask), and the
+ * marketplace and plugin entries that make the client offer the install to everyone who opens the
+ * repository. Meant for the same polite merge as the project install's settings (`mergeSettings`).
+ */
+export function pluginProjectSettings(
+  answers: Pick<Answers, 'testCommand' | 'buildCommand'>,
+  marketplace: MarketplaceSource,
+): JsonObject {
+  const template = parseSettings(readPackFile(SETTINGS_PATH), `templates/pack/${SETTINGS_PATH}`);
+  return {
+    ...packSettings(template, answers),
+    extraKnownMarketplaces: { [MARKETPLACE_NAME]: { source: marketplace } },
+    enabledPlugins: { [PLUGIN_ID]: true },
+  };
+}
+
+/** The `name` a marketplace.json or plugin.json declares; undefined when the file is unreadable. */
+export function manifestNameOf(text: string): string | undefined {
+  try {
+    const manifest: unknown = JSON.parse(text);
+    return isJsonObject(manifest) && typeof manifest.name === 'string' ? manifest.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plugin's README
+
+function pluginReadme(): string {
+  const example = pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' });
+  return `# ai-pack: parallel execution for Claude Code
+
+Five role skills (orchestrator, engineer, tester, reviewer, coordinator), a parallelization decision tree and three
+agents (engineer, tester, reviewer) that teach Claude when a request splits into independent tasks, how to launch
+them as background agents in one message, and how to merge and verify the results. No hooks. The rule set: parallelize
+at 2 or more independent tasks, at most 4 agents at once.
+
+Made by [generator-ai-pack](https://www.npmjs.com/package/generator-ai-pack) ${packageVersion} from the same templates as
+its project install. In the plugin, skills and agents are named \`ai-pack:<name>\`: \`/ai-pack:orchestrator\`,
+\`subagent_type: "ai-pack:engineer"\`.
+
+## Install
+
+\`\`\`sh
+claude plugin marketplace add OWNER/generator-ai-pack   # or a local folder holding .claude-plugin/marketplace.json
+claude plugin install ${PLUGIN_ID}
+\`\`\`
+
+(In a session: \`/plugin marketplace add ...\`, then \`/plugin install ${PLUGIN_ID}\`.)
+
+## What a project needs besides the plugin
+
+A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and the
+project's test and build commands, a spawned engineer or tester stalls or is denied. Each project that uses the plugin
+needs these entries in its committed \`.claude/settings.json\` (change \`npm test\` and \`npm run build\` to the
+project's own commands, and \`OWNER\` to where the marketplace lives):
+
+\`\`\`json
+${JSON.stringify(example, null, 2)}
+\`\`\`
+
+\`extraKnownMarketplaces\` and \`enabledPlugins\` make Claude Code offer the plugin to everyone who opens the repository
+(each person still confirms the install). Merge the entries into a settings file you already have rather than
+replacing it.
+`;
+}
