@@ -150,10 +150,14 @@ describe("each case's scaffold builds its repository", () => {
 });
 
 // The graders judge a run by its trace: the child's stream-json, one JSON object a line, each
-// assistant content block on its own line under its message id; subagent lines carry the
-// parent_tool_use_id of the Agent call that started them. These fixtures follow that shape, and
-// `grade` applies a grader as client 2.1.332 does (tool_used: calls of that tool whose JSON input
-// matches input_match, within min..max, min 1 by default; regex: the pattern over the trace).
+// assistant content block on its own line under its message id, with `parent_tool_use_id` null on
+// the main thread and set to the launching Agent call on a subagent's lines. test/evals/traces/
+// holds two traces recorded from the pinned client's own harness (`claude plugin eval` on
+// fan-out-three-features, the model replaced by a local stand-in that scripts its replies): three
+// launches in one message, and the same three one message at a time. `trace` builds more in that
+// shape, and `grade` applies a grader as client 2.1.332 does (tool_used: calls of that tool on any
+// thread whose JSON input matches input_match, within min..max, min 1 by default; regex: the
+// pattern over the trace's lines).
 interface Call {
   name: string;
   input: Record<string, unknown>;
@@ -173,11 +177,10 @@ interface Grader {
   };
 }
 
+const recorded = (name: string) => readFileSync(join(packageRoot, 'test/evals/traces', `${name}.jsonl`), 'utf8');
+
 /** A trace: each inner list is one assistant message (its calls share a message id); `sub` marks a subagent's call. */
-function trace(messages: (Call & { sub?: boolean })[][]): {
-  lines: string;
-  calls: Call[];
-} {
+function trace(messages: (Call & { sub?: boolean })[][]): string {
   const lines = ['{"type":"system","subtype":"init","tools":["Agent","Bash","Edit","Read","Write"]}'];
   for (const [m, message] of messages.entries()) {
     for (const [c, { sub, ...call }] of message.entries()) {
@@ -189,19 +192,28 @@ function trace(messages: (Call & { sub?: boolean })[][]): {
       lines.push(JSON.stringify({ type: 'user', message: result, parent_tool_use_id: parent }));
     }
   }
-  return { lines: lines.join('\n'), calls: messages.flat() };
+  return lines.join('\n');
 }
 
-function grade(grader: Grader, run: { lines: string; calls: Call[] }): boolean {
+/** Every tool_use block of the trace's assistant lines, on any thread, as the client collects them. */
+function toolCalls(lines: string): Call[] {
+  return lines
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.type === 'assistant')
+    .flatMap((entry) => entry.message.content.filter((block: { type: string }) => block.type === 'tool_use'));
+}
+
+function grade(grader: Grader, lines: string): boolean {
   const { config } = grader;
   if (grader.type === 'tool_used') {
-    const count = run.calls.filter(
+    const count = toolCalls(lines).filter(
       (call) => call.name === config.tool && new RegExp(config.input_match ?? '').test(JSON.stringify(call.input)),
     ).length;
     return count >= (config.min ?? 1) && count <= (config.max ?? Number.POSITIVE_INFINITY);
   }
   if (grader.type === 'regex' && config.target === 'trace') {
-    const found = new RegExp(config.pattern as string, config.flags).test(run.lines);
+    const found = new RegExp(config.pattern as string, config.flags).test(lines);
     return config.match === 'not_contains' ? !found : found;
   }
   throw new Error(`no fixture for grader ${grader.name} (${grader.type})`);
@@ -213,7 +225,7 @@ function graders(name: string): Record<string, Grader> {
 }
 
 const root = '/tmp/run/repo';
-const agent = (task: string, extra: Record<string, unknown> = {}): Call => ({
+const agent = (task: string, extra: Record<string, unknown> = {}, sub = false) => ({
   name: 'Agent',
   input: {
     description: task,
@@ -221,6 +233,7 @@ const agent = (task: string, extra: Record<string, unknown> = {}): Call => ({
     subagent_type: 'engineer',
     ...extra,
   },
+  sub,
 });
 const bash = (command: string, sub = false) => ({
   name: 'Bash',
@@ -228,7 +241,7 @@ const bash = (command: string, sub = false) => ({
   sub,
 });
 
-describe('the graders tell fan-out from its absence (fixture traces)', () => {
+describe('the graders tell fan-out from its absence', () => {
   const parallel = trace([
     [agent('slugify'), agent('truncate'), agent('wrap')],
     [bash('npm test', true)],
@@ -236,36 +249,40 @@ describe('the graders tell fan-out from its absence (fixture traces)', () => {
   ]);
   const sequential = trace([[agent('slugify')], [agent('truncate')], [agent('wrap')], [bash('npm test', true)]]);
 
-  it('fan-out-three-features: passes three agents launched together and a fan-in, fails them one by one', () => {
+  it('fan-out-three-features, on traces recorded from the client: three launches in one message pass, one by one fail', () => {
     const g = graders('fan-out-three-features');
-    for (const name of [
-      'one-agent-per-feature',
-      'launched-in-one-message',
-      'none-in-foreground',
-      'briefs-give-absolute-paths',
-      'briefs-say-when-done',
-      'fan-in-runs-the-suite',
-    ]) {
+    const together = recorded('fan-out-in-one-message');
+    const oneByOne = recorded('fan-out-one-by-one');
+    for (const name of ['one-agent-per-feature', 'briefs-give-absolute-paths', 'briefs-say-when-done']) {
+      expect(grade(g[name], together), name).toBe(true);
+      expect(grade(g[name], oneByOne), name).toBe(true);
+    }
+    expect(grade(g['launched-in-one-message'], together)).toBe(true);
+    expect(grade(g['launched-in-one-message'], oneByOne)).toBe(false);
+    expect(grade(graders('shared-file')['no-parallel-writers'], together)).toBe(false);
+    expect(grade(graders('shared-file')['no-parallel-writers'], oneByOne)).toBe(true);
+    // The stand-in model never ran the tests: no fan-in.
+    expect(grade(g['fan-in-runs-the-suite'], together)).toBe(false);
+  });
+
+  it('fan-out-three-features: the fan-in, foreground launches, relative paths and a subagent fanning out', () => {
+    const g = graders('fan-out-three-features');
+    for (const name of Object.keys(g).filter((name) => !/written|skill-fired/.test(name))) {
       expect(grade(g[name], parallel), name).toBe(true);
     }
-    expect(grade(g['launched-in-one-message'], sequential)).toBe(false);
     expect(grade(g['fan-in-runs-the-suite'], sequential)).toBe(false); // only a subagent ran the tests
     expect(grade(g['none-in-foreground'], trace([[agent('a', { run_in_background: false })]]))).toBe(false);
     const relative = trace([
-      [1, 2, 3].map((n) => ({
-        name: 'Agent',
-        input: { prompt: `Add src/f${n}.js and test/unit/f${n}.test.js` },
-      })),
+      [1, 2, 3].map((n) => ({ name: 'Agent', input: { prompt: `Add src/f${n}.js, test/unit/f${n}.test.js` } })),
     ]);
     expect(grade(g['briefs-give-absolute-paths'], relative)).toBe(false);
+    const nested = trace([[agent('a')], [agent('b', {}, true), agent('c', {}, true), agent('d', {}, true)]]);
+    expect(grade(g['launched-in-one-message'], nested)).toBe(false); // a subagent's launches are not the orchestrator's
   });
 
-  it('implement-then-verify: accepts engineer-style and ai-pack: agent names, and wants the core written first', () => {
+  it('implement-then-verify: accepts engineer-style and ai-pack: agent names, and wants the two launched together', () => {
     const g = graders('implement-then-verify');
-    const write = {
-      name: 'Write',
-      input: { file_path: `${root}/src/duration.js`, content: '' },
-    };
+    const write = { name: 'Write', input: { file_path: `${root}/src/duration.js`, content: '' } };
     for (const prefix of ['', 'ai-pack:']) {
       const run = trace([
         [write],
@@ -274,8 +291,14 @@ describe('the graders tell fan-out from its absence (fixture traces)', () => {
           agent('Check parseDuration', { subagent_type: `${prefix}reviewer` }),
         ],
       ]);
-      for (const name of ['tester-launched', 'reviewer-launched', 'tester-and-reviewer-together', 'at-most-two-agents'])
+      for (const name of [
+        'tester-launched',
+        'reviewer-launched',
+        'tester-and-reviewer-together',
+        'at-most-two-agents',
+      ]) {
         expect(grade(g[name], run), `${prefix}${name}`).toBe(true);
+      }
     }
     const apart = trace([
       [write],
@@ -300,24 +323,12 @@ describe('the graders tell fan-out from its absence (fixture traces)', () => {
   });
 
   it('reads a trace that keeps a whole message on one line as well', () => {
-    const oneLine = [
-      JSON.stringify({
-        type: 'assistant',
-        message: {
-          id: 'msg_1',
-          content: ['a', 'b', 'c'].map((task) => ({
-            type: 'tool_use',
-            name: 'Agent',
-            input: agent(task).input,
-          })),
-        },
-      }),
-    ].join('\n');
-    expect(
-      grade(graders('fan-out-three-features')['launched-in-one-message'], {
-        lines: oneLine,
-        calls: [],
-      }),
-    ).toBe(true);
+    const blocks = ['a', 'b', 'c'].map((task) => ({ type: 'tool_use', name: 'Agent', input: agent(task).input }));
+    const oneLine = JSON.stringify({
+      type: 'assistant',
+      message: { id: 'msg_1', content: blocks },
+      parent_tool_use_id: null,
+    });
+    expect(grade(graders('fan-out-three-features')['launched-in-one-message'], oneLine)).toBe(true);
   });
 });
