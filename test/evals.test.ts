@@ -1,13 +1,13 @@
 // The eval suite in evals/, checked offline: the pinned client loads every case (a malformed
 // case is reported before any model call), and each case's scaffold builds its repository.
 // No credential is involved: every run stops at the client's auth (or sandbox) check.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../generators/lib/paths.js';
-import { runClaude, throwAwayHome } from './helpers/claude.js';
+import { claudeBinary, runClaude, throwAwayHome } from './helpers/claude.js';
 
 const suite = join(packageRoot, 'evals');
 const cases = readdirSync(suite, { withFileTypes: true })
@@ -331,4 +331,69 @@ describe('the graders tell fan-out from its absence', () => {
     });
     expect(grade(graders('fan-out-three-features')['launched-in-one-message'], oneLine)).toBe(true);
   });
+});
+
+/**
+ * Runs fan-out-three-features through the client's own harness, the model replaced by the stand-in
+ * (test/evals/traces/stand-in-model.mjs) that launches its three agents together or one by one,
+ * and returns the client's verdict per grader.
+ */
+async function harnessVerdicts(oneByOne: boolean): Promise<Record<string, boolean>> {
+  const script = join(packageRoot, 'test/evals/traces/stand-in-model.mjs');
+  const standIn = spawn(process.execPath, [script, ...(oneByOne ? ['--one-by-one'] : []), '--port', '0']);
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      standIn.stdout.on('data', (chunk) => resolve(/listening (\d+)/.exec(String(chunk))?.[1] ?? ''));
+      standIn.on('exit', () => reject(new Error('the stand-in model exited')));
+    });
+    const target = stagedSuite();
+    const home = tempDir('ai-pack-evals-home-');
+    const out = join(home, 'out');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
+    const args = ['plugin', 'eval', target, '--case', 'fan-out-three-features', '--runs', '1', '--ablation', 'none'];
+    args.push(
+      '--scaffold',
+      '--allow-tools',
+      'Edit',
+      'Write',
+      '--trust-plugin',
+      '--no-publish',
+      '--json',
+      join(out, 'r.json'),
+    );
+    const run = spawnSync(claudeBinary, [...args, '--output-dir', out], {
+      cwd: target,
+      input: '',
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...env,
+        HOME: home,
+        TMPDIR: home,
+        ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+        ANTHROPIC_API_KEY: 'stand-in',
+      },
+    });
+    const [result] = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')).cases[0].arms.with;
+    expect(result.error, run.stdout + run.stderr).toBeFalsy();
+    return Object.fromEntries(
+      result.graders.map((grader: { name: string; passed: boolean }) => [grader.name, grader.passed]),
+    );
+  } finally {
+    standIn.kill();
+  }
+}
+
+describe("the client's own harness grades a scripted run", () => {
+  it('three launches in one message pass launched-in-one-message; the same launches one by one fail it', async () => {
+    const together = await harnessVerdicts(false);
+    const oneByOne = await harnessVerdicts(true);
+    for (const verdicts of [together, oneByOne]) {
+      expect(verdicts['one-agent-per-feature']).toBe(true);
+      expect(verdicts['briefs-give-absolute-paths']).toBe(true);
+      expect(verdicts['fan-in-runs-the-suite']).toBe(false); // the stand-in never runs the tests
+    }
+    expect(together['launched-in-one-message']).toBe(true);
+    expect(oneByOne['launched-in-one-message']).toBe(false);
+  }, 240_000);
 });

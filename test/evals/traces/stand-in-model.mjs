@@ -1,9 +1,9 @@
-// How the traces beside this file were recorded: a stand-in for the Anthropic Messages API that
-// scripts the model's replies, so the pinned client's own eval harness produces a real trace
-// without a credential or a model. Not used by the tests; kept so the traces can be recorded again.
+// A stand-in for the Anthropic Messages API that scripts the model's replies, so that the pinned
+// client's own eval harness runs a case, writes a real trace and grades it, without a credential
+// or a model. It recorded the traces beside this file, and test/evals.test.ts runs it.
 //
-//   node test/evals/traces/stand-in-model.mjs [--one-by-one] &      # listens on 127.0.0.1:8719
-//   ANTHROPIC_BASE_URL=http://127.0.0.1:8719 ANTHROPIC_API_KEY=stand-in HOME=$(mktemp -d) \
+//   node test/evals/traces/stand-in-model.mjs [--one-by-one] [--port <n>] &   # prints "listening <port>"
+//   ANTHROPIC_BASE_URL=http://127.0.0.1:<port> ANTHROPIC_API_KEY=stand-in HOME=$(mktemp -d) \
 //     node_modules/@anthropic-ai/claude-code-linux-x64/claude plugin eval <folder holding evals/> \
 //     --case fan-out-three-features --runs 1 --ablation none --scaffold --allow-tools Edit Write \
 //     --trust-plugin --no-publish --keep-temp        # the trace: <kept run folder>/out/trace.jsonl
@@ -13,6 +13,8 @@
 import http from 'node:http';
 
 const oneByOne = process.argv.includes('--one-by-one');
+const portFlag = process.argv.indexOf('--port');
+const port = portFlag === -1 ? 8719 : Number(process.argv[portFlag + 1]);
 let messages = 0;
 
 function launch(task) {
@@ -70,4 +72,6 @@ http
       }
     });
   })
-  .listen(8719, '127.0.0.1');
+  .listen(port, '127.0.0.1', function listening() {
+    console.log(`listening ${this.address().port}`);
+  });
