@@ -179,6 +179,30 @@ if (options['dry-run'] || !loggedIn) {
   process.exit(options['dry-run'] ? 0 : 1);
 }
 
+interface EvaluatedCase {
+  name: string;
+  graders: { name: string; config: { arm?: string } }[];
+  arms: { with: { graders: { name: string; passed: boolean; weight: number }[] }[] };
+}
+
+/**
+ * A case's mean score over its runs, leaving out graders marked `arm: with-only` (did a skill fire?),
+ * as the client does under --ablation with-without: with --ablation none it scores them, and the
+ * pass without the pack could never pass them.
+ */
+function scoreWithoutIndicators({ graders, arms }: EvaluatedCase): number {
+  const indicators = new Set(
+    graders.filter((grader) => grader.config.arm === 'with-only').map((grader) => grader.name),
+  );
+  const runScores = arms.with.map((run) => {
+    const scored = run.graders.filter((grader) => !indicators.has(grader.name));
+    const total = scored.reduce((sum, grader) => sum + grader.weight, 0);
+    const passed = scored.reduce((sum, grader) => sum + (grader.passed ? grader.weight : 0), 0);
+    return total > 0 ? passed / total : 0;
+  });
+  return runScores.reduce((sum, score) => sum + score, 0) / Math.max(runScores.length, 1);
+}
+
 const scores: Record<string, Record<string, number>> = {};
 let worst = 0;
 for (const pass of plan) {
@@ -188,13 +212,14 @@ for (const pass of plan) {
   worst = Math.max(worst, run.status ?? 1);
   const result = join(results, pass.name, 'result.json');
   if (!existsSync(result)) continue;
-  for (const { name, aggregates } of JSON.parse(readFileSync(result, 'utf8')).cases) {
-    scores[name] = { ...scores[name], [pass.name]: aggregates.score };
+  for (const evaluated of JSON.parse(readFileSync(result, 'utf8')).cases as EvaluatedCase[]) {
+    scores[evaluated.name] = { ...scores[evaluated.name], [pass.name]: scoreWithoutIndicators(evaluated) };
   }
 }
 
 if (form === 'project') {
-  console.log('\nProject form: mean score per case with the pack, without it, and the difference (Δ)\n');
+  console.log('\nProject form: mean score per case with the pack, without it, and the difference (Δ),');
+  console.log('leaving out the with-only indicators (orchestrator-skill-fired), as the plugin form does\n');
   console.log('| case | with | without | Δ |\n| --- | --- | --- | --- |');
   for (const [name, { with: w, without: wo }] of Object.entries(scores)) {
     const delta = w !== undefined && wo !== undefined ? (w - wo).toFixed(2) : '-';
