@@ -318,6 +318,7 @@ describe('the graders tell fan-out from its absence', () => {
     expect(grade(writers, parallel)).toBe(false);
     expect(grade(writers, sequential)).toBe(true);
     expect(grade(writers, isolated)).toBe(true);
+    expect(grade(writers, trace([[agent('done', { isolation: 'worktree' }), agent('remove')]]))).toBe(true);
     expect(grade(graders('no-fan-out-one-line-fix')['no-agent'], sequential)).toBe(false);
     expect(grade(graders('no-fan-out-design-question')['no-agent'], trace([[bash('ls')]]))).toBe(true);
   });
