@@ -6,27 +6,19 @@
  *   generator-ai-pack [options]            → ai-pack:app (install or update the pack)
  *   generator-ai-pack <sub> [options]      → ai-pack:<sub>, e.g. status, uninstall
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from './lib/paths.js';
+import { satisfiesRange } from './lib/engines.js';
+import { nodeRange, packageVersion } from './lib/paths.js';
 
 const generatorsDir = dirname(fileURLToPath(import.meta.url));
-const SUPPORTED_NODE = '^22.18.0 || >=24.11.0';
 
-function nodeIsSupported([major, minor]: number[]): boolean {
-  return (major === 22 && minor >= 18) || (major === 24 && minor >= 11) || major > 24;
-}
-
-/** Sub-generators are the folders beside this file that hold an index.js (the Yeoman layout). */
-function subGenerators(): string[] {
-  return readdirSync(generatorsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(generatorsDir, entry.name, 'index.js')))
-    .map((entry) => entry.name);
-}
+/** The sub-generators, each `generators/<name>/index.ts` (the Yeoman layout); `app` is the default. */
+const SUB_GENERATORS = ['app', 'status', 'uninstall', 'plugin'];
 
 async function main(argv: string[]): Promise<void> {
-  const subs = subGenerators();
+  const subs = SUB_GENERATORS;
   if (argv[0] === '--version' || argv[0] === '-V') return void console.log(packageVersion);
   const sub = argv[0] && subs.includes(argv[0]) ? argv[0] : 'app';
   const rest = sub === argv[0] ? argv.slice(1) : argv;
@@ -73,6 +65,7 @@ const ENVIRONMENT_OPTIONS: Record<string, Record<string, string>> = {
   },
   status: {},
   uninstall: { '--dry-run': 'Show what would be removed; remove nothing' },
+  plugin: { '--dry-run': 'Show what would change; write nothing' },
 };
 /** Yeoman's environment options, all hidden unless listed above (`--cwd` does not even take a value). */
 const ALL_ENVIRONMENT_OPTIONS = new Set([
@@ -109,9 +102,8 @@ function report(error: unknown): void {
 // `npm run ai-pack` runs in this package's folder; work where the user typed the command instead.
 if (process.env.npm_lifecycle_event === 'ai-pack' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
-const version = process.versions.node.split('.').map(Number);
-if (nodeIsSupported(version)) {
+if (satisfiesRange(process.versions.node, nodeRange)) {
   main(process.argv.slice(2)).catch(report);
 } else {
-  report(`needs Node ${SUPPORTED_NODE}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`);
+  report(`needs Node ${nodeRange}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`);
 }

@@ -24,4 +24,7 @@ export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url
 export const templatesRoot = join(packageRoot, 'templates');
 /** The folder a person can copy by hand: it holds exactly what `--yes` writes into an empty repository. */
 export const packRoot = join(templatesRoot, 'pack');
-export const packageVersion: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
+const packageJson = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+export const packageVersion: string = packageJson.version;
+/** The Node versions the package runs on, as package.json's `engines.node` states them. */
+export const nodeRange: string = packageJson.engines.node;

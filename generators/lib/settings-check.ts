@@ -1,3 +1,4 @@
+import { OLD_SESSION_KEYS } from './settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
@@ -8,8 +9,11 @@ import { isJsonObject, type JsonObject } from './strict-json.js';
  * but the schema and older clients reject.
  */
 
-/** Hook events the client knows; anything else (e.g. `onSessionStart`) is reported. */
-export const HOOK_EVENTS = new Set([
+/**
+ * Hook events the client 2.1.33x knows. An event not in this list is a warning, not a problem: the client
+ * adds events with new releases, and valid settings must not fail `status` the day it does.
+ */
+const HOOK_EVENTS = new Set([
   'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PostToolBatch', 'Notification', 'UserPromptSubmit',
   'UserPromptExpansion', 'SessionStart', 'SessionEnd', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop',
   'PreCompact', 'PostCompact', 'PreModelSwitch', 'PostModelSwitch', 'PermissionRequest', 'PermissionDenied',
@@ -21,8 +25,8 @@ const STRING_LIST_PERMISSIONS = ['allow', 'ask', 'deny', 'additionalDirectories'
 const GROUP_KEYS = new Set(['matcher', 'hooks']);
 const COMMAND_HANDLER_KEYS = new Set(['type', 'command', 'timeout', 'async', 'shell', 'if', 'statusMessage', 'args']);
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-/** Keys the old framework wrote at the top level that the client rejects. */
-const NOT_SETTINGS = new Set(['onSessionStart', 'onSessionEnd']);
+/** Keys the old framework wrote (top level and under `hooks`) that the client rejects. */
+const NOT_SETTINGS = new Set(Object.keys(OLD_SESSION_KEYS));
 
 /** Each problem as `<json path>: <what is wrong>`; empty when the settings are valid. */
 export function settingsProblems(settings: JsonObject): string[] {
@@ -32,6 +36,15 @@ export function settingsProblems(settings: JsonObject): string[] {
     ...envProblems(settings.env),
     ...hookProblems(settings.hooks),
   ];
+}
+
+/** What may be fine but this check cannot vouch for: hook events newer than the list above. */
+export function settingsWarnings(settings: JsonObject): string[] {
+  const hooks = settings.hooks;
+  if (!isJsonObject(hooks)) return [];
+  return Object.keys(hooks)
+    .filter((event) => !HOOK_EVENTS.has(event) && !NOT_SETTINGS.has(event))
+    .map((event) => `hooks.${event}: not an event client 2.1.33x knows (a newer client may; check the name)`);
 }
 
 function isStringArray(value: unknown): boolean {
@@ -60,7 +73,7 @@ function hookProblems(hooks: unknown): string[] {
   if (hooks === undefined) return [];
   if (!isJsonObject(hooks)) return ['hooks: must be an object'];
   return Object.entries(hooks).flatMap(([event, groups]) => {
-    if (!HOOK_EVENTS.has(event)) return [`hooks.${event}: not a hook event`];
+    if (NOT_SETTINGS.has(event)) return [`hooks.${event}: not a hook event (session hooks are "SessionStart" and "SessionEnd")`];
     if (!Array.isArray(groups)) return [`hooks.${event}: must be a list of matcher groups`];
     return groups.flatMap((group, index) => groupProblems(group, `hooks.${event}[${index}]`));
   });

@@ -321,7 +321,7 @@ const REPO_HOOK_SCRIPT = new RegExp(
 );
 
 /** Keys the old framework wrote, at the top level and under `hooks`, mapped to the hook event the client knows. */
-const OLD_SESSION_KEYS: Record<string, string> = { onSessionStart: 'SessionStart', onSessionEnd: 'SessionEnd' };
+export const OLD_SESSION_KEYS: Record<string, string> = { onSessionStart: 'SessionStart', onSessionEnd: 'SessionEnd' };
 
 export type EnforcementFinding =
   | {

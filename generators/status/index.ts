@@ -3,7 +3,7 @@ import { packVersionOf } from '../lib/frontmatter.js';
 import { contentHash } from '../lib/eol.js';
 import { statusOf } from '../lib/manifest.js';
 import { describeEntries } from '../lib/plan.js';
-import { settingsProblems } from '../lib/settings-check.js';
+import { settingsProblems, settingsWarnings } from '../lib/settings-check.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -16,7 +16,7 @@ interface Report {
   /** Settings entries the pack ships that the user removed: they stay out. */
   declined: string[];
   enforcement: string[];
-  settings: { valid: boolean; problems: string[] };
+  settings: { valid: boolean; problems: string[]; warnings: string[] };
   ok: boolean;
 }
 
@@ -54,11 +54,12 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
     const enforcement = findEnforcement(settings).map((finding) => finding.explanation);
     const problems = settingsProblems(settings);
+    const warnings = settingsWarnings(settings);
     const installed = manifest?.version ?? handCopy ?? null;
     const source = manifest ? 'generator' : handCopy ? 'hand copy' : null;
     const ok = installed === this.packageVersion && files.missing.length === 0 && enforcement.length === 0 && problems.length === 0;
     const declined = manifest?.declined?.length ? describeEntries(manifest.declined).split(', ') : [];
-    return { installed, source, package: this.packageVersion, files, declined, enforcement, settings: { valid: problems.length === 0, problems }, ok };
+    return { installed, source, package: this.packageVersion, files, declined, enforcement, settings: { valid: problems.length === 0, problems, warnings }, ok };
   }
 
   /** A hand copy has no install record, but its skills carry the pack's version stamp. */
@@ -96,6 +97,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       ...report.enforcement.map((line) => `  ${line}`),
       `settings     ${report.settings.valid ? 'valid' : 'invalid'} (${SETTINGS_PATH})`,
       ...report.settings.problems.map((problem) => `  ${problem}`),
+      ...report.settings.warnings.map((warning) => `  warning: ${warning}`),
     ];
     const verdict = report.ok ? 'All is well.' : 'Run the generator with --yes (`generator-ai-pack --yes` or `yo ai-pack --yes`) to install, update or migrate the pack.';
     return `${lines.join('\n')}\n${verdict}`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { settingsProblems } from '../../generators/lib/settings-check.js';
+import { settingsProblems, settingsWarnings } from '../../generators/lib/settings-check.js';
 
 const cmd = (command: string) => ({ type: 'command', command });
 
@@ -32,8 +32,13 @@ describe('settingsProblems', () => {
     expect(problems).toStrictEqual(['hooks.Stop[0].description: a matcher group allows only "matcher" and "hooks"']);
   });
 
-  it('an unknown hook event', () => {
-    expect(settingsProblems({ hooks: { BeforeEverything: [] } })).toStrictEqual(['hooks.BeforeEverything: not a hook event']);
+  it('an event this check does not know is a warning, not a problem (the client adds events); the old session keys are problems', () => {
+    expect(settingsProblems({ hooks: { BeforeEverything: [] } })).toStrictEqual([]);
+    expect(settingsWarnings({ hooks: { BeforeEverything: [], Stop: [] } })).toStrictEqual([
+      'hooks.BeforeEverything: not an event client 2.1.33x knows (a newer client may; check the name)',
+    ]);
+    expect(settingsProblems({ hooks: { onSessionStart: [] } })).toStrictEqual(['hooks.onSessionStart: not a hook event (session hooks are "SessionStart" and "SessionEnd")']);
+    expect(settingsWarnings({ hooks: { onSessionStart: [] } })).toStrictEqual([]);
   });
 
   it('a bad env name and a non-string env value', () => {
