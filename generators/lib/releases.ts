@@ -7,7 +7,7 @@ import { packageVersion, packRoot, templatesRoot } from './paths.js';
  * The pack files of every released version, shipped with the package (`templates/releases/<version>.json`),
  * so that an update can always find the version a user's edited file started from: the base of a
  * three-way merge. They are found by content hash, as the install record keeps it, whatever version
- * label the record carries. Written by `npm run release-snapshot` (also run by `npm version`); a released
+ * label the record carries. Written by scripts/version.ts, which `npm version` runs (also `npm run release-snapshot`); a released
  * version's file never changes.
  */
 
