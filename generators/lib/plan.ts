@@ -429,7 +429,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
-    const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH);
+    const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH, record.declined);
     if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText) build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }

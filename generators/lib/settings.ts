@@ -72,26 +72,27 @@ function piecesOf(settings: JsonObject): Piece[] {
 }
 
 /** `addition` with only the pieces `keep` accepts; undefined when none is left. */
-function filterAddition(addition: SettingsAddition, keep: (piece: Piece) => boolean): SettingsAddition | undefined {
+/** The part of an addition whose pieces `keep` accepts; `shells`: containers the pack created stay, emptied, so uninstall can take them out. */
+function filterAddition(addition: SettingsAddition, keep: (piece: Piece) => boolean, shells = false): SettingsAddition | undefined {
   const keys = keysOf(addition.path);
   if ('items' in addition) {
     const items = addition.items.filter((value) => keep({ kind: 'item', keys, value }));
     return items.length === 0 ? undefined : { path: addition.path, items };
   }
-  const value = filterValue(keys, addition.value, keep);
+  const value = filterValue(keys, addition.value, keep, shells);
   return value === undefined ? undefined : { path: addition.path, value };
 }
 
-function filterValue(keys: string[], value: unknown, keep: (piece: Piece) => boolean): unknown {
+function filterValue(keys: string[], value: unknown, keep: (piece: Piece) => boolean, shells: boolean): unknown {
   if (isJsonObject(value) && Object.keys(value).length > 0) {
     const entries = Object.entries(value)
-      .map(([key, inner]) => [key, filterValue([...keys, key], inner, keep)] as const)
+      .map(([key, inner]) => [key, filterValue([...keys, key], inner, keep, shells)] as const)
       .filter(([, inner]) => inner !== undefined);
-    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+    return entries.length === 0 && !shells ? undefined : Object.fromEntries(entries);
   }
   if (Array.isArray(value) && value.length > 0) {
     const items = value.filter((item) => keep({ kind: 'item', keys, value: item }));
-    return items.length === 0 ? undefined : items;
+    return items.length === 0 && !shells ? undefined : items;
   }
   return keep({ kind: 'value', keys, value }) ? value : undefined;
 }
@@ -189,8 +190,11 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
   const recorded: SettingsAdditions = [];
   const retired: SettingsAdditions = [];
   const deletedByUser: Piece[] = [];
+  const declinedBefore = new Set(input.declined.flatMap(piecesOfAddition).map(pieceId));
   for (const addition of input.recorded) {
-    const kept = filterAddition(addition, (piece) => holds(before, piece) && shipped.has(pieceId(piece)));
+    // A piece the user deleted stays in the record (and goes to `declined`): uninstall still knows the
+    // container around it was the pack's. One the user wrote back by hand after declining it is theirs.
+    const kept = filterAddition(addition, (piece) => shipped.has(pieceId(piece)) && !(holds(before, piece) && declinedBefore.has(pieceId(piece))));
     const retiring = filterAddition(addition, (piece) => holds(before, piece) && !shipped.has(pieceId(piece)));
     if (kept) recorded.push(kept);
     if (retiring) retired.push(retiring);
@@ -228,7 +232,7 @@ function mergeInto(text: string, keys: string[], pack: JsonObject, wanted: (piec
   for (const [key, packValue] of Object.entries(pack)) {
     const path = [...keys, key];
     if (!nodeAt(text, path)) {
-      const value = filterValue(path, packValue, wanted);
+      const value = filterValue(path, packValue, wanted, false);
       if (value === undefined) continue;
       text = appendProperty(text, keys, key, value);
       added.push({ path: pointerOf(path), value });
@@ -260,10 +264,15 @@ function mergeInto(text: string, keys: string[], pack: JsonObject, wanted: (piec
  * pack created goes once nothing of the user's is in it; an array of the user's stays, even empty.
  * `empty`: nothing but `{}` is left, so a file the pack created may go.
  */
-export function removeSettingsText(text: string, recorded: SettingsAdditions, file: string): { text: string; empty: boolean } {
+export function removeSettingsText(text: string, recorded: SettingsAdditions, file: string, declined: SettingsAdditions = []): { text: string; empty: boolean } {
   parseSettings(text, file);
+  // A declined piece the file holds again was written back by the user: it stays, though its container may go.
+  const declinedIds = new Set(declined.flatMap(piecesOfAddition).map(pieceId));
   let result = text;
-  for (const addition of recorded.toReversed()) result = takeOut(result, addition);
+  for (const addition of recorded.toReversed()) {
+    const ours = filterAddition(addition, (piece) => !declinedIds.has(pieceId(piece)), true);
+    if (ours) result = takeOut(result, ours);
+  }
   const rest = JSON.parse(result) as JsonObject;
   return { text: result, empty: Object.keys(rest).length === 0 };
 }

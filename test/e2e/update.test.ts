@@ -61,6 +61,10 @@ describe('update', () => {
   it('a run after keeping an edited file rewrites nothing (the .ai-pack-new file keeps its mtime)', () => {
     const repo = installed();
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
+    // Installed from an older pack: this version has something new to put beside the user's file.
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent('what an older pack wrote\n');
+    });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
     expectRerunChangesNothing(repo);
@@ -69,6 +73,10 @@ describe('update', () => {
   it('once the user takes the pack\'s version, the .ai-pack-new copy beside it is removed', () => {
     const repo = installed();
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
+    // Installed from an older pack: this version has something new to put beside the user's file.
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent('what an older pack wrote\n');
+    });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     writeFileSync(join(repo, SKILL), read(repo, `${SKILL}.ai-pack-new`));
     const run = runLauncher(repo, ['--yes']);
