@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
-import { backups, expectRerunChangesNothing, makeRepo, runLauncher } from '../helpers/repo.js';
+import { backups, expectRerunChangesNothing, npmProject, runLauncher } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -26,7 +26,7 @@ function expectedMerge(user: any): any {
 describe('settings merge', () => {
   it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", () => {
     const handMade = fixture('hand-made.json');
-    const repo = makeRepo({ [SETTINGS]: handMade });
+    const repo = npmProject({ [SETTINGS]: handMade });
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
 
@@ -43,14 +43,14 @@ describe('settings merge', () => {
   });
 
   it('running twice adds nothing: same bytes, same mtime, "already up to date"', () => {
-    const repo = makeRepo({ [SETTINGS]: fixture('hand-made.json') });
+    const repo = npmProject({ [SETTINGS]: fixture('hand-made.json') });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     expectRerunChangesNothing(repo);
   });
 
   it("changing the test command takes out the old rules the pack added, never the user's own", () => {
     const user = { permissions: { allow: ['Bash(npm run build)'] } };
-    const repo = makeRepo({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
+    const repo = npmProject({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     const run = runLauncher(repo, ['--yes', '--test-command', 'pytest', '--build-command', 'make']);
     expect(run.status, run.output).toBe(0);
@@ -68,7 +68,7 @@ describe('settings merge', () => {
 
   it("a settings.json that already has every pack rule keeps its own formatting (not rewritten)", () => {
     const own = JSON.stringify({ ...packSettings, model: 'opus' }, null, 4).replace(/\n/g, '\r\n');
-    const repo = makeRepo({ [SETTINGS]: own });
+    const repo = npmProject({ [SETTINGS]: own });
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SETTINGS)).toBe(own);
@@ -89,7 +89,7 @@ describe('migration from the enforcement-era framework', () => {
 
   function enforcementRepo() {
     const original = fixture('enforcement-era.json');
-    const repo = makeRepo({ [SETTINGS]: original, ...scripts, ...mine, [SKILL]: oldSkill });
+    const repo = npmProject({ [SETTINGS]: original, ...scripts, ...mine, [SKILL]: oldSkill });
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     return { repo, run, original };

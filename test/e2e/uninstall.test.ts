@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, mtimes, readTree, runLauncher } from '../helpers/repo.js';
+import { makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
+import { contentHash } from '../../generators/lib/eol.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
 const NEW = '.ai-pack-new';
@@ -71,6 +72,11 @@ describe('generator-ai-pack uninstall', () => {
     const reviewer = '.claude/skills/reviewer/SKILL.md';
     writeFileSync(join(repo, SKILL), 'my tester\n');
     writeFileSync(join(repo, reviewer), 'my reviewer\n');
+    // Installed from an older pack: this version has something new to put beside the edited files.
+    writeManifestOf(repo, (record) => {
+      record.files[SKILL] = contentHash('what an older pack wrote\n');
+      record.files[reviewer] = contentHash('what an older pack wrote\n');
+    });
     run(repo, ['--yes']); // writes the pack's versions beside the edited files
     expect(readFileSync(join(repo, SKILL + NEW), 'utf8')).toBe(readFileSync(join(packRoot, SKILL), 'utf8'));
     writeFileSync(join(repo, reviewer + NEW), 'merged by hand\n');

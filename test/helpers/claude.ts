@@ -1,7 +1,7 @@
 // The real Claude Code client, run in isolation. Node built-ins only, so that the bench
 // (plain `node`, type stripping) can import this file as well as the vitest tests.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,18 @@ export const claudeBinary = join(
   `node_modules/@anthropic-ai/claude-code-${process.platform}-${process.arch}/claude${windows ? '.exe' : ''}`,
 );
 
+const homes: string[] = [];
+
 /** A fresh, empty HOME: the client reads and writes its config there, never the user's. */
 export function throwAwayHome(): string {
-  return mkdtempSync(join(tmpdir(), 'ai-pack-home-'));
+  const home = mkdtempSync(join(tmpdir(), 'ai-pack-home-'));
+  homes.push(home);
+  return home;
+}
+
+/** Removes every throw-away home made so far (the tests' clean-up calls it after each file). */
+export function removeThrowAwayHomes(): void {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
 export interface ClientResult {

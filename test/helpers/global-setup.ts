@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const folder = mkdtempSync(join(tmpdir(), 'ai-pack-tests-'));
+  // Like /tmp itself: tests that drop root (yo, `nobody`) must be able to use it too.
+  chmodSync(folder, 0o1777);
   process.env.TMPDIR = folder;
   return () => {
     const left = readdirSync(folder).filter((name) => name !== 'node-compile-cache');
