@@ -37,7 +37,6 @@ export const DEFAULT_ANSWERS: Readonly<Answers> = Object.freeze({
 
 export const SETTINGS_PATH = '.claude/settings.json';
 export const CLAUDE_MD_PATH = 'CLAUDE.md';
-export const DECISION_TREE_PATH = '.claude/skills/orchestrator/references/decision-tree.md';
 
 /** `--skills orchestrator,tester` → roles; anything else is a clear error listing the valid roles. */
 export function parseRoles(input: string | readonly string[], source = '--skills'): Role[] {

@@ -50,7 +50,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
  * parsed falls back to what its name alone says, which the reason states.
  */
 
-export interface DetectedCommand {
+interface DetectedCommand {
   command: string;
   /** Why, for the summary: "from uv.lock", "package.json script \"test\" (pnpm, from pnpm-lock.yaml)". */
   reason: string;

@@ -1,7 +1,7 @@
 import { AiPackError } from './errors.js';
 
 /** A frontmatter value: a scalar, a block list of scalars, or one level of nested map. */
-export type FrontmatterValue = string | string[] | Record<string, string>;
+type FrontmatterValue = string | string[] | Record<string, string>;
 
 export interface Frontmatter {
   data: Record<string, FrontmatterValue>;
@@ -95,7 +95,7 @@ function parseScalar(raw: string, fail: (message: string) => never): string {
 }
 
 /** The `metadata` entry every pack file carries, so a copy is recognisable without an install record. */
-export const PACK_STAMP_NAME = 'generator-ai-pack';
+const PACK_STAMP_NAME = 'generator-ai-pack';
 
 /** The pack version a SKILL.md is stamped with; undefined for a skill that is not the pack's. */
 export function packVersionOf(text: string, file: string): string | undefined {

@@ -112,7 +112,7 @@ function isSettingsAddition(entry: unknown): entry is SettingsAddition {
 }
 
 
-export type FileAction =
+type FileAction =
   /** Not on disk: write it. */
   | 'create'
   /** On disk with exactly the incoming content: touch nothing, not even the mtime. */

@@ -15,15 +15,15 @@ import type { JsonObject } from './strict-json.js';
  */
 
 /** Beside a file the user changed, the pack's new version goes under this suffix. */
-export const NEW_VERSION_SUFFIX = '.ai-pack-new';
+const NEW_VERSION_SUFFIX = '.ai-pack-new';
 /** Where replaced or migrated files are kept, one folder per run. */
-export const BACKUP_ROOT = '.claude/ai-pack-backup';
+const BACKUP_ROOT = '.claude/ai-pack-backup';
 
 export type SummaryKind =
   | 'added' | 'updated' | 'merged' | 'replaced' | 'adopted' | 'removed' | 'retired' | 'migrated' | 'moved'
   | 'backed up' | 'cleaned' | 'kept' | 'offered' | 'declined' | 'ignored' | 'approved';
 
-export interface SummaryLine {
+interface SummaryLine {
   kind: SummaryKind;
   text: string;
 }
@@ -66,11 +66,11 @@ export type EditedFilePolicy =
   /** Offer the pack's version at the prompt; `decisions` holds the answers once given. */
   | 'ask';
 
-export interface ThreeWayMerge {
+interface ThreeWayMerge {
   (input: { base: string; ours: string; theirs: string }): { clean: boolean; text: string };
 }
 
-export interface Approval {
+interface Approval {
   option: string;
   label: string;
   command: string;

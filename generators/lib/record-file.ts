@@ -10,7 +10,7 @@ export const USER_RECORD = '.claude/generator-ai-pack.json';
 export const RECORD_KEY = 'generator-ai-pack';
 
 /** `.yo-rc.json` read strictly: a file anyone can commit, so a bad one is a clear error with its position. */
-export function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
+function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
   const parsed = parseStrictJson(text, file);
   if (!isJsonObject(parsed)) {
     throw new AiPackError(`${locationOf(file, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`);
@@ -41,7 +41,7 @@ export function recordText(current: string | undefined, record: InstallRecord | 
 }
 
 /** The indent and line ending a JSON file already uses, so inserted text matches it. */
-export function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
   const indent = /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ';
   return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }

@@ -11,7 +11,7 @@ import { packageVersion, packRoot, templatesRoot } from './paths.js';
  * version's file never changes.
  */
 
-export const releasesRoot = join(templatesRoot, 'releases');
+const releasesRoot = join(templatesRoot, 'releases');
 
 /** Merged into the user's settings by recorded additions, never copied: no merge base is needed. */
 const MERGED_FILES = new Set(['.claude/settings.json']);

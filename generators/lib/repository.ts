@@ -102,7 +102,7 @@ export class Repository {
 }
 
 /** Throws unless `path` is a plain, normalised, relative path with no `.git` part. */
-export function checkPathShape(path: string): void {
+function checkPathShape(path: string): void {
   const problem =
     path === '' ? 'is empty'
     : path.includes('\0') ? 'holds a NUL character'
@@ -111,15 +111,6 @@ export function checkPathShape(path: string): void {
     : path.split('/').some(isGitSegment) ? 'is inside .git, which belongs to git'
     : undefined;
   if (problem) throw new AiPackError(`the path ${JSON.stringify(path)} ${problem}; the generator touches only paths inside the repository. Nothing was written.`);
-}
-
-export function isSafePath(path: string): boolean {
-  try {
-    checkPathShape(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function isGitSegment(part: string): boolean {

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { runClaude, throwAwayHome } from '../helpers/claude.ts';
 
-export interface ComponentCost {
+interface ComponentCost {
   alwaysOn: number;
   onInvoke: number;
 }
