@@ -99,6 +99,7 @@ describe('generator-ai-pack status', () => {
     expect(report.settings).toStrictEqual({
       valid: false,
       problems: ['permissions.ask: must be a list of strings', 'env.bad-name: names are upper case letters, digits and _'],
+      warnings: [],
     });
     const human = runLauncher(repo, ['status']);
     expect(human.status).toBe(1);

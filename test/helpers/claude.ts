@@ -1,7 +1,7 @@
 // The real Claude Code client, run in isolation. Node built-ins only, so that the bench
 // (plain `node`, type stripping) can import this file as well as the vitest tests.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,10 @@ export interface ClientResult {
 /** The environment the client runs in: `home` as HOME, no colour, nothing from an outer Claude Code session. */
 export function clientEnvironment(home: string): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
-  return { ...env, HOME: home, NO_COLOR: '1', FORCE_COLOR: '0' };
+  // The client keeps sockets and scratch files in TMPDIR: inside the home, they go when it goes.
+  const tmp = join(home, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  return { ...env, HOME: home, TMPDIR: tmp, NO_COLOR: '1', FORCE_COLOR: '0' };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { claudeBinary, type ClientResult } from './claude.js';
+import { claudeBinary, clientEnvironment, type ClientResult } from './claude.js';
 
 export interface StandInApi {
   url: string;
@@ -85,10 +85,9 @@ export function shownText(request: unknown): string {
  * Variables of an outer session are dropped, as in runClaude.
  */
 export function runClaudeAgainst(api: StandInApi, args: string[], options: { cwd: string; home: string }): Promise<ClientResult> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
   const child = spawn(claudeBinary, ['-p', 'go', ...args], {
     cwd: options.cwd,
-    env: { ...env, HOME: options.home, NO_COLOR: '1', ANTHROPIC_API_KEY: 'sk-ant-stand-in', ANTHROPIC_BASE_URL: api.url },
+    env: { ...clientEnvironment(options.home), ANTHROPIC_API_KEY: 'sk-ant-stand-in', ANTHROPIC_BASE_URL: api.url },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,
   });
