@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../generators/lib/catalogue.js';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
 import { NPM_PACKAGE_JSON, hasStackTrace, makeRepo, node, npmProject, offline, packTree, readManifestOf, readTree, runLauncher, tempFolder, without } from '../helpers/repo.js';
@@ -178,6 +179,6 @@ describe('fresh install', () => {
     expect(result.status, output).toBe(0);
     expect(hasStackTrace(output), output).toBe(false);
     expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
-    expect(readManifestOf(repo).answers.skills).toHaveLength(5);
+    expect(readManifestOf(repo).answers.skills).toStrictEqual([...ROLES]);
   });
 });

@@ -1,8 +1,11 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
 import { packRoot, packageVersion } from '../../generators/lib/paths.js';
 import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, tempFolder, writeManifestOf } from '../helpers/repo.js';
+
+const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS).length;
 
 const SETTINGS = '.claude/settings.json';
 const SKILL = '.claude/skills/tester/SKILL.md';
@@ -42,11 +45,11 @@ describe('generator-ai-pack status', () => {
       ok: true,
     });
     expect(report.files.unchanged).toContain(SKILL);
-    expect(report.files.unchanged).toHaveLength(9);
+    expect(report.files.unchanged).toHaveLength(PACK_FILE_COUNT);
 
     const human = runLauncher(repo, ['status']);
     expect(human.status, human.output).toBe(0);
-    expect(human.output).toMatch(/9 unchanged, 0 modified by you, 0 missing/);
+    expect(human.output).toMatch(new RegExp(`${PACK_FILE_COUNT} unchanged, 0 modified by you, 0 missing`));
     expect(human.output).toMatch(/All is well\./);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../generators/lib/catalogue.js';
 import { packRoot } from '../../generators/lib/paths.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import { makeRepo, npmProject, packTree, readManifestOf, readTree, runLauncher, without, writeManifestOf } from '../helpers/repo.js';
@@ -48,7 +49,7 @@ describe('in a real terminal', () => {
     expect(declined.screen).toMatch(/-my own tester/);
     expect(readFileSync(join(repo, SKILL), 'utf8')).toBe('my own tester\n');
 
-    const accepted = await runInTerminal(repo, ['--skills', 'orchestrator,engineer,tester,reviewer,coordinator', '--test-command', 'npm test', '--build-command', 'npm run build', '--agents', '--no-claude-md'], [
+    const accepted = await runInTerminal(repo, ['--skills', ROLES.join(','), '--test-command', 'npm test', '--build-command', 'npm run build', '--agents', '--no-claude-md'], [
       { waitFor: overwrite, send: `y${ENTER}` },
     ]);
     expect(accepted.status, accepted.screen).toBe(0);

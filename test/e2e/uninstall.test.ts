@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../generators/lib/catalogue.js';
 import { packRoot } from '../../generators/lib/paths.js';
 import { makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
 import { contentHash } from '../../generators/lib/eol.js';
@@ -142,7 +143,7 @@ describe('generator-ai-pack uninstall', () => {
     const flags = fc.record({
       claudeMd: fc.boolean(),
       agents: fc.boolean(),
-      skills: fc.subarray(['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'], { minLength: 1 }),
+      skills: fc.subarray([...ROLES], { minLength: 1 }),
     });
     fc.assert(
       fc.property(claudeMd, settings, own, flags, (md, set, files, opts) => {
