@@ -126,18 +126,18 @@ function notAFile(path: string, stats: Stats): AiPackError {
   return new AiPackError(`${path} is ${kind}, not a regular file. Move it aside and run again; nothing was written.`);
 }
 
+/** The link itself, not what it points to; undefined when there is nothing at the path. */
 function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  return statsOrUndefined(lstatSync, path);
 }
 
 function statOrUndefined(path: string): Stats | undefined {
+  return statsOrUndefined(statSync, path);
+}
+
+function statsOrUndefined(stat: (path: string) => Stats, path: string): Stats | undefined {
   try {
-    return statSync(path);
+    return stat(path);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
