@@ -60,7 +60,7 @@ const ratio = median(times['generator-ai-pack --yes']) / median(times['claude pl
 console.log(`\nmedian ratio (install / plugin init): ${ratio.toFixed(2)}\n`);
 
 const figures = measurePack(lastInstall);
-console.log(`Token figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, decision tree ${BUDGETS.decisionTree})`);
+console.log(`Token figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, each reference ${BUDGETS.reference})`);
 for (const [label, tokens] of flatten(figures)) console.log(`  ${label.padEnd(34)} ${tokens}`);
 const over = overBudget(figures);
 console.log(over.length ? `OVER BUDGET:\n  ${over.join('\n  ')}` : 'All within budget.');
