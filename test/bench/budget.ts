@@ -1,7 +1,7 @@
 // Token cost of an installed pack, measured by the real client (`claude plugin details`).
 // Shared by test/budget.test.ts and the bench; node built-ins and `.ts` imports only, so
 // plain `node` (type stripping) can run it.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClaude, throwAwayHome } from '../helpers/claude.ts';
 
@@ -64,6 +64,14 @@ function pluginDetails(home: string, name: string, components: Record<string, st
 /** Measures the pack installed in `repo` (its `.claude` folder). About 1 s: two client runs. */
 export function measurePack(repo: string): TokenFigures {
   const home = throwAwayHome();
+  try {
+    return measureIn(home, repo);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function measureIn(home: string, repo: string): TokenFigures {
   const claudeDir = join(repo, '.claude');
   const components = Object.fromEntries(
     ['skills', 'agents'].filter((folder) => existsSync(join(claudeDir, folder))).map((folder) => [folder, join(claudeDir, folder)]),
@@ -72,7 +80,7 @@ export function measurePack(repo: string): TokenFigures {
 
   // The client prices only skills and agents, so each reference is wrapped as a stand-in skill
   // whose frontmatter is negligible (< 20 tokens) and read by its on-invoke figure.
-  const standIns = join(throwAwayHome(), 'skills');
+  const standIns = join(home, 'stand-ins');
   const labels = new Map<string, string>();
   for (const [index, file] of referenceFiles(claudeDir).entries()) {
     const name = `ref${index}`;

@@ -90,7 +90,7 @@ describe('fresh install', () => {
     expect(second.status, second.output).toBe(0);
     expect(readTree(repo)).toStrictEqual(before);
     expect(existsSync(join(repo, '.claude/skills/orchestrator'))).toBe(false);
-    expect(settingsOf(repo).permissions.allow).toContain('Bash(make check)');
+    expect(settingsOf(repo).permissions.allow).toContain('Bash(make check *)');
   });
 
   it('--help lists every option and mentions the sub-generators', () => {

@@ -64,7 +64,7 @@ describe('settings merge', () => {
       manifest.settings = [
         { path: '/permissions/allow', items: older.allow },
         { path: '/permissions/deny', value: older.deny },
-        ...manifest.settings.filter((addition) => !addition.path.startsWith('/permissions')),
+        ...manifest.settings.filter((addition: { path: string }) => !addition.path.startsWith('/permissions')),
       ];
     });
 

@@ -43,11 +43,11 @@ describe('generator-ai-pack status', () => {
       ok: true,
     });
     expect(report.files.unchanged).toContain(SKILL);
-    expect(report.files.unchanged).toHaveLength(9);
+    expect(report.files.unchanged).toHaveLength(10); // 5 skills, 2 orchestrator references, 3 agents
 
     const human = runLauncher(repo, ['status']);
     expect(human.status, human.output).toBe(0);
-    expect(human.output).toMatch(/9 unchanged, 0 modified by you, 0 missing/);
+    expect(human.output).toMatch(/10 unchanged, 0 modified by you, 0 missing/);
     expect(human.output).toMatch(/All is well\./);
   });
 
