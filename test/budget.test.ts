@@ -41,11 +41,12 @@ describe('reading the client and judging figures', () => {
   });
 
   it('reports every figure over its budget', () => {
-    const figures: TokenFigures = { ...parsePluginDetails(sampleOverBudget), decisionTree: 3600 };
+    const references = { 'skills/orchestrator/references/decision-tree.md': 3600, 'skills/orchestrator/references/examples.md': 3400 };
+    const figures: TokenFigures = { ...parsePluginDetails(sampleOverBudget), references };
     expect(overBudget(figures)).toEqual([
-      'always-on 1200 > 450 tokens',
-      'skill orchestrator on invoke 2400 > 2000 tokens',
-      'decision tree 3600 > 3500 tokens',
+      'always-on 1200 > 400 tokens',
+      'skill orchestrator on invoke 2400 > 1500 tokens',
+      'reference skills/orchestrator/references/decision-tree.md 3600 > 3500 tokens',
     ]);
   });
 

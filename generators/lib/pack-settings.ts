@@ -7,20 +7,22 @@ import { DEFAULT_ANSWERS, type Answers } from './catalogue.js';
  * it by hand; here the rules for the default commands are swapped for the chosen ones, in place.
  */
 
-/** The rules that let a background agent run a command, with or without extra arguments. */
+/**
+ * The rule that lets a background agent run a command, bare or with arguments: the client's
+ * current form `Bash(cmd *)` matches both (the legacy `Bash(cmd:*)` pair is no longer written).
+ */
 export function commandRules(command: string): string[] {
-  return command ? [`Bash(${command})`, `Bash(${command}:*)`] : [];
+  return command ? [`Bash(${command} *)`] : [];
 }
 
 type Settings = Record<string, unknown> & { permissions?: { allow?: string[] } };
 
 export function packSettings(template: Settings, answers: Pick<Answers, 'testCommand' | 'buildCommand'>): Settings {
   const replacements = new Map<string, string[]>([
-    [`Bash(${DEFAULT_ANSWERS.testCommand})`, commandRules(answers.testCommand)],
-    [`Bash(${DEFAULT_ANSWERS.buildCommand})`, commandRules(answers.buildCommand)],
+    [commandRules(DEFAULT_ANSWERS.testCommand)[0], commandRules(answers.testCommand)],
+    [commandRules(DEFAULT_ANSWERS.buildCommand)[0], commandRules(answers.buildCommand)],
   ]);
-  const dropped = new Set([...replacements.keys()].map((rule) => rule.replace(/\)$/, ':*)')));
   const allow = template.permissions?.allow ?? [];
-  const rewritten = allow.flatMap((rule) => replacements.get(rule) ?? (dropped.has(rule) ? [] : [rule]));
+  const rewritten = allow.flatMap((rule) => replacements.get(rule) ?? [rule]);
   return { ...template, permissions: { ...template.permissions, allow: [...new Set(rewritten)] } };
 }

@@ -119,7 +119,7 @@ try {
 
   const figures = measurePack(lastInstall);
   console.log(
-    `\nToken figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, decision tree ${BUDGETS.decisionTree})`,
+    `\nToken figures (claude plugin details; budgets: always-on ${BUDGETS.alwaysOn}, skill on invoke ${BUDGETS.skillOnInvoke}, each reference ${BUDGETS.reference})`,
   );
   for (const [label, tokens] of flatten(figures)) console.log(`  ${label.padEnd(34)} ${tokens}`);
   const over = overBudget(figures);

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
-import { backups, expectRerunChangesNothing, npmProject, runLauncher } from '../helpers/repo.js';
+import { backups, expectRerunChangesNothing, makeRepo, npmProject, runLauncher, writeManifestOf } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -36,7 +36,7 @@ describe('settings merge', () => {
     const settings = JSON.parse(text);
     expect(settings.env).toStrictEqual(JSON.parse(handMade).env);
     expect(settings.hooks).toStrictEqual(JSON.parse(handMade).hooks);
-    expect(settings.permissions.allow.filter((rule: string) => rule === 'Bash(npm test)')).toHaveLength(1);
+    expect(settings.permissions.allow.filter((rule: string) => rule === 'Bash(npm test *)')).toHaveLength(1);
     expect(run.output).toMatch(/merged\s+\.claude\/settings\.json/);
     // A merge that removes nothing needs no backup.
     expect(backups(repo)).toStrictEqual({});
@@ -48,6 +48,34 @@ describe('settings merge', () => {
     expectRerunChangesNothing(repo);
   });
 
+  it("an update takes out the rules an older pack added (Edit, Write, git, legacy :*), never the user's own", () => {
+    const older = {
+      allow: ['Edit', 'Write', 'Bash(npm test)', 'Bash(npm test:*)', 'Bash(git status)', 'Bash(git diff:*)'],
+      deny: ['Read(./.env)', 'Read(./**/*.pem)'],
+    };
+    const user = { permissions: { allow: ['Bash(make lint)'] } };
+    const repo = makeRepo({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
+    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    // As an older pack would have left it: its rules after the user's, and recorded as its own.
+    const settings = JSON.parse(read(repo, SETTINGS));
+    settings.permissions = { allow: [...user.permissions.allow, ...older.allow], deny: older.deny };
+    writeFileSync(join(repo, SETTINGS), `${JSON.stringify(settings, null, 2)}\n`);
+    writeManifestOf(repo, (manifest) => {
+      manifest.settings = [
+        { path: '/permissions/allow', items: older.allow },
+        { path: '/permissions/deny', value: older.deny },
+        ...manifest.settings.filter((addition: { path: string }) => !addition.path.startsWith('/permissions')),
+      ];
+    });
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    const permissions = JSON.parse(read(repo, SETTINGS)).permissions;
+    expect(permissions.allow).toStrictEqual(['Bash(make lint)', ...packSettings.permissions.allow]);
+    // A rule both versions ship stays where it was; the old-only ones go.
+    expect([...permissions.deny].sort()).toStrictEqual([...packSettings.permissions.deny].sort());
+  });
+
   it("changing the test command takes out the old rules the pack added, never the user's own", () => {
     const user = { permissions: { allow: ['Bash(npm run build)'] } };
     const repo = npmProject({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
@@ -55,10 +83,9 @@ describe('settings merge', () => {
     const run = runLauncher(repo, ['--yes', '--test-command', 'pytest', '--build-command', 'make']);
     expect(run.status, run.output).toBe(0);
     const allow: string[] = JSON.parse(read(repo, SETTINGS)).permissions.allow;
-    expect(allow).toEqual(expect.arrayContaining(['Bash(pytest)', 'Bash(pytest:*)', 'Bash(make)', 'Bash(make:*)', 'Bash(npm run build)']));
-    expect(allow).not.toContain('Bash(npm test)');
-    expect(allow).not.toContain('Bash(npm test:*)');
-    expect(allow).not.toContain('Bash(npm run build:*)');
+    expect(allow).toEqual(expect.arrayContaining(['Bash(pytest *)', 'Bash(make *)', 'Bash(npm run build)']));
+    expect(allow).not.toContain('Bash(npm test *)');
+    expect(allow).not.toContain('Bash(npm run build *)');
     expect(allow[0]).toBe('Bash(npm run build)');
     expect(run.output).toMatch(/retired\s+\.claude\/settings\.json/);
     // Uninstall still gives back exactly the user's file.

@@ -26,8 +26,8 @@ describe('in a real terminal', () => {
     const { status, screen } = await runInTerminal(repo, [], PROMPTS.map((waitFor, index) => ({ waitFor, send: answers[index] })));
     expect(status, screen).toBe(0);
     const allow = JSON.parse(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).permissions.allow;
-    expect(allow).toContain('Bash(pytest)');
-    expect(allow).not.toContain('Bash(npm test)');
+    expect(allow).toContain('Bash(pytest *)');
+    expect(allow).not.toContain('Bash(npm test *)');
   });
 
   it('offers the new version of a file the user edited, with a diff; "n" keeps the user\'s bytes, "y" takes the pack\'s', async () => {

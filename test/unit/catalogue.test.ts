@@ -61,6 +61,7 @@ describe('selectedPaths', () => {
       '.claude/agents/tester.md',
       '.claude/skills/orchestrator/SKILL.md',
       '.claude/skills/orchestrator/references/decision-tree.md',
+      '.claude/skills/orchestrator/references/examples.md',
       '.claude/skills/tester/SKILL.md',
     ]);
   });

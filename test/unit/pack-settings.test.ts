@@ -28,19 +28,18 @@ describe('packSettings', () => {
       rule.replace('npm test', 'pnpm test').replace('npm run build', 'cargo build'),
     );
     expect(allow).toStrictEqual(expected);
-    expect(allow.indexOf('Bash(pnpm test)')).toBe(template().permissions.allow.indexOf('Bash(npm test)'));
+    expect(allow.indexOf('Bash(pnpm test *)')).toBe(template().permissions.allow.indexOf('Bash(npm test *)'));
   });
 
-  it('an empty command removes both of its rules and nothing else', () => {
+  it('an empty command removes its rule and nothing else', () => {
     const allow = allowOf('', 'npm run build');
     expect(allow).toStrictEqual(template().permissions.allow.filter((rule: string) => !rule.startsWith('Bash(npm test')));
     expect(allowOf('', '').some((rule) => rule.includes('npm'))).toBe(false);
   });
 
-  it('the same command for test and build gives its rules once', () => {
+  it('the same command for test and build gives its rule once', () => {
     const allow = allowOf('make', 'make');
-    expect(allow.filter((rule) => rule === 'Bash(make)')).toHaveLength(1);
-    expect(allow.filter((rule) => rule === 'Bash(make:*)')).toHaveLength(1);
+    expect(allow.filter((rule) => rule === 'Bash(make *)')).toHaveLength(1);
     expect(new Set(allow).size).toBe(allow.length);
   });
 
@@ -51,9 +50,20 @@ describe('packSettings', () => {
   });
 });
 
+describe('the settings template', () => {
+  it('grants no edits or git commands to the whole project, and no legacy `:*` rules', () => {
+    const allow: string[] = template().permissions.allow;
+    expect(allow).toStrictEqual(['Bash(npm test *)', 'Bash(npm run build *)']);
+  });
+
+  it('denies secrets in every folder', () => {
+    expect(template().permissions.deny).toEqual(expect.arrayContaining(['Read(./**/.env)', 'Read(./**/.env.*)', 'Read(./**/*.pem)', 'Read(./**/*.key)']));
+  });
+});
+
 describe('commandRules', () => {
-  it('a command and the command with arguments; nothing for empty', () => {
-    expect(commandRules('go test ./...')).toStrictEqual(['Bash(go test ./...)', 'Bash(go test ./...:*)']);
+  it('one rule in the current `Bash(cmd *)` form (bare or with arguments); nothing for empty', () => {
+    expect(commandRules('go test ./...')).toStrictEqual(['Bash(go test ./... *)']);
     expect(commandRules('')).toStrictEqual([]);
   });
 });
