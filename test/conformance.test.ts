@@ -1,9 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claudeDoctor, conformanceProblems, pluginValidate, skillDirs, skillFrontmatterProblems, skillsRefValidate } from './helpers/conformance.js';
-import { makeRepo, runLauncher } from './helpers/repo.js';
+import { makeRepo, runLauncher, tempFolder } from './helpers/repo.js';
 
 function install(args: string[]): string {
   const repo = makeRepo();
@@ -46,7 +45,7 @@ describe('each check catches a broken file', () => {
   });
   // Each test breaks its own copy of one install.
   beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'ai-pack-broken-'));
+    repo = tempFolder('ai-pack-broken-');
     cpSync(installed, repo, { recursive: true });
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
-import { backups, expectRerunChangesNothing, makeRepo, npmProject, runLauncher, writeManifestOf } from '../helpers/repo.js';
+import { backups, expectRerunChangesNothing, npmProject, runLauncher, writeManifestOf } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -54,7 +54,7 @@ describe('settings merge', () => {
       deny: ['Read(./.env)', 'Read(./**/*.pem)'],
     };
     const user = { permissions: { allow: ['Bash(make lint)'] } };
-    const repo = makeRepo({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
+    const repo = npmProject({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
     expect(runLauncher(repo, ['--yes']).status).toBe(0);
     // As an older pack would have left it: its rules after the user's, and recorded as its own.
     const settings = JSON.parse(read(repo, SETTINGS));
