@@ -39,7 +39,10 @@ async function main(argv: string[]): Promise<void> {
 function checkFirstWord(word: string | undefined, subs: string[]): void {
   if (word === undefined || word.startsWith('-') || existsSync(word)) return;
   const close = subs.filter((sub) => sub !== 'app' && editDistance(word, sub) <= 2);
-  const hint = close.length > 0 ? `did you mean ${close.join(' or ')}?` : `the sub-commands are ${subs.filter((sub) => sub !== 'app').join(', ')}, or name an existing folder.`;
+  const hint =
+    close.length > 0
+      ? `did you mean ${close.join(' or ')}?`
+      : `the sub-commands are ${subs.filter((sub) => sub !== 'app').join(', ')}, or name an existing folder.`;
   throw new UsageError(`unknown command or folder '${word}'; ${hint} Nothing was written.`);
 }
 
@@ -47,7 +50,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (const [i, charA] of [...a].entries()) {
     const current = [i + 1];
-    for (const [j, charB] of [...b].entries()) current.push(Math.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (charA === charB ? 0 : 1)));
+    for (const [j, charB] of [...b].entries())
+      current.push(Math.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (charA === charB ? 0 : 1)));
     previous = current;
   }
   return previous[b.length];
@@ -69,12 +73,24 @@ const ENVIRONMENT_OPTIONS: Record<string, Record<string, string>> = {
 };
 /** Yeoman's environment options, all hidden unless listed above (`--cwd` does not even take a value). */
 const ALL_ENVIRONMENT_OPTIONS = new Set([
-  '--cwd', '--skip-install', '--force-install', '--skip-cache', '--local-config-only', '--ask-answered',
-  '--force', '--dry-run', '--whitespace', '--bail', '--skip-yo-resolve',
+  '--cwd',
+  '--skip-install',
+  '--force-install',
+  '--skip-cache',
+  '--local-config-only',
+  '--ask-answered',
+  '--force',
+  '--dry-run',
+  '--whitespace',
+  '--bail',
+  '--skip-yo-resolve',
 ]);
 
 /** Keeps `--help` to the options that do something for this sub-generator. */
-function tidyEnvironmentOptions(command: { options: readonly { long?: string; description: string; hidden: boolean }[] }, sub: string): void {
+function tidyEnvironmentOptions(
+  command: { options: readonly { long?: string; description: string; hidden: boolean }[] },
+  sub: string,
+): void {
   const useful = ENVIRONMENT_OPTIONS[sub] ?? {};
   for (const option of command.options) {
     const long = option.long ?? '';
@@ -105,5 +121,7 @@ if (process.env.npm_lifecycle_event === 'ai-pack' && process.env.INIT_CWD) proce
 if (satisfiesRange(process.versions.node, nodeRange)) {
   main(process.argv.slice(2)).catch(report);
 } else {
-  report(`needs Node ${nodeRange}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`);
+  report(
+    `needs Node ${nodeRange}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`,
+  );
 }

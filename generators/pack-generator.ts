@@ -5,15 +5,21 @@ import { applyPlan } from './lib/apply.js';
 import { AiPackError } from './lib/errors.js';
 import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
-import { everShippedPaths } from './lib/releases.js';
-import type { DiskView, Plan } from './lib/plan.js';
 import { packageVersion } from './lib/paths.js';
+import type { DiskView, Plan } from './lib/plan.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
+import { everShippedPaths } from './lib/releases.js';
 import { Repository } from './lib/repository.js';
 import { formatPlan } from './lib/summary.js';
 
 /** Yeoman's environment options that change what the generators do. */
-type BaseOptions = Generator['options'] & { force?: boolean; dryRun?: boolean; yes?: boolean; directory?: string; scope?: string };
+type BaseOptions = Generator['options'] & {
+  force?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  directory?: string;
+  scope?: string;
+};
 
 /**
  * What the ai-pack generators share, as Yeoman glue: the repository (every path confined to it), the
@@ -37,16 +43,31 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     // The pack installs no npm packages: never run the package manager or talk about it.
     super(args, options, { customInstallTask: true });
     if (this.log) (this as { log: Generator['log'] }).log = quietYeomanErrors(this.log);
-    this.argument('directory', { type: String, required: false, description: 'The repository to work in (default: the current folder)' });
-    this.option('yes', { type: Boolean, alias: 'y', description: 'Never prompt: accept the defaults (or the answers saved by the last run)' });
-    this.option('scope', { type: String, description: 'project (default): this repository; user: ~/.claude/skills and ~/.claude/agents, for every repository of yours' });
+    this.argument('directory', {
+      type: String,
+      required: false,
+      description: 'The repository to work in (default: the current folder)',
+    });
+    this.option('yes', {
+      type: Boolean,
+      alias: 'y',
+      description: 'Never prompt: accept the defaults (or the answers saved by the last run)',
+    });
+    this.option('scope', {
+      type: String,
+      description:
+        'project (default): this repository; user: ~/.claude/skills and ~/.claude/agents, for every repository of yours',
+    });
     if (this.options.directory) this.destinationRoot(resolve(this.options.directory));
   }
 
   /** A personal install (`--scope user`): the skills and agents go into ~/.claude, with a record of their own there. */
   protected get personal(): boolean {
     const { scope = 'project' } = this.options;
-    if (scope !== 'project' && scope !== 'user') throw new AiPackError(`--scope ${JSON.stringify(scope)}: give "project" (this repository, the default) or "user" (~/.claude, every repository of yours); nothing was written.`);
+    if (scope !== 'project' && scope !== 'user')
+      throw new AiPackError(
+        `--scope ${JSON.stringify(scope)}: give "project" (this repository, the default) or "user" (~/.claude, every repository of yours); nothing was written.`,
+      );
     return scope === 'user';
   }
 
@@ -57,7 +78,10 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** Opens the repository, takes its lock and reads the install record: before any question or plan. */
   protected openRepository(): void {
-    if (this.personal && this.options.directory) throw new AiPackError('--scope user installs into your home folder: leave out the directory; nothing was written.');
+    if (this.personal && this.options.directory)
+      throw new AiPackError(
+        '--scope user installs into your home folder: leave out the directory; nothing was written.',
+      );
     this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
     if (!this.personal && this.repo.realRoot === safeRealHome()) {
       throw new AiPackError(
@@ -71,7 +95,10 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     const { record, ignored, answers } = recordOf(this.repo.read(this.recordPath), everShippedPaths(), this.recordPath);
     this.record = record;
     this.savedAnswers = answers;
-    for (const path of ignored) this.warn(`${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`);
+    for (const path of ignored)
+      this.warn(
+        `${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
+      );
   }
 
   /** The repository as the planner reads it: confined, never blocking. */
@@ -89,7 +116,9 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   /** Never wait for an answer no one can give (CI, pipes): stop at once and say how to go on. */
   protected requireTerminal(what: string): void {
     if (!this.canPrompt()) {
-      throw new AiPackError(`no terminal to ask for ${what}. Run again with --yes to accept the defaults (or saved answers), or pass those options; nothing was written.`);
+      throw new AiPackError(
+        `no terminal to ask for ${what}. Run again with --yes to accept the defaults (or saved answers), or pass those options; nothing was written.`,
+      );
     }
   }
 
@@ -121,7 +150,9 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 /** Yeoman logs "An error occured while running …" before our own message: the user needs only ours. */
 function quietYeomanErrors(log: Generator['log']): Generator['log'] {
   const error = (message: unknown, ...rest: unknown[]) =>
-    typeof message === 'string' && message.startsWith('An error occured while running') ? log : log.error(message as string, ...(rest as []));
+    typeof message === 'string' && message.startsWith('An error occured while running')
+      ? log
+      : log.error(message as string, ...(rest as []));
   return new Proxy(log, { get: (target, key) => (key === 'error' ? error : Reflect.get(target, key)) });
 }
 

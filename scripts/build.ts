@@ -7,10 +7,11 @@
 // with `--yes` never calls, are entries of their own under dist/lazy/: the bundle imports a stand-in
 // (scripts/lazy-export.ts) that loads the real module with require() on first use; the package's
 // "imports" map (#lazy/*) finds it from any chunk.
-import * as esbuild from 'esbuild';
+
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import type { Defer } from './lazy-export.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -113,7 +114,8 @@ function ownPackageJsonPlugin(): esbuild.Plugin {
         const path = join(root, file);
         build.onLoad({ filter: new RegExp(`^${escapeRegExp(path)}$`) }, () => {
           const source = readFileSync(path, 'utf8');
-          if (!source.includes(read)) throw new Error(`${file} no longer reads its package.json as \`${read}\`: update OWN_PACKAGE_JSON_READS`);
+          if (!source.includes(read))
+            throw new Error(`${file} no longer reads its package.json as \`${read}\`: update OWN_PACKAGE_JSON_READS`);
           const { name, version } = JSON.parse(readFileSync(join(path, '../../package.json'), 'utf8'));
           return { contents: source.replace(read, JSON.stringify({ name, version })), loader: 'js' };
         });
@@ -185,8 +187,15 @@ function thirdPartyLicences(metafile: esbuild.Metafile): string {
   const sections = [...used].sort().map((dir) => {
     const { name, version, license } = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     const file = readdirSync(join(root, dir)).find((entry) => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
-    const declared = license === undefined ? 'none declared in its package.json' : typeof license === 'string' ? license : JSON.stringify(license);
-    const text = file ? readFileSync(join(root, dir, file), 'utf8').trim() : `License: ${declared} (no licence file in the package)`;
+    const declared =
+      license === undefined
+        ? 'none declared in its package.json'
+        : typeof license === 'string'
+          ? license
+          : JSON.stringify(license);
+    const text = file
+      ? readFileSync(join(root, dir, file), 'utf8').trim()
+      : `License: ${declared} (no licence file in the package)`;
     return `${name}@${version} (${relative(root, join(root, dir))})\n\n${text}\n`;
   });
   return `Third-party code bundled into generator-ai-pack's dist/, one section per package.\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;

@@ -18,7 +18,14 @@ for (const skill of readdirSync(join(root, 'templates/pack/.claude/skills'))) {
 
 // The release module is TypeScript with .js imports: bundle it for this one call (inside dist/, so it finds the package).
 const bundle = join(root, 'dist/release-snapshot.mjs');
-buildSync({ entryPoints: [join(root, 'generators/lib/releases.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
+buildSync({
+  entryPoints: [join(root, 'generators/lib/releases.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: bundle,
+  logLevel: 'error',
+});
 try {
   const { writeRelease } = await import(bundle);
   console.log(`stamped the pack with ${version}; wrote ${writeRelease()}`);

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUDGETS, committedFiguresFile, flatten, measurePack, overBudget, parsePluginDetails, type TokenFigures } from './bench/budget.ts';
+import {
+  BUDGETS,
+  committedFiguresFile,
+  flatten,
+  measurePack,
+  overBudget,
+  parsePluginDetails,
+  type TokenFigures,
+} from './bench/budget.ts';
 import { skillDirs } from './helpers/conformance.js';
 import { makeRepo, runLauncher } from './helpers/repo.js';
 
@@ -41,7 +49,10 @@ describe('reading the client and judging figures', () => {
   });
 
   it('reports every figure over its budget', () => {
-    const references = { 'skills/orchestrator/references/decision-tree.md': 3600, 'skills/orchestrator/references/examples.md': 3400 };
+    const references = {
+      'skills/orchestrator/references/decision-tree.md': 3600,
+      'skills/orchestrator/references/examples.md': 3400,
+    };
     const figures: TokenFigures = { ...parsePluginDetails(sampleOverBudget), references };
     expect(overBudget(figures)).toEqual([
       'always-on 1200 > 400 tokens',
@@ -72,12 +83,18 @@ describe('the installed pack, measured by the real client', () => {
     const committed = new Map(flatten(JSON.parse(readFileSync(committedFiguresFile, 'utf8')).figures));
     const measured = new Map(flatten(figures));
     expect([...measured.keys()].sort()).toEqual([...committed.keys()].sort());
-    const drifted = [...measured].filter(([label, tokens]) => Math.abs(tokens - committed.get(label)!) > tolerance(committed.get(label)!));
-    expect(drifted.map(([label, tokens]) => `${label}: measured ${tokens}, committed ${committed.get(label)}`)).toEqual([]);
+    const drifted = [...measured].filter(
+      ([label, tokens]) => Math.abs(tokens - committed.get(label)!) > tolerance(committed.get(label)!),
+    );
+    expect(drifted.map(([label, tokens]) => `${label}: measured ${tokens}, committed ${committed.get(label)}`)).toEqual(
+      [],
+    );
   });
 
   it(`keeps every SKILL.md under ${BUDGETS.skillLines} lines`, () => {
-    const lineCounts = skillDirs(repo).map((dir) => [dir, readFileSync(join(dir, 'SKILL.md'), 'utf8').split('\n').length] as const);
+    const lineCounts = skillDirs(repo).map(
+      (dir) => [dir, readFileSync(join(dir, 'SKILL.md'), 'utf8').split('\n').length] as const,
+    );
     expect(lineCounts.filter(([, lines]) => lines > BUDGETS.skillLines)).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@ import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/
 /** Every text file of the pack, plus the CLAUDE.md section, keyed by a readable path. */
 function packTexts(): Record<string, string> {
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
   const files = [...walk(packRoot), join(templatesRoot, 'claude-md-section.md.ejs')];
   return Object.fromEntries(files.map((file) => [relative(templatesRoot, file), readFileSync(file, 'utf8')]));
 }
@@ -22,10 +24,14 @@ describe('what the pack says about the client, checked against the pinned client
   });
 
   it('reads the facts the pack relies on from the client itself', () => {
-    expect(facts.tools).toEqual(expect.arrayContaining(['Agent', 'Read', 'Grep', 'Glob', 'Edit', 'Write', 'Bash', 'TaskStop']));
+    expect(facts.tools).toEqual(
+      expect.arrayContaining(['Agent', 'Read', 'Grep', 'Glob', 'Edit', 'Write', 'Bash', 'TaskStop']),
+    );
     expect(facts.toolAliases.Task).toBe('Agent');
     expect(facts.removedTools).toContain('TaskOutput');
-    expect(facts.agentToolParameters).toEqual(expect.arrayContaining(['description', 'prompt', 'subagent_type', 'model', 'run_in_background', 'isolation']));
+    expect(facts.agentToolParameters).toEqual(
+      expect.arrayContaining(['description', 'prompt', 'subagent_type', 'model', 'run_in_background', 'isolation']),
+    );
     expect(facts.agentToolIsolation).toContain('worktree');
     expect(facts.agentFrontmatterKeys).toEqual(expect.arrayContaining(['tools', 'model', 'permissionMode', 'skills']));
     expect(facts.permissionModes).toContain('acceptEdits');
@@ -39,7 +45,8 @@ describe('what the pack says about the client, checked against the pinned client
 
   it('the spawned roles that edit accept edits; the reviewer has no edit tool', () => {
     const texts = packTexts();
-    for (const role of ['engineer', 'tester']) expect(texts[`pack/.claude/agents/${role}.md`]).toMatch(/^permissionMode: acceptEdits$/m);
+    for (const role of ['engineer', 'tester'])
+      expect(texts[`pack/.claude/agents/${role}.md`]).toMatch(/^permissionMode: acceptEdits$/m);
     const reviewerTools = /^tools: (.*)$/m.exec(texts['pack/.claude/agents/reviewer.md'])![1].split(', ');
     expect(reviewerTools.filter((tool) => ['Edit', 'Write', 'NotebookEdit'].includes(tool))).toEqual([]);
   });
@@ -52,7 +59,8 @@ describe('what the pack says about the client, checked against the pinned client
         'Set `isolation: "sandbox"` and `timeout: 5`; raise CLAUDE_CODE_MAX_AGENTS.',
         'The client itself runs up to 8 subagents at once. Allow `Bash(npm test:*)`.',
       ].join('\n'),
-      'pack/.claude/agents/x.md': '---\nname: x\ndescription: d\ntools: Read, Frob\npermissionMode: sometimes\ncolour: red\nskills:\n  - nobody\n---\n',
+      'pack/.claude/agents/x.md':
+        '---\nname: x\ndescription: d\ntools: Read, Frob\npermissionMode: sometimes\ncolour: red\nskills:\n  - nobody\n---\n',
     };
     expect(packClaimProblems(broken, facts, pack).map((problem) => problem.replace(/^[^:]+: /, ''))).toEqual([
       'calls unknown tool KillAgent(...)',

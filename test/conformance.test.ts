@@ -1,7 +1,14 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDoctor, conformanceProblems, pluginValidate, skillDirs, skillFrontmatterProblems, skillsRefValidate } from './helpers/conformance.js';
+import {
+  claudeDoctor,
+  conformanceProblems,
+  pluginValidate,
+  skillDirs,
+  skillFrontmatterProblems,
+  skillsRefValidate,
+} from './helpers/conformance.js';
 import { makeRepo, runLauncher, tempFolder } from './helpers/repo.js';
 
 function install(args: string[]): string {
@@ -21,7 +28,11 @@ function editSkill(repo: string, skill: string, key: string, line: string): stri
 
 describe.each([
   ['a fresh --yes install', ['--yes'], ['coordinator', 'engineer', 'orchestrator', 'reviewer', 'tester']],
-  ['--skills orchestrator,tester --no-agents --test-command pytest', ['--yes', '--skills', 'orchestrator,tester', '--no-agents', '--test-command', 'pytest'], ['orchestrator', 'tester']],
+  [
+    '--skills orchestrator,tester --no-agents --test-command pytest',
+    ['--yes', '--skills', 'orchestrator,tester', '--no-agents', '--test-command', 'pytest'],
+    ['orchestrator', 'tester'],
+  ],
 ])('%s', (_name, args, skills) => {
   let repo: string;
   beforeAll(() => {
@@ -51,7 +62,9 @@ describe('each check catches a broken file', () => {
 
   it('claude doctor reports an unknown hook event (onSessionStart under hooks)', () => {
     const broken = makeRepo({
-      '.claude/settings.json': JSON.stringify({ hooks: { onSessionStart: [{ hooks: [{ type: 'command', command: 'true' }] }] } }),
+      '.claude/settings.json': JSON.stringify({
+        hooks: { onSessionStart: [{ hooks: [{ type: 'command', command: 'true' }] }] },
+      }),
     });
     expect(claudeDoctor(broken)).toMatch(/^Invalid settings\n.*hooks\.onSessionStart: Unknown hook event/);
   });
@@ -71,7 +84,10 @@ describe('each check catches a broken file', () => {
 
   it('skills-ref rejects a name that differs from the folder', () => {
     const dir = editSkill(repo, 'tester', 'name', 'name: testers');
-    expect(skillsRefValidate(dir)).toEqual({ ok: false, message: expect.stringContaining("must match skill name 'testers'") });
+    expect(skillsRefValidate(dir)).toEqual({
+      ok: false,
+      message: expect.stringContaining("must match skill name 'testers'"),
+    });
   });
 
   it('plugin validate --strict fails on an agent without a description', () => {
@@ -103,6 +119,7 @@ describe('each check catches a broken file', () => {
     writeFileSync(join(repo, '.claude/agents/tester.md'), '---\nname: tester\n---\n');
     writeFileSync(join(repo, '.claude/settings.json'), '{"model": 5}');
     const problems = conformanceProblems(repo).join('\n');
-    for (const source of ['skills-ref:', 'is not lowercase-kebab', 'plugin validate:', 'claude doctor:']) expect(problems).toContain(source);
+    for (const source of ['skills-ref:', 'is not lowercase-kebab', 'plugin validate:', 'claude doctor:'])
+      expect(problems).toContain(source);
   });
 });

@@ -3,12 +3,18 @@
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import helpers from 'yeoman-test';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import helpers from 'yeoman-test';
 import { DEFAULT_ANSWERS } from '../generators/lib/catalogue.js';
-import { packageRoot } from '../generators/lib/paths.js';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { MARKETPLACE_PATH, PLUGIN_ID, parseMarketplaceSource, pluginFiles, pluginProjectSettings } from '../generators/lib/plugin.js';
+import { packageRoot } from '../generators/lib/paths.js';
+import {
+  MARKETPLACE_PATH,
+  PLUGIN_ID,
+  parseMarketplaceSource,
+  pluginFiles,
+  pluginProjectSettings,
+} from '../generators/lib/plugin.js';
 import { updateSettingsText } from '../generators/lib/settings.js';
 import { BUDGETS, parsePluginDetails } from './bench/budget.ts';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
@@ -42,7 +48,9 @@ describe('generator-ai-pack plugin <dir>', () => {
 
   it('writes the marketplace and says what to run next', () => {
     expect(firstRun.status, firstRun.output).toBe(0);
-    expect(firstRun.output).toContain(`claude plugin marketplace add ${marketplace}, then claude plugin install ${PLUGIN_ID}`);
+    expect(firstRun.output).toContain(
+      `claude plugin marketplace add ${marketplace}, then claude plugin install ${PLUGIN_ID}`,
+    );
   });
 
   it("equals the repository's own committed marketplace byte for byte (else run `npm run plugin:sync`)", () => {
@@ -97,7 +105,11 @@ describe('generator-ai-pack plugin <dir>', () => {
 
 describe('a folder that holds another marketplace or plugin', () => {
   it.each([
-    [MARKETPLACE_PATH, '{"name": "team-tools", "owner": {"name": "x"}, "plugins": []}', /declares the marketplace "team-tools", not "generator-ai-pack"/],
+    [
+      MARKETPLACE_PATH,
+      '{"name": "team-tools", "owner": {"name": "x"}, "plugins": []}',
+      /declares the marketplace "team-tools", not "generator-ai-pack"/,
+    ],
     ['plugin/.claude-plugin/plugin.json', '{"name": "linter"}', /declares the plugin "linter", not "ai-pack"/],
     [MARKETPLACE_PATH, '{ not json', /declares the marketplace \(unreadable\)/],
   ])('%s %s: refused, exit 1, nothing written', (path, content, message) => {
@@ -123,10 +135,18 @@ describe('settings for a project that uses the plugin', () => {
   const source = parseMarketplaceSource('acme/generator-ai-pack');
 
   it('claude doctor accepts them, alone and merged into settings a team already has', () => {
-    const alone = makeRepo({ '.claude/settings.json': JSON.stringify(pluginProjectSettings(DEFAULT_ANSWERS, source), null, 2) });
+    const alone = makeRepo({
+      '.claude/settings.json': JSON.stringify(pluginProjectSettings(DEFAULT_ANSWERS, source), null, 2),
+    });
     const team = { permissions: { allow: ['Bash(make lint)'] }, enabledPlugins: { 'other@elsewhere': true } };
     const pack = pluginProjectSettings({ testCommand: 'pytest', buildCommand: '' }, source);
-    const merged = updateSettingsText({ text: JSON.stringify(team, null, 2), file: 'settings.json', pack, recorded: [], declined: [] }).text!;
+    const merged = updateSettingsText({
+      text: JSON.stringify(team, null, 2),
+      file: 'settings.json',
+      pack,
+      recorded: [],
+      declined: [],
+    }).text!;
     const existing = makeRepo({ '.claude/settings.json': merged });
     temps.push(alone, existing);
     expect(claudeDoctor(alone)).toBeUndefined();
@@ -151,12 +171,17 @@ describe("the plugin's agents in a real client turn (a stand-in API on localhost
     writeFiles(marketplace, pluginFiles());
     plugin = join(marketplace, 'plugin');
     // A project with its own `engineer` skill: a bare name in the plugin would reach this one.
-    project = makeRepo({ '.claude/skills/engineer/SKILL.md': `---\nname: engineer\ndescription: The project's engineer.\n---\n${PROJECT_MARKER}\n` });
+    project = makeRepo({
+      '.claude/skills/engineer/SKILL.md': `---\nname: engineer\ndescription: The project's engineer.\n---\n${PROJECT_MARKER}\n`,
+    });
     temps.push(project);
   });
   beforeEach(() => {
     home = temp('ai-pack-home-');
-    writeFileSync(join(home, '.claude.json'), JSON.stringify({ projects: { [realpathSync(project)]: { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(home, '.claude.json'),
+      JSON.stringify({ projects: { [realpathSync(project)]: { hasTrustDialogAccepted: true } } }),
+    );
   });
 
   async function spawnAgent(subagentType: string): Promise<string[]> {
@@ -172,7 +197,9 @@ describe("the plugin's agents in a real client turn (a stand-in API on localhost
 
   it('subagent_type "ai-pack:engineer" starts the plugin agent, which preloads the plugin skill, not the project one', async () => {
     const skillBody = parseFrontmatter(pluginFiles()['plugin/skills/engineer/SKILL.md']).body;
-    const distinctive = skillBody.split('\n').reduce((longest, line) => (line.length > longest.length ? line : longest), '');
+    const distinctive = skillBody
+      .split('\n')
+      .reduce((longest, line) => (line.length > longest.length ? line : longest), '');
     const shown = await spawnAgent('ai-pack:engineer');
     expect(shown.some((text) => text.includes(distinctive))).toBe(true);
     expect(shown.some((text) => text.includes(PROJECT_MARKER))).toBe(false);

@@ -3,15 +3,15 @@ import { relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
 import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawnedAmong } from '../lib/answers.js';
-import { DEFAULT_ANSWERS, ROLES, SETTINGS_PATH, type Answers } from '../lib/catalogue.js';
-import { packFor } from '../lib/pack.js';
-import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
-import { releasedContent } from '../lib/releases.js';
-import { mergeThreeWay } from '../lib/three-way.js';
-import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
+import { type Answers, DEFAULT_ANSWERS, ROLES, SETTINGS_PATH } from '../lib/catalogue.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
+import { packFor } from '../lib/pack.js';
+import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
+import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
 import { RECORD_KEY } from '../lib/record-file.js';
+import { releasedContent } from '../lib/releases.js';
 import { parseSettings } from '../lib/settings.js';
+import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
 
 type Options = Partial<Record<keyof Answers, string | boolean>> & { pluginSettings?: string };
@@ -29,10 +29,12 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   constructor(args: string[], options: ConstructorParameters<typeof PackGenerator<Options>>[1]) {
     super(args, options);
-    for (const spec of ANSWER_SPECS) this.option(spec.option, { type: spec.kind === 'boolean' ? Boolean : String, description: spec.help });
+    for (const spec of ANSWER_SPECS)
+      this.option(spec.option, { type: spec.kind === 'boolean' ? Boolean : String, description: spec.help });
     this.option('plugin-settings', {
       type: String,
-      description: 'For a team on the ai-pack plugin: write only the settings a project needs (permissions, the marketplace and the enabled plugin), no skill files; give the marketplace source (owner/repo, a git URL or an absolute folder)',
+      description:
+        'For a team on the ai-pack plugin: write only the settings a project needs (permissions, the marketplace and the enabled plugin), no skill files; give the marketplace source (owner/repo, a git URL or an absolute folder)',
     });
   }
 
@@ -49,10 +51,15 @@ export default class AppGenerator extends PackGenerator<Options> {
   #warnWhereItMatters(): void {
     const root = this.repo.gitRoot();
     if (root !== this.repo.realRoot) {
-      this.warn(`${this.repo.root} is a subfolder of the repository at ${root}: Claude Code finds this .claude/ only when started here or below (run the generator in ${root} for the whole repository).`);
+      this.warn(
+        `${this.repo.root} is a subfolder of the repository at ${root}: Claude Code finds this .claude/ only when started here or below (run the generator in ${root} for the whole repository).`,
+      );
     }
     const ignoredBy = gitIgnoreRule(this.repo.realRoot, '.claude/settings.json');
-    if (ignoredBy) this.warn(`git ignores .claude/ here (${ignoredBy}), so teammates will not get the pack when you commit; change that rule to share it.`);
+    if (ignoredBy)
+      this.warn(
+        `git ignores .claude/ here (${ignoredBy}), so teammates will not get the pack when you commit; change that rule to share it.`,
+      );
   }
 
   /**
@@ -62,17 +69,29 @@ export default class AppGenerator extends PackGenerator<Options> {
   #defaults(): Answers {
     const saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
     this.detected = this.personal ? {} : detectCommands(this.destinationRoot(), this.repo.gitRoot());
-    const detected = { testCommand: this.detected.testCommand?.command ?? '', buildCommand: this.detected.buildCommand?.command ?? '' };
+    const detected = {
+      testCommand: this.detected.testCommand?.command ?? '',
+      buildCommand: this.detected.buildCommand?.command ?? '',
+    };
     for (const name of COMMANDS) {
       const reason = this.detected[name]?.reason;
-      this.commandSources[name] = this.given[name] !== undefined ? `--${kebab(name)}` : saved[name] !== undefined ? 'saved in .yo-rc.json' : reason ? `detected: ${reason}` : 'nothing detected';
+      this.commandSources[name] =
+        this.given[name] !== undefined
+          ? `--${kebab(name)}`
+          : saved[name] !== undefined
+            ? 'saved in .yo-rc.json'
+            : reason
+              ? `detected: ${reason}`
+              : 'nothing detected';
     }
     return { ...DEFAULT_ANSWERS, ...detected, ...saved };
   }
 
   async prompting(): Promise<void> {
     const defaults = this.#defaults();
-    const missing = ANSWER_SPECS.filter((spec) => this.given[spec.name] === undefined && !(this.personal && PROJECT_ONLY.includes(spec.name)));
+    const missing = ANSWER_SPECS.filter(
+      (spec) => this.given[spec.name] === undefined && !(this.personal && PROJECT_ONLY.includes(spec.name)),
+    );
     if (this.options.yes || missing.length === 0) {
       this.answers = { ...defaults, ...this.given };
       return;
@@ -82,15 +101,24 @@ export default class AppGenerator extends PackGenerator<Options> {
     for (const spec of missing) {
       const known = { ...defaults, ...this.given, ...asked };
       if (spec.name === 'agents' && spawnedAmong(known.skills).length === 0) continue;
-      const { [spec.name]: answer } = await this.prompt<Record<string, unknown>>([questionFor(spec, known, this.detected)] as PromptQuestions<Record<string, unknown>>);
-      Object.assign(asked, checkAnswers({ [spec.name]: answer }, () => 'the prompt'));
+      const { [spec.name]: answer } = await this.prompt<Record<string, unknown>>([
+        questionFor(spec, known, this.detected),
+      ] as PromptQuestions<Record<string, unknown>>);
+      Object.assign(
+        asked,
+        checkAnswers({ [spec.name]: answer }, () => 'the prompt'),
+      );
       if (isCommand(spec.name) && answer !== known[spec.name]) this.commandSources[spec.name] = 'typed at the prompt';
     }
     this.answers = { ...defaults, ...this.given, ...asked };
   }
 
   async writing(): Promise<void> {
-    const policy: EditedFilePolicy = this.options.force ? 'force' : this.options.yes || !this.canPrompt() ? 'keep' : 'ask';
+    const policy: EditedFilePolicy = this.options.force
+      ? 'force'
+      : this.options.yes || !this.canPrompt()
+        ? 'keep'
+        : 'ask';
     let plan = this.#plan(policy);
     if (plan.offers.length > 0) plan = this.#plan(policy, await this.#ask(plan.offers));
     this.applyAndReport(plan, this.#next());
@@ -99,10 +127,33 @@ export default class AppGenerator extends PackGenerator<Options> {
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers } = this;
     const pack = packFor(answers);
-    const common = { disk: this.disk, record: this.record, answers, files: pack.files, version: this.packageVersion, policy, decisions, now: new Date(), baseOf: releasedContent, merge: mergeWithLabels };
+    const common = {
+      disk: this.disk,
+      record: this.record,
+      answers,
+      files: pack.files,
+      version: this.packageVersion,
+      policy,
+      decisions,
+      now: new Date(),
+      baseOf: releasedContent,
+      merge: mergeWithLabels,
+    };
     // A personal install writes skills and agents only: permissions belong to each project (see the summary).
-    if (this.personal) return planInstall({ ...common, settings: undefined, claudeMdSection: undefined, recordPath: this.recordPath, approvals: [] }).plan;
-    const approvals = COMMANDS.map((name) => ({ option: `--${kebab(name)}`, label: name === 'testCommand' ? 'test command' : 'build command', command: answers[name], source: this.commandSources[name] ?? '' }));
+    if (this.personal)
+      return planInstall({
+        ...common,
+        settings: undefined,
+        claudeMdSection: undefined,
+        recordPath: this.recordPath,
+        approvals: [],
+      }).plan;
+    const approvals = COMMANDS.map((name) => ({
+      option: `--${kebab(name)}`,
+      label: name === 'testCommand' ? 'test command' : 'build command',
+      command: answers[name],
+      source: this.commandSources[name] ?? '',
+    }));
     const { pluginSettings } = this.options;
     // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
     if (pluginSettings !== undefined) {
@@ -134,7 +185,9 @@ export default class AppGenerator extends PackGenerator<Options> {
           decisions[offer.path] = choice === 'take';
           break;
         }
-        this.print(createTwoFilesPatch(`${offer.path} (yours)`, `${offer.path} (the pack's)`, offer.current, offer.proposed));
+        this.print(
+          createTwoFilesPatch(`${offer.path} (yours)`, `${offer.path} (the pack's)`, offer.current, offer.proposed),
+        );
       }
     }
     return decisions;
@@ -165,7 +218,10 @@ function gitIgnoreRule(root: string, path: string): string | undefined {
 
 /** A three-way merge of the user's file (ours) with the pack's new version (theirs), labelled for a person. */
 function mergeWithLabels(input: { base: string; ours: string; theirs: string }) {
-  return mergeThreeWay({ ...input, labels: { ours: 'yours', base: 'the pack version you started from', theirs: "the pack's new version" } });
+  return mergeThreeWay({
+    ...input,
+    labels: { ours: 'yours', base: 'the pack version you started from', theirs: "the pack's new version" },
+  });
 }
 
 const COMMANDS = ['testCommand', 'buildCommand'] as const;
@@ -183,7 +239,10 @@ function kebab(name: string): string {
 
 function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): object {
   const reason = isCommand(spec.name) ? detected[spec.name]?.reason : undefined;
-  const base = { name: spec.name, message: reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known) };
+  const base = {
+    name: spec.name,
+    message: reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known),
+  };
   switch (spec.kind) {
     case 'roles':
       return {

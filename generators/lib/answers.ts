@@ -1,4 +1,4 @@
-import { type Answers, ROLES, type Role, SPAWNED_ROLES, checkCommand, parseRoles } from './catalogue.js';
+import { type Answers, checkCommand, parseRoles, ROLES, type Role, SPAWNED_ROLES } from './catalogue.js';
 import { AiPackError } from './errors.js';
 import { isJsonObject } from './strict-json.js';
 
@@ -50,7 +50,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     option: 'agents',
     kind: 'boolean',
     help: 'Add .claude/agents/<role>.md for the roles the orchestrator spawns (default: yes; --no-agents to skip)',
-    question: (known) => `Add agents in .claude/agents/ so the orchestrator can spawn ${listOf(spawnedAmong(known.skills))} by name?`,
+    question: (known) =>
+      `Add agents in .claude/agents/ so the orchestrator can spawn ${listOf(spawnedAmong(known.skills))} by name?`,
     label: 'agents',
   },
   {

@@ -40,11 +40,26 @@ interface PreparedWrite {
  *      earlier is recognised and finished by the next one. A change marked `first` (the record of what the
  *      run is about to do) is renamed before all others, one marked `last` after them.
  */
-export function applyPlan(repo: Repository, changes: readonly Change[], emptiedFolders: readonly string[] = [], io: FileIo = nodeIo): void {
-  const ordered = [...changes.filter((change) => change.stage === 'first'), ...changes.filter((change) => !change.stage), ...changes.filter((change) => change.stage === 'last')];
-  const resolved = ordered.map((change) => ({ change, target: change.kind === 'delete' ? resolveName(repo, change.path) : repo.resolve(change.path) }));
+export function applyPlan(
+  repo: Repository,
+  changes: readonly Change[],
+  emptiedFolders: readonly string[] = [],
+  io: FileIo = nodeIo,
+): void {
+  const ordered = [
+    ...changes.filter((change) => change.stage === 'first'),
+    ...changes.filter((change) => !change.stage),
+    ...changes.filter((change) => change.stage === 'last'),
+  ];
+  const resolved = ordered.map((change) => ({
+    change,
+    target: change.kind === 'delete' ? resolveName(repo, change.path) : repo.resolve(change.path),
+  }));
   const folders = emptiedFolders.map((folder) => repo.resolve(folder));
-  checkWritable(repo, resolved.map(({ target }) => target));
+  checkWritable(
+    repo,
+    resolved.map(({ target }) => target),
+  );
   clearStaleTemporaryFiles(new Set(resolved.map(({ target }) => dirname(target))));
 
   const madeFolders: string[] = [];
@@ -55,7 +70,10 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
       if (change.kind !== 'write') continue;
       current = change.path;
       makeFolders(dirname(target), madeFolders, io);
-      const temp = join(dirname(target), `.${basename(target)}.ai-pack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+      const temp = join(
+        dirname(target),
+        `.${basename(target)}.ai-pack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+      );
       // Registered before the write: a write that fails half-way (full disk) leaves a file to remove.
       prepared.set(index, { target, temp });
       io.writeFile(temp, change.content);
@@ -75,7 +93,8 @@ export function applyPlan(repo: Repository, changes: readonly Change[], emptiedF
   };
   try {
     const last = resolved.findIndex(({ change }) => change.stage === 'last');
-    for (const [index, { change, target }] of resolved.entries()) if (change.stage !== 'last') carryOut(index, change, target);
+    for (const [index, { change, target }] of resolved.entries())
+      if (change.stage !== 'last') carryOut(index, change, target);
     for (const folder of folders) tryRmdir(folder, io);
     if (last >= 0) carryOut(last, resolved[last].change, resolved[last].target);
   } catch (error) {
@@ -100,7 +119,9 @@ function checkWritable(repo: Repository, targets: string[]): void {
     }
   }
   if (blocked.size > 0) {
-    throw new AiPackError(`cannot write to ${[...blocked].sort().join(', ')} in ${repo.root}. Check the permissions (or run in a folder you own); nothing was written.`);
+    throw new AiPackError(
+      `cannot write to ${[...blocked].sort().join(', ')} in ${repo.root}. Check the permissions (or run in a folder you own); nothing was written.`,
+    );
   }
 }
 
@@ -195,5 +216,7 @@ const FILE_SYSTEM_PROBLEMS: Record<string, string> = {
 function explain(error: unknown, path: string, outcome: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (!code || !(code in FILE_SYSTEM_PROBLEMS)) return error;
-  return new AiPackError(`${FILE_SYSTEM_PROBLEMS[code]} (${code}) while writing ${path}; ${outcome}. Fix that and run again.`);
+  return new AiPackError(
+    `${FILE_SYSTEM_PROBLEMS[code]} (${code}) while writing ${path}; ${outcome}. Fix that and run again.`,
+  );
 }

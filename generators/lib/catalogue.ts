@@ -75,7 +75,10 @@ const NOT_IN_A_RULE: [RegExp, string][] = [
  */
 export function checkCommand(command: string, source: string): string {
   const trimmed = command.trim();
-  const problem = command !== '' && trimmed === '' ? 'nothing but spaces' : NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
+  const problem =
+    command !== '' && trimmed === ''
+      ? 'nothing but spaces'
+      : NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
   if (problem) {
     throw new AiPackError(
       `${source}: ${JSON.stringify(command)} has ${problem}. Give a plain command such as "npm test" ` +

@@ -34,14 +34,28 @@ function findSection(text: string, file: string): Section | undefined {
   const [start, secondStart] = starts;
   const [end, secondEnd] = ends;
   if (secondStart) {
-    throw markerError(file, secondStart.line, `a second generator-ai-pack section starts here (the first starts at line ${start!.line})`);
+    throw markerError(
+      file,
+      secondStart.line,
+      `a second generator-ai-pack section starts here (the first starts at line ${start!.line})`,
+    );
   }
-  if (secondEnd) throw markerError(file, secondEnd.line, `a second "${SECTION_END}" line (the first is line ${end!.line})`);
-  if (!end) throw markerError(file, start!.line, `the generator-ai-pack section starts here but no "${SECTION_END}" line ends it`);
+  if (secondEnd)
+    throw markerError(file, secondEnd.line, `a second "${SECTION_END}" line (the first is line ${end!.line})`);
+  if (!end)
+    throw markerError(
+      file,
+      start!.line,
+      `the generator-ai-pack section starts here but no "${SECTION_END}" line ends it`,
+    );
   if (!start || start.line > end.line) {
     throw markerError(file, end.line, `a "${SECTION_END}" line with no "${SECTION_START}" line above it`);
   }
-  return { start: start.offset, end: end.end, eol: text.slice(start.offset).match(/\r?\n/)?.[0] === '\r\n' ? '\r\n' : '\n' };
+  return {
+    start: start.offset,
+    end: end.end,
+    eol: text.slice(start.offset).match(/\r?\n/)?.[0] === '\r\n' ? '\r\n' : '\n',
+  };
 }
 
 function markerError(file: string, line: number, what: string): AiPackError {
@@ -83,7 +97,11 @@ export function removeSection(existing: string, file = 'CLAUDE.md'): string {
   const after = existing.slice(section.end);
   if (after === '') {
     // Appended to a text without a final line end: the two line ends before the section were the pack's.
-    return before.endsWith(eol + eol) ? before.slice(0, -2 * eol.length) : before.endsWith(eol) ? before.slice(0, -eol.length) : before;
+    return before.endsWith(eol + eol)
+      ? before.slice(0, -2 * eol.length)
+      : before.endsWith(eol)
+        ? before.slice(0, -eol.length)
+        : before;
   }
   const rest = after.slice(after.startsWith(eol) ? eol.length : after.startsWith('\n') ? 1 : 0);
   // Appended at the end: the blank line before it was the pack's.

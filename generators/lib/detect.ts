@@ -1,4 +1,14 @@
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -208,7 +218,9 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -241,7 +253,13 @@ function justRecipes(text: string): Set<string> {
   return recipes;
 }
 
-function taskRunner(runner: string, ecosystem: string, files: readonly string[], parse: (text: string) => Set<string>, noun: string): Source {
+function taskRunner(
+  runner: string,
+  ecosystem: string,
+  files: readonly string[],
+  parse: (text: string) => Set<string>,
+  noun: string,
+): Source {
   return (project) => {
     const file = files.find((name) => project.isFile(name));
     if (!file) return undefined;
@@ -283,7 +301,11 @@ function packageManager(project: Project): ManagerFound {
     const declared = /^(npm|pnpm|yarn|bun)@/.exec(String(manifest?.packageManager ?? ''));
     const rootOf = dir === project.folder ? undefined : dir;
     if (declared) {
-      return { manager: declared[1] as PackageManager, reason: `"packageManager" in ${where(project, dir, 'package.json')}`, root: rootOf };
+      return {
+        manager: declared[1] as PackageManager,
+        reason: `"packageManager" in ${where(project, dir, 'package.json')}`,
+        root: rootOf,
+      };
     }
     const lock = LOCKFILES.find(([name]) => project.isFile(join(dir, name)));
     if (lock) return { manager: lock[1], reason: `from ${where(project, dir, lock[0])}`, root: rootOf };
@@ -291,7 +313,11 @@ function packageManager(project: Project): ManagerFound {
       return { manager: 'pnpm', reason: `from ${where(project, dir, 'pnpm-workspace.yaml')}`, root: rootOf };
     }
     if (manifest?.workspaces !== undefined && rootOf) {
-      return { manager: 'npm', reason: `"workspaces" in ${where(project, dir, 'package.json')}, no lockfile`, root: rootOf };
+      return {
+        manager: 'npm',
+        reason: `"workspaces" in ${where(project, dir, 'package.json')}, no lockfile`,
+        root: rootOf,
+      };
     }
   }
   return { manager: 'npm', reason: 'no lockfile' };
@@ -327,15 +353,24 @@ const nodePackage: Source = (project) => {
   const command = (script: string): DetectedCommand | undefined => {
     if (!manifest) {
       // Unparsable (or oversized): it still says "Node project"; assume the usual scripts, and say so.
-      return { command: RUN_SCRIPT[manager](script), reason: `package.json could not be read as JSON; assumed a "${script}" script (${manager}, ${managerReason})` };
+      return {
+        command: RUN_SCRIPT[manager](script),
+        reason: `package.json could not be read as JSON; assumed a "${script}" script (${manager}, ${managerReason})`,
+      };
     }
     if (hasScript(manifest, script)) {
-      return { command: RUN_SCRIPT[manager](script), reason: `package.json script "${script}" (${manager}, ${managerReason})` };
+      return {
+        command: RUN_SCRIPT[manager](script),
+        reason: `package.json script "${script}" (${manager}, ${managerReason})`,
+      };
     }
     const runRoot = RUN_ROOT_SCRIPT[manager];
     if (root && runRoot && hasScript(rootManifest, script)) {
       const rel = project.relativeTo(root);
-      return { command: runRoot(script, rel), reason: `script "${script}" of the workspace root ${rel}/package.json (${manager}, ${managerReason})` };
+      return {
+        command: runRoot(script, rel),
+        reason: `script "${script}" of the workspace root ${rel}/package.json (${manager}, ${managerReason})`,
+      };
     }
     return undefined;
   };
@@ -345,7 +380,14 @@ const nodePackage: Source = (project) => {
 // ---------------------------------------------------------------------------------------------
 // 4, 5. Maven and Gradle: the wrapper when the project has one (here or at the multi-module root).
 
-function jvm(ecosystem: string, manifests: readonly string[], wrapper: string, tool: string, test: string, build: string): Source {
+function jvm(
+  ecosystem: string,
+  manifests: readonly string[],
+  wrapper: string,
+  tool: string,
+  test: string,
+  build: string,
+): Source {
   return (project) => {
     const manifest = manifests.find((name) => project.isFile(name));
     if (!manifest) return undefined;
@@ -353,12 +395,23 @@ function jvm(ecosystem: string, manifests: readonly string[], wrapper: string, t
     const rel = found && project.relativeTo(found.dir);
     const runner = found ? (rel === '' ? `./${wrapper}` : `${rel}/${wrapper}`) : tool;
     const reason = found ? `from ${manifest} and ${runner}` : `from ${manifest} (no ./${wrapper})`;
-    return { ecosystem, test: { command: `${runner} ${test}`, reason }, build: { command: `${runner} ${build}`, reason } };
+    return {
+      ecosystem,
+      test: { command: `${runner} ${test}`, reason },
+      build: { command: `${runner} ${build}`, reason },
+    };
   };
 }
 
 const maven = jvm('Maven', ['pom.xml'], 'mvnw', 'mvn', 'test', 'compile');
-const gradle = jvm('Gradle', ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts', 'settings.gradle'], 'gradlew', 'gradle', 'test', 'assemble');
+const gradle = jvm(
+  'Gradle',
+  ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts', 'settings.gradle'],
+  'gradlew',
+  'gradle',
+  'test',
+  'assemble',
+);
 
 // ---------------------------------------------------------------------------------------------
 // 6. Python: the environment manager's lockfile, else the declared test runner, else pytest.
@@ -374,9 +427,13 @@ const python: Source = (project) => {
   const marker = PYTHON_MARKERS.find((name) => project.isFile(name));
   if (!marker) return undefined;
   const pyproject = project.read('pyproject.toml');
-  const unreadable = project.isFile('pyproject.toml') && pyproject === undefined ? ' (pyproject.toml could not be read)' : '';
+  const unreadable =
+    project.isFile('pyproject.toml') && pyproject === undefined ? ' (pyproject.toml could not be read)' : '';
   const toml = pyproject ?? '';
-  const test = (ecosystem: string, command: string, reason: string): Found => ({ ecosystem, test: { command, reason: reason + unreadable } });
+  const test = (ecosystem: string, command: string, reason: string): Found => ({
+    ecosystem,
+    test: { command, reason: reason + unreadable },
+  });
 
   const uvLock = nearest(project, ['uv.lock']);
   if (uvLock) return test('uv', 'uv run pytest', `from ${where(project, uvLock.dir, 'uv.lock')}`);
@@ -385,7 +442,8 @@ const python: Source = (project) => {
   if (hasTable(toml, 'tool.poetry')) return test('Poetry', 'poetry run pytest', 'from [tool.poetry] in pyproject.toml');
   if (project.isFile('hatch.toml')) return test('Hatch', 'hatch test', 'from hatch.toml');
   if (hasTable(toml, 'tool.hatch.envs')) return test('Hatch', 'hatch test', 'from [tool.hatch.envs] in pyproject.toml');
-  if (project.isFile('tox.ini') || project.isFile('tox.toml')) return test('tox', 'tox', `from ${project.isFile('tox.ini') ? 'tox.ini' : 'tox.toml'}`);
+  if (project.isFile('tox.ini') || project.isFile('tox.toml'))
+    return test('tox', 'tox', `from ${project.isFile('tox.ini') ? 'tox.ini' : 'tox.toml'}`);
   if (hasTable(toml, 'tool.tox')) return test('tox', 'tox', 'from [tool.tox] in pyproject.toml');
   if (project.isFile('noxfile.py')) return test('nox', 'nox', 'from noxfile.py');
   return test('pytest', 'pytest', `from ${marker}, no lockfile or test runner named`);
@@ -419,7 +477,11 @@ const dotnet: Source = (project) => {
   if (candidates.length > 1 && !/^[A-Za-z0-9._-]+$/.test(chosen)) return undefined;
   const target = candidates.length === 1 ? '' : ` ${chosen}`;
   const reason = `from ${chosen}`;
-  return { ecosystem: '.NET', test: { command: `dotnet test${target}`, reason }, build: { command: `dotnet build${target}`, reason } };
+  return {
+    ecosystem: '.NET',
+    test: { command: `dotnet test${target}`, reason },
+    build: { command: `dotnet build${target}`, reason },
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -476,4 +538,19 @@ const cmake: Source = (project) => {
   };
 };
 
-const SOURCES: readonly Source[] = [justfile, makefile, nodePackage, maven, gradle, python, cargo, go, dotnet, swift, mix, ruby, composer, cmake];
+const SOURCES: readonly Source[] = [
+  justfile,
+  makefile,
+  nodePackage,
+  maven,
+  gradle,
+  python,
+  cargo,
+  go,
+  dotnet,
+  swift,
+  mix,
+  ruby,
+  composer,
+  cmake,
+];

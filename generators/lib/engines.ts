@@ -15,7 +15,11 @@ export function satisfiesRange(version: string, range: string): boolean {
 }
 
 function numbers(version: string): number[] {
-  return version.replace(/^v/, '').split('.').slice(0, 3).map((part) => Number.parseInt(part, 10) || 0);
+  return version
+    .replace(/^v/, '')
+    .split('.')
+    .slice(0, 3)
+    .map((part) => Number.parseInt(part, 10) || 0);
 }
 
 function compare(a: number[], b: number[]): number {

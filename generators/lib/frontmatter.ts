@@ -35,7 +35,10 @@ export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
 
   while (index < end) {
     const line = lines[index];
-    if (isSkippable(line)) { index++; continue; }
+    if (isSkippable(line)) {
+      index++;
+      continue;
+    }
     if (/^\s/.test(line)) fail('unexpected indentation');
     const match = KEY_LINE.exec(line) ?? fail(`expected "key: value", got "${line}"`);
     const [, key, rawValue = ''] = match;
@@ -52,7 +55,10 @@ export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
     let blockIndent: number | undefined;
     while (index < end && (isSkippable(lines[index]) || /^\s/.test(lines[index]))) {
       const nested = lines[index];
-      if (isSkippable(nested)) { index++; continue; }
+      if (isSkippable(nested)) {
+        index++;
+        continue;
+      }
       if (/^ *\t/.test(nested)) fail('tabs are not allowed in indentation');
       blockIndent ??= indentOf(nested);
       if (indentOf(nested) !== blockIndent) fail('inconsistent indentation (only one level of nesting is read)');

@@ -44,7 +44,11 @@ export function valueAt(text: string, path: JSONPath): unknown {
 /** Adds `"key": value` after the last member of the object at `objectPath`. */
 export function appendProperty(text: string, objectPath: JSONPath, key: string, value: unknown): string {
   const style = styleOf(text);
-  return appendMember(text, objectPath, (indent) => `${JSON.stringify(key)}${style.colon}${render(value, indent, style)}`);
+  return appendMember(
+    text,
+    objectPath,
+    (indent) => `${JSON.stringify(key)}${style.colon}${render(value, indent, style)}`,
+  );
 }
 
 /** Adds `value` after the last entry of the array at `arrayPath`. */
@@ -161,15 +165,18 @@ function render(value: unknown, indent: string | undefined, style: Style): strin
   const inline = indent === undefined;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    if (inline) return `[${value.map((item) => render(item, undefined, style)).join(`,${style.colon.endsWith(' ') ? ' ' : ''}`)}]`;
+    if (inline)
+      return `[${value.map((item) => render(item, undefined, style)).join(`,${style.colon.endsWith(' ') ? ' ' : ''}`)}]`;
     const inner = indent + style.unit;
     return `[${style.eol}${value.map((item) => inner + render(item, inner, style)).join(`,${style.eol}`)}${style.eol}${indent}]`;
   }
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value);
     if (entries.length === 0) return '{}';
-    const member = (key: string, item: unknown, at: string | undefined) => `${JSON.stringify(key)}${style.colon}${render(item, at, style)}`;
-    if (inline) return `{${entries.map(([key, item]) => member(key, item, undefined)).join(`,${style.colon.endsWith(' ') ? ' ' : ''}`)}}`;
+    const member = (key: string, item: unknown, at: string | undefined) =>
+      `${JSON.stringify(key)}${style.colon}${render(item, at, style)}`;
+    if (inline)
+      return `{${entries.map(([key, item]) => member(key, item, undefined)).join(`,${style.colon.endsWith(' ') ? ' ' : ''}`)}}`;
     const inner = indent + style.unit;
     return `{${style.eol}${entries.map(([key, item]) => inner + member(key, item, inner)).join(`,${style.eol}`)}${style.eol}${indent}}`;
   }

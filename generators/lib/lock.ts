@@ -51,7 +51,9 @@ function tryCreate(path: string): boolean {
     fd = openSync(path, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new AiPackError(`cannot take the lock ${path} (${(error as Error).message}): the system's temporary folder must be writable (set TMPDIR to one that is); nothing was written.`);
+    throw new AiPackError(
+      `cannot take the lock ${path} (${(error as Error).message}): the system's temporary folder must be writable (set TMPDIR to one that is); nothing was written.`,
+    );
   }
   writeSync(fd, String(process.pid));
   closeSync(fd);

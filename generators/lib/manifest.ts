@@ -1,6 +1,6 @@
+import { contentHash } from './eol.js';
 import { AiPackError } from './errors.js';
 import type { SettingsAddition, SettingsAdditions } from './settings.js';
-import { contentHash } from './eol.js';
 import { isJsonObject } from './strict-json.js';
 
 /**
@@ -40,7 +40,11 @@ export interface PendingRecord {
  * with a message; a path that is not one the pack ever ships (`.git/HEAD`, `../x`, an absolute path) is left
  * out of the record, reported in `ignored`, and never touched.
  */
-export function readRecord(stored: unknown, file: string, packPaths: ReadonlySet<string>): { record: InstallRecord | undefined; ignored: string[] } {
+export function readRecord(
+  stored: unknown,
+  file: string,
+  packPaths: ReadonlySet<string>,
+): { record: InstallRecord | undefined; ignored: string[] } {
   if (stored === undefined) return { record: undefined, ignored: [] };
   const problem = recordProblem(stored);
   if (problem) {
@@ -59,10 +63,20 @@ export function readRecord(stored: unknown, file: string, packPaths: ReadonlySet
   ];
   const files = Object.fromEntries(Object.entries(record.files).filter(([path]) => isPackPath(path)));
   // Optional keys stay absent when they were: the record is rewritten only when its content changes.
-  const newVersions = record.newVersions && Object.fromEntries(Object.entries(record.newVersions).filter(([path]) => isPackPath(path)));
+  const newVersions =
+    record.newVersions && Object.fromEntries(Object.entries(record.newVersions).filter(([path]) => isPackPath(path)));
   const createdFolders = record.createdFolders?.filter(isFolderOfPack);
-  const pending = record.pending && { ...record.pending, createdFolders: record.pending.createdFolders.filter(isFolderOfPack) };
-  const kept = { ...record, files, ...(newVersions && { newVersions }), ...(createdFolders && { createdFolders }), ...(pending && { pending }) };
+  const pending = record.pending && {
+    ...record.pending,
+    createdFolders: record.pending.createdFolders.filter(isFolderOfPack),
+  };
+  const kept = {
+    ...record,
+    files,
+    ...(newVersions && { newVersions }),
+    ...(createdFolders && { createdFolders }),
+    ...(pending && { pending }),
+  };
   return { record: kept, ignored: [...new Set(ignored)] };
 }
 
@@ -75,12 +89,19 @@ function recordProblem(stored: unknown): string | undefined {
   if (badHash) return `has "files" → "${badHash[0]}" that is not a SHA-256 hash`;
   for (const key of ['settings', 'declined'] as const) {
     const list = stored[key] ?? [];
-    if (!Array.isArray(list) || !list.every(isSettingsAddition)) return `has "${key}" that is not a list of { path, value } or { path, items } entries`;
+    if (!Array.isArray(list) || !list.every(isSettingsAddition))
+      return `has "${key}" that is not a list of { path, value } or { path, items } entries`;
   }
-  if (stored.createdFolders !== undefined && !(Array.isArray(stored.createdFolders) && stored.createdFolders.every((folder) => typeof folder === 'string'))) {
+  if (
+    stored.createdFolders !== undefined &&
+    !(Array.isArray(stored.createdFolders) && stored.createdFolders.every((folder) => typeof folder === 'string'))
+  ) {
     return 'has "createdFolders" that is not a list of folder paths';
   }
-  if (stored.newVersions !== undefined && !(isJsonObject(stored.newVersions) && Object.values(stored.newVersions).every(isHash))) {
+  if (
+    stored.newVersions !== undefined &&
+    !(isJsonObject(stored.newVersions) && Object.values(stored.newVersions).every(isHash))
+  ) {
     return 'has "newVersions" that is not a map of paths to SHA-256 hashes';
   }
   if (stored.pending !== undefined && !isPending(stored.pending)) return 'has a "pending" note of the wrong shape';
@@ -110,7 +131,6 @@ function isSettingsAddition(entry: unknown): entry is SettingsAddition {
     (Object.hasOwn(entry, 'value') || Array.isArray(entry.items))
   );
 }
-
 
 type FileAction =
   /** Not on disk: write it. */
@@ -148,7 +168,11 @@ export interface FileState {
   onDisk: Record<string, string | undefined>;
 }
 
-export function planFiles({ recorded = {}, onDisk, incoming }: FileState & { incoming: Record<string, string> }): FilePlan[] {
+export function planFiles({
+  recorded = {},
+  onDisk,
+  incoming,
+}: FileState & { incoming: Record<string, string> }): FilePlan[] {
   return sortedPaths(recorded, incoming).map((path) => {
     const action = actionFor(recorded[path], onDisk[path], incoming[path]);
     return { path, action, record: recordAfter(action, recorded[path], incoming[path]) };
@@ -167,7 +191,11 @@ function actionFor(recorded: string | undefined, disk: string | undefined, incom
   return editedSinceInstall ? 'modified' : 'update';
 }
 
-function recordAfter(action: FileAction, recorded: string | undefined, incoming: string | undefined): string | undefined {
+function recordAfter(
+  action: FileAction,
+  recorded: string | undefined,
+  incoming: string | undefined,
+): string | undefined {
   switch (action) {
     case 'create':
     case 'identical':

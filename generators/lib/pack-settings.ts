@@ -1,4 +1,4 @@
-import { DEFAULT_ANSWERS, type Answers } from './catalogue.js';
+import { type Answers, DEFAULT_ANSWERS } from './catalogue.js';
 
 /**
  * The settings the pack contributes, for the user's test and build commands.

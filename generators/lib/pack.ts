@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { spawnedAmong } from './answers.js';
-import { type Answers, SETTINGS_PATH, readPackFile, selectedFiles } from './catalogue.js';
+import { type Answers, readPackFile, SETTINGS_PATH, selectedFiles } from './catalogue.js';
 import { packSettings } from './pack-settings.js';
 import { templatesRoot } from './paths.js';
 import { parseSettings } from './settings.js';

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { CLAUDE_MD_PATH, SETTINGS_PATH, type Answers } from './catalogue.js';
+import { type Answers, CLAUDE_MD_PATH, SETTINGS_PATH } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
-import { planFiles, statusOf, type FilePlan, type InstallRecord, type PendingRecord } from './manifest.js';
+import { contentHash, detectEol, withEol } from './eol.js';
+import { type FilePlan, type InstallRecord, type PendingRecord, planFiles, statusOf } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
 import { removeSettingsText, updateSettingsText } from './settings.js';
-import { contentHash, detectEol, withEol } from './eol.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -20,8 +20,22 @@ const NEW_VERSION_SUFFIX = '.ai-pack-new';
 const BACKUP_ROOT = '.claude/ai-pack-backup';
 
 export type SummaryKind =
-  | 'added' | 'updated' | 'merged' | 'replaced' | 'adopted' | 'removed' | 'retired' | 'migrated' | 'moved'
-  | 'backed up' | 'cleaned' | 'kept' | 'offered' | 'declined' | 'ignored' | 'approved';
+  | 'added'
+  | 'updated'
+  | 'merged'
+  | 'replaced'
+  | 'adopted'
+  | 'removed'
+  | 'retired'
+  | 'migrated'
+  | 'moved'
+  | 'backed up'
+  | 'cleaned'
+  | 'kept'
+  | 'offered'
+  | 'declined'
+  | 'ignored'
+  | 'approved';
 
 interface SummaryLine {
   kind: SummaryKind;
@@ -66,9 +80,7 @@ export type EditedFilePolicy =
   /** Offer the pack's version at the prompt; `decisions` holds the answers once given. */
   | 'ask';
 
-interface ThreeWayMerge {
-  (input: { base: string; ours: string; theirs: string }): { clean: boolean; text: string };
-}
+type ThreeWayMerge = (input: { base: string; ours: string; theirs: string }) => { clean: boolean; text: string };
 
 interface Approval {
   option: string;
@@ -107,7 +119,10 @@ class PlanBuilder {
   readonly createdFolders = new Set<string>();
   #backupFolder: string | undefined;
 
-  constructor(readonly disk: DiskView, readonly now: Date) {}
+  constructor(
+    readonly disk: DiskView,
+    readonly now: Date,
+  ) {}
 
   write(path: string, content: string, kind?: SummaryKind, text?: string): void {
     for (let dir = posix.dirname(path); dir !== '.' && !this.disk.isFolder(dir); dir = posix.dirname(dir)) {
@@ -147,8 +162,14 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     if (hash) files[filePlan.path] = hash;
   }
   const adopted = previous ? 0 : filePlans.filter((filePlan) => filePlan.action === 'identical').length;
-  if (adopted > 0) build.line('adopted', `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`);
-  const settings = input.settings ? planSettings(build, input.settings, previous) : { recorded: [], declined: [], created: false, text: undefined };
+  if (adopted > 0)
+    build.line(
+      'adopted',
+      `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`,
+    );
+  const settings = input.settings
+    ? planSettings(build, input.settings, previous)
+    : { recorded: [], declined: [], created: false, text: undefined };
   for (const approval of input.approvals ?? []) build.line('approved', describeApproval(approval));
   planClaudeMd(build, input);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
@@ -164,7 +185,10 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   };
   const recordPath = input.recordPath ?? YO_RC;
   if (previous && build.plan.changes.length > 0) writePendingRecord(build, recordPath, previous, record, settings.text);
-  const leaving = [...build.plan.changes.filter((change) => change.kind === 'delete').map((change) => change.path), ...Object.keys(previous?.files ?? {}).filter((path) => !(path in files))];
+  const leaving = [
+    ...build.plan.changes.filter((change) => change.kind === 'delete').map((change) => change.path),
+    ...Object.keys(previous?.files ?? {}).filter((path) => !(path in files)),
+  ];
   build.plan.emptiedFolders = foldersHolding(leaving, createdFolders);
   writeRecord(build, recordPath, record);
   return { plan: build.plan, record };
@@ -175,7 +199,13 @@ function readAll(disk: DiskView, paths: string[]): Record<string, string | undef
 }
 
 /** Carries one file's planned action into the plan; returns the hash the new record keeps for it. */
-function applyFilePlan(build: PlanBuilder, input: InstallInput, plan: FilePlan, current: string | undefined, newVersions: Record<string, string>): string | undefined {
+function applyFilePlan(
+  build: PlanBuilder,
+  input: InstallInput,
+  plan: FilePlan,
+  current: string | undefined,
+  newVersions: Record<string, string>,
+): string | undefined {
   const incoming = input.files[plan.path];
   switch (plan.action) {
     case 'create':
@@ -208,23 +238,40 @@ function applyFilePlan(build: PlanBuilder, input: InstallInput, plan: FilePlan, 
  * is written (after a backup); otherwise --force backs up and replaces, the prompt offers, and --yes keeps
  * the user's file with the pack's version beside it.
  */
-function planEditedFile(build: PlanBuilder, input: InstallInput, plan: FilePlan, current: string, newVersions: Record<string, string>): string | undefined {
+function planEditedFile(
+  build: PlanBuilder,
+  input: InstallInput,
+  plan: FilePlan,
+  current: string,
+  newVersions: Record<string, string>,
+): string | undefined {
   const incoming = input.files[plan.path]!;
   // The pack's version is the one the user started from: there is nothing new to offer (unless --force).
-  if (plan.action === 'modified' && plan.record === contentHash(incoming) && input.policy !== 'force') return plan.record;
+  if (plan.action === 'modified' && plan.record === contentHash(incoming) && input.policy !== 'force')
+    return plan.record;
   const whose = plan.action === 'modified' ? 'you edited it' : 'not written by the pack';
   const base = plan.record && input.baseOf?.(plan.path, plan.record);
   const merged = base !== undefined && input.merge ? input.merge({ base, ours: current, theirs: incoming }) : undefined;
   if (merged?.clean && input.policy !== 'force') {
     const backup = build.backUp(plan.path, current);
-    build.write(plan.path, merged.text, 'merged', `${plan.path} (your edits and the pack's new version; your file as it was is in ${backup})`);
+    build.write(
+      plan.path,
+      merged.text,
+      'merged',
+      `${plan.path} (your edits and the pack's new version; your file as it was is in ${backup})`,
+    );
     // Still the user's edit on top of the pack's version: the record keeps the pack's content, so it shows as modified.
     return contentHash(incoming);
   }
   const proposed = merged?.text ?? incoming;
   if (input.policy === 'force') {
     const backup = build.backUp(plan.path, current);
-    build.write(plan.path, inLineEndingsOf(current, incoming), 'replaced', `${plan.path} (${whose}; your version is in ${backup})`);
+    build.write(
+      plan.path,
+      inLineEndingsOf(current, incoming),
+      'replaced',
+      `${plan.path} (${whose}; your version is in ${backup})`,
+    );
     return contentHash(incoming);
   }
   if (input.policy === 'ask') {
@@ -235,7 +282,12 @@ function planEditedFile(build: PlanBuilder, input: InstallInput, plan: FilePlan,
     }
     if (decision) {
       const backup = build.backUp(plan.path, current);
-      build.write(plan.path, proposed, 'replaced', `${plan.path} (${whose}; you took the pack's version at the prompt; yours is in ${backup})`);
+      build.write(
+        plan.path,
+        proposed,
+        'replaced',
+        `${plan.path} (${whose}; you took the pack's version at the prompt; yours is in ${backup})`,
+      );
       return contentHash(incoming);
     }
     build.line('kept', `${plan.path} (${whose}; you kept it at the prompt)`);
@@ -250,7 +302,14 @@ function planEditedFile(build: PlanBuilder, input: InstallInput, plan: FilePlan,
  * user's too: an edited one is never overwritten (a newer version goes beside it, named with the version),
  * and one the user deleted is not offered again until the pack has a newer version.
  */
-function planNewVersionBeside(build: PlanBuilder, input: InstallInput, path: string, incoming: string, whose: string, newVersions: Record<string, string>): void {
+function planNewVersionBeside(
+  build: PlanBuilder,
+  input: InstallInput,
+  path: string,
+  incoming: string,
+  whose: string,
+  newVersions: Record<string, string>,
+): void {
   const beside = path + NEW_VERSION_SUFFIX;
   const onDisk = build.disk.read(beside);
   const offeredBefore = input.record?.newVersions?.[path];
@@ -265,7 +324,10 @@ function planNewVersionBeside(build: PlanBuilder, input: InstallInput, path: str
   } else {
     const versioned = `${beside}-${input.version}`;
     if (build.disk.read(versioned) !== incoming) build.write(versioned, incoming);
-    build.line('kept', `${path} (${whose}); ${beside} holds your edits, so the pack's version is beside it as ${versioned}`);
+    build.line(
+      'kept',
+      `${path} (${whose}); ${beside} holds your edits, so the pack's version is beside it as ${versioned}`,
+    );
   }
 }
 
@@ -274,11 +336,21 @@ function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: 
   const beside = path + NEW_VERSION_SUFFIX;
   const onDisk = build.disk.read(beside);
   if (onDisk === undefined) return;
-  const ours = contentHash(onDisk) === contentHash(incoming) || contentHash(onDisk) === input.record?.newVersions?.[path];
+  const ours =
+    contentHash(onDisk) === contentHash(incoming) || contentHash(onDisk) === input.record?.newVersions?.[path];
   if (ours) build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
 }
 
-function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRecord | undefined): { recorded: InstallRecord['settings']; declined: InstallRecord['settings']; created: boolean; text: string | undefined } {
+function planSettings(
+  build: PlanBuilder,
+  pack: JsonObject,
+  previous: InstallRecord | undefined,
+): {
+  recorded: InstallRecord['settings'];
+  declined: InstallRecord['settings'];
+  created: boolean;
+  text: string | undefined;
+} {
   const text = build.disk.read(SETTINGS_PATH);
   const update = updateSettingsText({
     text,
@@ -295,21 +367,36 @@ function planSettings(build: PlanBuilder, pack: JsonObject, previous: InstallRec
   }
   for (const finding of update.migration.findings) build.line('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
   if (text === undefined) {
-    if (update.text !== undefined) build.write(SETTINGS_PATH, update.text, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
+    if (update.text !== undefined)
+      build.write(SETTINGS_PATH, update.text, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
   } else if (update.text !== text) {
     if (update.migration.findings.length > 0) {
       const backup = build.backUp(SETTINGS_PATH, text);
       build.line('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
     }
     build.write(SETTINGS_PATH, update.text!);
-    if (update.retired.length > 0) build.line('retired', `${SETTINGS_PATH}: took out ${describeEntries(update.retired)} the pack added before and no longer ships`);
-    if (update.added.length > 0) build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
+    if (update.retired.length > 0)
+      build.line(
+        'retired',
+        `${SETTINGS_PATH}: took out ${describeEntries(update.retired)} the pack added before and no longer ships`,
+      );
+    if (update.added.length > 0)
+      build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
   }
   const declinedBefore = new Set((previous?.declined ?? []).map((entry) => JSON.stringify(entry)));
   const newlyDeclined = update.declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
-  if (newlyDeclined.length > 0) build.line('declined', `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`);
+  if (newlyDeclined.length > 0)
+    build.line(
+      'declined',
+      `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`,
+    );
   const changed = update.text !== text ? update.text : undefined;
-  return { recorded: update.recorded, declined: update.declined, created: text === undefined || previous?.createdSettings === true, text: changed };
+  return {
+    recorded: update.recorded,
+    declined: update.declined,
+    created: text === undefined || previous?.createdSettings === true,
+    text: changed,
+  };
 }
 
 /** Background agents may run an approved command without asking: the summary names each, and why. */
@@ -321,7 +408,11 @@ function describeApproval({ option, label, command, source }: Approval): string 
 
 /** Settings entries as the summary shows them: rules by name, other keys by path. */
 export function describeEntries(entries: InstallRecord['settings']): string {
-  const names = entries.flatMap((entry) => ('items' in entry ? entry.items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [entry.path]));
+  const names = entries.flatMap((entry) =>
+    'items' in entry
+      ? entry.items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
+      : [entry.path],
+  );
   return names.join(', ');
 }
 
@@ -329,7 +420,13 @@ function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
   const existing = build.disk.read(CLAUDE_MD_PATH);
   if (input.claudeMdSection !== undefined) {
     const next = upsertSection(existing, input.claudeMdSection);
-    if (next !== existing) build.write(CLAUDE_MD_PATH, next, existing === undefined ? 'added' : 'updated', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+    if (next !== existing)
+      build.write(
+        CLAUDE_MD_PATH,
+        next,
+        existing === undefined ? 'added' : 'updated',
+        `${CLAUDE_MD_PATH} (the marked ai-pack section only)`,
+      );
   } else if (input.record?.answers.claudeMd && existing !== undefined) {
     planClaudeMdRemoval(build, existing);
   }
@@ -347,7 +444,11 @@ function writeRecord(build: PlanBuilder, path: string, record: InstallRecord | u
   const current = build.disk.read(path);
   const next = recordText(current, record, path);
   if (next === current) return;
-  build.plan.changes.push(next === undefined ? { kind: 'delete', path, stage: 'last' } : { kind: 'write', path, content: next, stage: 'last' });
+  build.plan.changes.push(
+    next === undefined
+      ? { kind: 'delete', path, stage: 'last' }
+      : { kind: 'write', path, content: next, stage: 'last' },
+  );
 }
 
 /**
@@ -355,7 +456,13 @@ function writeRecord(build: PlanBuilder, path: string, record: InstallRecord | u
  * and which folders it creates: what a file's content cannot tell the next run if this one is stopped
  * between writing settings.json and the final record (whose rules are the pack's, which folders are ours).
  */
-function writePendingRecord(build: PlanBuilder, path: string, previous: InstallRecord, next: InstallRecord, settingsText: string | undefined): void {
+function writePendingRecord(
+  build: PlanBuilder,
+  path: string,
+  previous: InstallRecord,
+  next: InstallRecord,
+  settingsText: string | undefined,
+): void {
   const pending: PendingRecord = {
     ...(settingsText !== undefined && { settingsHash: contentHash(settingsText) }),
     settings: next.settings,
@@ -376,14 +483,23 @@ export function settledRecord(record: InstallRecord | undefined, disk: DiskView)
   const { pending, ...settled } = record;
   const createdFolders = [...new Set([...(record.createdFolders ?? []), ...pending.createdFolders])].sort();
   const current = disk.read(SETTINGS_PATH);
-  const applied = pending.settingsHash === undefined || (current !== undefined && contentHash(current) === pending.settingsHash);
+  const applied =
+    pending.settingsHash === undefined || (current !== undefined && contentHash(current) === pending.settingsHash);
   if (!applied) return { ...settled, createdFolders };
-  return { ...settled, settings: pending.settings, declined: pending.declined, createdSettings: pending.createdSettings, createdFolders };
+  return {
+    ...settled,
+    settings: pending.settings,
+    declined: pending.declined,
+    createdSettings: pending.createdSettings,
+    createdFolders,
+  };
 }
 
 /** The pack's folders that hold a path leaving the pack (deleted now, or by a run stopped earlier): once empty, they go too. Deepest first. */
 function foldersHolding(leaving: string[], createdFolders: string[]): string[] {
-  return createdFolders.filter((folder) => leaving.some((path) => path.startsWith(`${folder}/`))).sort((a, b) => b.length - a.length);
+  return createdFolders
+    .filter((folder) => leaving.some((path) => path.startsWith(`${folder}/`)))
+    .sort((a, b) => b.length - a.length);
 }
 
 /** The pack's text with the line endings of the file it replaces, so a CRLF checkout stays CRLF. */
@@ -425,13 +541,19 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
     if (status === 'modified') build.line('kept', `${path} (you edited it)`);
     const beside = disk.read(path + NEW_VERSION_SUFFIX);
     const ours = [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)];
-    if (beside !== undefined && ours.includes(contentHash(beside))) build.delete(path + NEW_VERSION_SUFFIX, 'removed', `${path}${NEW_VERSION_SUFFIX} (the pack's version, no longer needed)`);
+    if (beside !== undefined && ours.includes(contentHash(beside)))
+      build.delete(
+        path + NEW_VERSION_SUFFIX,
+        'removed',
+        `${path}${NEW_VERSION_SUFFIX} (the pack's version, no longer needed)`,
+      );
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
     const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH, record.declined);
     if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
-    else if (remaining.text !== settingsText) build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
+    else if (remaining.text !== settingsText)
+      build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }
   const claudeMd = disk.read(CLAUDE_MD_PATH);
   if (claudeMd !== undefined) planClaudeMdRemoval(build, claudeMd);
@@ -439,4 +561,3 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   build.plan.emptiedFolders = [...(record.createdFolders ?? [])].sort((a, b) => b.length - a.length);
   return build.plan;
 }
-

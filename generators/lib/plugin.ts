@@ -1,4 +1,11 @@
-import { DEFAULT_ANSWERS, SETTINGS_PATH, SPAWNED_ROLES, readPackFile, selectedFiles, type Answers } from './catalogue.js';
+import {
+  type Answers,
+  DEFAULT_ANSWERS,
+  readPackFile,
+  SETTINGS_PATH,
+  SPAWNED_ROLES,
+  selectedFiles,
+} from './catalogue.js';
 import { AiPackError } from './errors.js';
 import { parseFrontmatter } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
@@ -38,7 +45,9 @@ export function pluginFiles(): Record<string, string> {
     [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(),
   };
   for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS))) {
-    files[pluginPathOf(path)] = path.startsWith('.claude/agents/') ? namespaceAgent(text, path) : namespaceSkillFile(text, path);
+    files[pluginPathOf(path)] = path.startsWith('.claude/agents/')
+      ? namespaceAgent(text, path)
+      : namespaceSkillFile(text, path);
   }
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -92,13 +101,19 @@ const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
 export function namespaceSkillFile(text: string, file: string): string {
   const rewritten = text
     .replace(SPAWN_CALL, (_call, before: string, role: string, after: string) => before + pluginQualified(role) + after)
-    .replace(/^.*subagent_type.*$/gm, (line) => line.replace(ROLE_IN_CODE, (_code, role: string) => `\`${pluginQualified(role)}\``));
+    .replace(/^.*subagent_type.*$/gm, (line) =>
+      line.replace(ROLE_IN_CODE, (_code, role: string) => `\`${pluginQualified(role)}\``),
+    );
   const leftover = BARE_SPAWN.exec(rewritten);
   if (leftover) {
-    throw new Error(`${file}: "${leftover[0]}" names an agent in a form the plugin rewrite does not know; extend SPAWN_CALL in generators/lib/plugin.ts`);
+    throw new Error(
+      `${file}: "${leftover[0]}" names an agent in a form the plugin rewrite does not know; extend SPAWN_CALL in generators/lib/plugin.ts`,
+    );
   }
   if (file.endsWith('/orchestrator/SKILL.md') && !SPAWN_CALL_DONE.test(rewritten)) {
-    throw new Error(`${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls are what the plugin rewrite namespaces`);
+    throw new Error(
+      `${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls are what the plugin rewrite namespaces`,
+    );
   }
   return rewritten;
 }
@@ -114,15 +129,19 @@ export function namespaceAgent(text: string, file: string): string {
     throw new Error(`${file}: expected a "skills:" list in the frontmatter (the role skill the agent preloads)`);
   }
   const end = text.indexOf('\n---', 3);
-  const frontmatter = text.slice(0, end).replace(/^(skills:\n(?:[ \t]+-[ \t].*\n?)+)/m, (block) =>
-    block.replace(/^([ \t]+-[ \t]+)(["']?)([a-z0-9-]+)\2[ \t]*$/gm, (line, dash: string, _quote, name: string) =>
-      skills.includes(name) ? dash + pluginQualified(name) : line,
-    ),
-  );
+  const frontmatter = text
+    .slice(0, end)
+    .replace(/^(skills:\n(?:[ \t]+-[ \t].*\n?)+)/m, (block) =>
+      block.replace(/^([ \t]+-[ \t]+)(["']?)([a-z0-9-]+)\2[ \t]*$/gm, (line, dash: string, _quote, name: string) =>
+        skills.includes(name) ? dash + pluginQualified(name) : line,
+      ),
+    );
   const rewritten = frontmatter + text.slice(end);
   const after = parseFrontmatter(rewritten, file).data.skills;
   if (JSON.stringify(after) !== JSON.stringify(skills.map(pluginQualified))) {
-    throw new Error(`${file}: could not namespace the "skills:" list (${JSON.stringify(skills)}); write it as a block list of plain names`);
+    throw new Error(
+      `${file}: could not namespace the "skills:" list (${JSON.stringify(skills)}); write it as a block list of plain names`,
+    );
   }
   return rewritten;
 }

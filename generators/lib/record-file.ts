@@ -13,13 +13,19 @@ export const RECORD_KEY = 'generator-ai-pack';
 function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
   const parsed = parseStrictJson(text, file);
   if (!isJsonObject(parsed)) {
-    throw new AiPackError(`${locationOf(file, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`);
+    throw new AiPackError(
+      `${locationOf(file, text, text.search(/\S/))}: the top level must be a JSON object ({ ... }). Fix it (or delete the file to start afresh) and run again; nothing was written.`,
+    );
   }
   return parsed;
 }
 
 /** The install record in `.yo-rc.json` text (undefined: no file), with the paths it may not name left out. */
-export function recordOf(text: string | undefined, packPaths: ReadonlySet<string>, file = YO_RC): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
+export function recordOf(
+  text: string | undefined,
+  packPaths: ReadonlySet<string>,
+  file = YO_RC,
+): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
   if (text === undefined) return { record: undefined, ignored: [], answers: undefined };
   const stored = parseYoRc(text, file)[RECORD_KEY];
   const { record, ignored } = readRecord(stored, file, packPaths);
@@ -31,8 +37,13 @@ export function recordOf(text: string | undefined, packPaths: ReadonlySet<string
  * entries and the file's formatting stay. Unchanged content returns the same text; a file left holding
  * nothing returns undefined (it goes).
  */
-export function recordText(current: string | undefined, record: InstallRecord | undefined, file = YO_RC): string | undefined {
-  if (current === undefined) return record === undefined ? undefined : `${JSON.stringify({ [RECORD_KEY]: record }, null, 2)}\n`;
+export function recordText(
+  current: string | undefined,
+  record: InstallRecord | undefined,
+  file = YO_RC,
+): string | undefined {
+  if (current === undefined)
+    return record === undefined ? undefined : `${JSON.stringify({ [RECORD_KEY]: record }, null, 2)}\n`;
   const parsed = parseYoRc(current, file);
   if (sameJson(parsed[RECORD_KEY], record)) return current;
   const next = applyEdits(current, modify(current, [RECORD_KEY], record, { formattingOptions: formattingOf(current) }));
@@ -43,5 +54,9 @@ export function recordText(current: string | undefined, record: InstallRecord | 
 /** The indent and line ending a JSON file already uses, so inserted text matches it. */
 function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
   const indent = /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ';
-  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
 }

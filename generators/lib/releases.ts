@@ -29,7 +29,9 @@ export function packFiles(root: string = packRoot): Record<string, string> {
       const path = posix.join(prefix, entry.name);
       return entry.isDirectory() ? list(join(dir, entry.name), path) : [path];
     });
-  const paths = list(root, '').filter((path) => !MERGED_FILES.has(path)).sort();
+  const paths = list(root, '')
+    .filter((path) => !MERGED_FILES.has(path))
+    .sort();
   return Object.fromEntries(paths.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
 }
 
@@ -48,14 +50,19 @@ export function writeRelease(version: string = packageVersion, { dir = releasesR
 
 /** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. */
 export function readReleases(dir: string = releasesRoot): Release[] {
-  const names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  const names = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   return names.map((name) => {
     const release = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Release;
     const wellFormed =
       `${release.version}.json` === name &&
       typeof release.files === 'object' &&
       Object.values(release.files).every((content) => typeof content === 'string');
-    if (!wellFormed) throw new Error(`generator-ai-pack: ${join(dir, name)} is not a release snapshot of version ${name.replace(/\.json$/, '')}`);
+    if (!wellFormed)
+      throw new Error(
+        `generator-ai-pack: ${join(dir, name)} is not a release snapshot of version ${name.replace(/\.json$/, '')}`,
+      );
     return release;
   });
 }

@@ -1,4 +1,14 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import { AiPackError } from './errors.js';
 
@@ -14,11 +24,17 @@ export class Repository {
 
   constructor(readonly root: string) {
     const stats = statOrUndefined(root);
-    if (!stats) throw new AiPackError(`the folder ${root} does not exist. Create it first, or name an existing folder; nothing was written.`);
-    if (!stats.isDirectory()) throw new AiPackError(`${root} is not a folder. Name the repository's folder; nothing was written.`);
+    if (!stats)
+      throw new AiPackError(
+        `the folder ${root} does not exist. Create it first, or name an existing folder; nothing was written.`,
+      );
+    if (!stats.isDirectory())
+      throw new AiPackError(`${root} is not a folder. Name the repository's folder; nothing was written.`);
     this.realRoot = realpathSync(root);
     if (segmentsOf(this.realRoot).some(isGitSegment)) {
-      throw new AiPackError(`${root} is inside a .git folder, which belongs to git. Run the generator in the repository itself; nothing was written.`);
+      throw new AiPackError(
+        `${root} is inside a .git folder, which belongs to git. Run the generator in the repository itself; nothing was written.`,
+      );
     }
   }
 
@@ -39,7 +55,9 @@ export class Repository {
       if (!stats) return join(next, ...parts.slice(index + 1));
       real = stats.isSymbolicLink() ? this.#followLink(next, shown) : next;
       if (index < parts.length - 1 && !statSync(real).isDirectory()) {
-        throw new AiPackError(`${shown} is a file, but the pack needs a folder there (for ${path}). Move it aside and run again; nothing was written.`);
+        throw new AiPackError(
+          `${shown} is a file, but the pack needs a folder there (for ${path}). Move it aside and run again; nothing was written.`,
+        );
       }
     }
     return real;
@@ -50,7 +68,9 @@ export class Repository {
     try {
       target = realpathSync(link);
     } catch {
-      throw new AiPackError(`${shown} is a link that leads nowhere. Remove it (or point it at a file inside the repository) and run again; nothing was written.`);
+      throw new AiPackError(
+        `${shown} is a link that leads nowhere. Remove it (or point it at a file inside the repository) and run again; nothing was written.`,
+      );
     }
     const inside = relative(this.realRoot, target);
     if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
@@ -60,7 +80,9 @@ export class Repository {
       );
     }
     if (segmentsOf(inside).some(isGitSegment)) {
-      throw new AiPackError(`${shown} is a link into .git, which belongs to git. Remove the link and run again; nothing was written.`);
+      throw new AiPackError(
+        `${shown} is a link into .git, which belongs to git. Remove the link and run again; nothing was written.`,
+      );
     }
     return target;
   }
@@ -97,20 +119,29 @@ export class Repository {
 
   /** The repository-relative form of a path under the root, with forward slashes. */
   relativePath(absolute: string): string {
-    return relative(this.realRoot, absolute).split(sep).join("/");
+    return relative(this.realRoot, absolute).split(sep).join('/');
   }
 }
 
 /** Throws unless `path` is a plain, normalised, relative path with no `.git` part. */
 function checkPathShape(path: string): void {
   const problem =
-    path === '' ? 'is empty'
-    : path.includes('\0') ? 'holds a NUL character'
-    : isAbsolute(path) || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\') ? 'is not a relative path with forward slashes'
-    : posix.normalize(path) !== path || path.split('/').some((part) => part === '..' || part === '.' || part === '') ? 'is not a normalised path inside the repository'
-    : path.split('/').some(isGitSegment) ? 'is inside .git, which belongs to git'
-    : undefined;
-  if (problem) throw new AiPackError(`the path ${JSON.stringify(path)} ${problem}; the generator touches only paths inside the repository. Nothing was written.`);
+    path === ''
+      ? 'is empty'
+      : path.includes('\0')
+        ? 'holds a NUL character'
+        : isAbsolute(path) || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\')
+          ? 'is not a relative path with forward slashes'
+          : posix.normalize(path) !== path ||
+              path.split('/').some((part) => part === '..' || part === '.' || part === '')
+            ? 'is not a normalised path inside the repository'
+            : path.split('/').some(isGitSegment)
+              ? 'is inside .git, which belongs to git'
+              : undefined;
+  if (problem)
+    throw new AiPackError(
+      `the path ${JSON.stringify(path)} ${problem}; the generator touches only paths inside the repository. Nothing was written.`,
+    );
 }
 
 function isGitSegment(part: string): boolean {
@@ -122,7 +153,13 @@ function segmentsOf(path: string): string[] {
 }
 
 function notAFile(path: string, stats: Stats): AiPackError {
-  const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device or other special file';
+  const kind = stats.isDirectory()
+    ? 'a folder'
+    : stats.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : stats.isSocket()
+        ? 'a socket'
+        : 'a device or other special file';
   return new AiPackError(`${path} is ${kind}, not a regular file. Move it aside and run again; nothing was written.`);
 }
 
@@ -148,4 +185,3 @@ function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
-

@@ -14,12 +14,40 @@ import { isJsonObject, type JsonObject } from './strict-json.js';
  * adds events with new releases, and valid settings must not fail `status` the day it does.
  */
 const HOOK_EVENTS = new Set([
-  'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PostToolBatch', 'Notification', 'UserPromptSubmit',
-  'UserPromptExpansion', 'SessionStart', 'SessionEnd', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop',
-  'PreCompact', 'PostCompact', 'PreModelSwitch', 'PostModelSwitch', 'PermissionRequest', 'PermissionDenied',
-  'Setup', 'TeammateIdle', 'TaskCreated', 'TaskCompleted', 'Elicitation', 'ElicitationResult', 'ConfigChange',
-  'WorktreeCreate', 'WorktreeRemove', 'InstructionsLoaded', 'CwdChanged', 'FileChanged', 'DirectoryAdded',
-  'MessageDisplay', 'PreSkillShellCommand',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PostToolBatch',
+  'Notification',
+  'UserPromptSubmit',
+  'UserPromptExpansion',
+  'SessionStart',
+  'SessionEnd',
+  'Stop',
+  'StopFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
+  'PostCompact',
+  'PreModelSwitch',
+  'PostModelSwitch',
+  'PermissionRequest',
+  'PermissionDenied',
+  'Setup',
+  'TeammateIdle',
+  'TaskCreated',
+  'TaskCompleted',
+  'Elicitation',
+  'ElicitationResult',
+  'ConfigChange',
+  'WorktreeCreate',
+  'WorktreeRemove',
+  'InstructionsLoaded',
+  'CwdChanged',
+  'FileChanged',
+  'DirectoryAdded',
+  'MessageDisplay',
+  'PreSkillShellCommand',
 ]);
 const STRING_LIST_PERMISSIONS = ['allow', 'ask', 'deny', 'additionalDirectories'];
 const GROUP_KEYS = new Set(['matcher', 'hooks']);
@@ -31,7 +59,9 @@ const NOT_SETTINGS = new Set(Object.keys(OLD_SESSION_KEYS));
 /** Each problem as `<json path>: <what is wrong>`; empty when the settings are valid. */
 export function settingsProblems(settings: JsonObject): string[] {
   return [
-    ...[...NOT_SETTINGS].filter((key) => Object.hasOwn(settings, key)).map((key) => `${key}: not a settings key (hook events go under "hooks")`),
+    ...[...NOT_SETTINGS]
+      .filter((key) => Object.hasOwn(settings, key))
+      .map((key) => `${key}: not a settings key (hook events go under "hooks")`),
     ...permissionProblems(settings.permissions),
     ...envProblems(settings.env),
     ...hookProblems(settings.hooks),
@@ -55,9 +85,9 @@ function permissionProblems(permissions: unknown): string[] {
   if (permissions === undefined) return [];
   if (!isJsonObject(permissions)) return ['permissions: must be an object'];
   // Only the lists are checked: the client knows many more permissions keys, and more with each release.
-  return STRING_LIST_PERMISSIONS.filter((key) => permissions[key] !== undefined && !isStringArray(permissions[key])).map(
-    (key) => `permissions.${key}: must be a list of strings`,
-  );
+  return STRING_LIST_PERMISSIONS.filter(
+    (key) => permissions[key] !== undefined && !isStringArray(permissions[key]),
+  ).map((key) => `permissions.${key}: must be a list of strings`);
 }
 
 function envProblems(env: unknown): string[] {
@@ -73,7 +103,8 @@ function hookProblems(hooks: unknown): string[] {
   if (hooks === undefined) return [];
   if (!isJsonObject(hooks)) return ['hooks: must be an object'];
   return Object.entries(hooks).flatMap(([event, groups]) => {
-    if (NOT_SETTINGS.has(event)) return [`hooks.${event}: not a hook event (session hooks are "SessionStart" and "SessionEnd")`];
+    if (NOT_SETTINGS.has(event))
+      return [`hooks.${event}: not a hook event (session hooks are "SessionStart" and "SessionEnd")`];
     if (!Array.isArray(groups)) return [`hooks.${event}: must be a list of matcher groups`];
     return groups.flatMap((group, index) => groupProblems(group, `hooks.${event}[${index}]`));
   });
@@ -95,6 +126,8 @@ function handlerProblems(handler: unknown, where: string): string[] {
   if (handler.type !== 'command') return [];
   return [
     ...(typeof handler.command === 'string' ? [] : [`${where}.command: must be a string`]),
-    ...Object.keys(handler).filter((key) => !COMMAND_HANDLER_KEYS.has(key)).map((key) => `${where}.${key}: not a command hook key`),
+    ...Object.keys(handler)
+      .filter((key) => !COMMAND_HANDLER_KEYS.has(key))
+      .map((key) => `${where}.${key}: not a command hook key`),
   ];
 }

@@ -73,7 +73,11 @@ function piecesOf(settings: JsonObject): Piece[] {
 
 /** `addition` with only the pieces `keep` accepts; undefined when none is left. */
 /** The part of an addition whose pieces `keep` accepts; `shells`: containers the pack created stay, emptied, so uninstall can take them out. */
-function filterAddition(addition: SettingsAddition, keep: (piece: Piece) => boolean, shells = false): SettingsAddition | undefined {
+function filterAddition(
+  addition: SettingsAddition,
+  keep: (piece: Piece) => boolean,
+  shells = false,
+): SettingsAddition | undefined {
   const keys = keysOf(addition.path);
   if ('items' in addition) {
     const items = addition.items.filter((value) => keep({ kind: 'item', keys, value }));
@@ -121,7 +125,9 @@ function holds(settings: JsonObject, piece: Piece): boolean {
     if (!isJsonObject(current) || !Object.hasOwn(current, key)) return false;
     current = current[key];
   }
-  return piece.kind === 'item' ? Array.isArray(current) && includesJson(current, piece.value) : sameJson(current, piece.value);
+  return piece.kind === 'item'
+    ? Array.isArray(current) && includesJson(current, piece.value)
+    : sameJson(current, piece.value);
 }
 
 function includesJson(array: unknown[], item: unknown): boolean {
@@ -194,7 +200,10 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
   for (const addition of input.recorded) {
     // A piece the user deleted stays in the record (and goes to `declined`): uninstall still knows the
     // container around it was the pack's. One the user wrote back by hand after declining it is theirs.
-    const kept = filterAddition(addition, (piece) => shipped.has(pieceId(piece)) && !(holds(before, piece) && declinedBefore.has(pieceId(piece))));
+    const kept = filterAddition(
+      addition,
+      (piece) => shipped.has(pieceId(piece)) && !(holds(before, piece) && declinedBefore.has(pieceId(piece))),
+    );
     const retiring = filterAddition(addition, (piece) => holds(before, piece) && !shipped.has(pieceId(piece)));
     if (kept) recorded.push(kept);
     if (retiring) retired.push(retiring);
@@ -228,7 +237,13 @@ function uniquePieces(pieces: Piece[]): Piece[] {
 }
 
 /** Appends to the object at `keys` what `pack` has and it lacks; pushes each addition onto `added`. */
-function mergeInto(text: string, keys: string[], pack: JsonObject, wanted: (piece: Piece) => boolean, added: SettingsAdditions): string {
+function mergeInto(
+  text: string,
+  keys: string[],
+  pack: JsonObject,
+  wanted: (piece: Piece) => boolean,
+  added: SettingsAdditions,
+): string {
   for (const [key, packValue] of Object.entries(pack)) {
     const path = [...keys, key];
     if (!nodeAt(text, path)) {
@@ -264,7 +279,12 @@ function mergeInto(text: string, keys: string[], pack: JsonObject, wanted: (piec
  * pack created goes once nothing of the user's is in it; an array of the user's stays, even empty.
  * `empty`: nothing but `{}` is left, so a file the pack created may go.
  */
-export function removeSettingsText(text: string, recorded: SettingsAdditions, file: string, declined: SettingsAdditions = []): { text: string; empty: boolean } {
+export function removeSettingsText(
+  text: string,
+  recorded: SettingsAdditions,
+  file: string,
+  declined: SettingsAdditions = [],
+): { text: string; empty: boolean } {
   parseSettings(text, file);
   // A declined piece the file holds again was written back by the user: it stays, though its container may go.
   const declinedIds = new Set(declined.flatMap(piecesOfAddition).map(pieceId));
@@ -318,7 +338,9 @@ const ENFORCEMENT_SCRIPTS: Record<string, string> = {
     "the old framework's enforcement hook: it guessed from recent messages whether the orchestrator role was active and blocked execution tools (exit 2)",
   'check-task-packet.py': "the old framework's task-packet gate: it blocked work (exit 2) when no task packet existed",
 };
-const SCRIPT_NAMES = Object.keys(ENFORCEMENT_SCRIPTS).map((name) => name.replaceAll('.', '\\.')).join('|');
+const SCRIPT_NAMES = Object.keys(ENFORCEMENT_SCRIPTS)
+  .map((name) => name.replaceAll('.', '\\.'))
+  .join('|');
 /** The script's file name as a whole word of the command: `my-check-task-packet.py` is someone else's. */
 const ENFORCEMENT_COMMAND = new RegExp(`(?:^|[\\s"'/\\\\])(${SCRIPT_NAMES})(?![\\w.-])`);
 /**
@@ -369,7 +391,10 @@ export function findEnforcement(settings: JsonObject): EnforcementFinding[] {
  * every other byte stays. `scripts` are the repository's hook scripts those hooks ran, minus any the
  * remaining settings still name.
  */
-export function migrateSettingsText(text: string, file: string): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
+export function migrateSettingsText(
+  text: string,
+  file: string,
+): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
   const settings = parseSettings(text, file);
   const { removals, findings, removedStrings } = planMigration(settings);
   // Last in the file first: a removal never moves what comes before it, so the other paths stay valid.

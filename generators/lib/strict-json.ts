@@ -57,7 +57,10 @@ function describe(text: string, error: ParseError, root: Node | undefined): { of
       return { offset, reason: 'string never closed' };
     case ParseErrorCode.InvalidEscapeCharacter:
     case ParseErrorCode.InvalidUnicode:
-      return { offset: offset + firstBadEscape(text.slice(offset, offset + length)), reason: 'invalid escape in a string' };
+      return {
+        offset: offset + firstBadEscape(text.slice(offset, offset + length)),
+        reason: 'invalid escape in a string',
+      };
     case ParseErrorCode.InvalidCharacter:
       return {
         offset: offset + text.slice(offset, offset + length).search(/[\u0000-\u001f]/),

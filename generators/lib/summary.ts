@@ -7,7 +7,10 @@ const NOTE_KINDS: ReadonlySet<SummaryKind> = new Set(['kept', 'offered', 'declin
  * The closing summary of a run: one line per change with its reason, then the notes. A run that changes no
  * file says so first, whatever the notes; a dry run says nothing was written.
  */
-export function formatPlan(plan: Plan, { version, dryRun, next }: { version: string; dryRun: boolean; next: string }): string {
+export function formatPlan(
+  plan: Plan,
+  { version, dryRun, next }: { version: string; dryRun: boolean; next: string },
+): string {
   const changed = plan.changes.length > 0;
   const headline = !changed
     ? `generator-ai-pack ${version}: already up to date, no file changed.`

@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { AiPackError } from '../lib/errors.js';
-import { MARKETPLACE_NAME, MARKETPLACE_PATH, PLUGIN_FOLDER, PLUGIN_ID, PLUGIN_NAME, manifestNameOf, pluginFiles } from '../lib/plugin.js';
 import { planCopy } from '../lib/plan.js';
+import {
+  MARKETPLACE_NAME,
+  MARKETPLACE_PATH,
+  manifestNameOf,
+  PLUGIN_FOLDER,
+  PLUGIN_ID,
+  PLUGIN_NAME,
+  pluginFiles,
+} from '../lib/plugin.js';
 import { PackGenerator } from '../pack-generator.js';
 
 const PLUGIN_MANIFEST = `${PLUGIN_FOLDER}/.claude-plugin/plugin.json`;
@@ -34,7 +42,11 @@ export default class PluginGenerator extends PackGenerator {
     ].flatMap(([path, ours, kind]) => {
       const text = this.repo.read(path);
       const name = text === undefined ? ours : manifestNameOf(text);
-      return name === ours ? [] : [`${join(this.destinationRoot(), path)} declares the ${kind} ${name ? `"${name}"` : '(unreadable)'}, not "${ours}"`];
+      return name === ours
+        ? []
+        : [
+            `${join(this.destinationRoot(), path)} declares the ${kind} ${name ? `"${name}"` : '(unreadable)'}, not "${ours}"`,
+          ];
     });
     if (found.length > 0) {
       throw new AiPackError(

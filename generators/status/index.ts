@@ -1,10 +1,10 @@
 import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
-import { packVersionOf } from '../lib/frontmatter.js';
 import { contentHash } from '../lib/eol.js';
+import { packVersionOf } from '../lib/frontmatter.js';
 import { statusOf } from '../lib/manifest.js';
 import { describeEntries } from '../lib/plan.js';
-import { settingsProblems, settingsWarnings } from '../lib/settings-check.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
+import { settingsProblems, settingsWarnings } from '../lib/settings-check.js';
 import { PackGenerator } from '../pack-generator.js';
 
 interface Report {
@@ -48,7 +48,8 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const recorded = manifest?.files ?? (handCopy ? this.#packHashesOfCopiedRoles() : {});
     const onDisk = Object.fromEntries(Object.keys(recorded).map((path) => [path, this.repo.read(path)]));
     const statuses = statusOf({ recorded, onDisk });
-    const pathsWith = (status: string) => statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
+    const pathsWith = (status: string) =>
+      statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
     const files = { unchanged: pathsWith('unchanged'), modified: pathsWith('modified'), missing: pathsWith('missing') };
     const text = this.repo.read(SETTINGS_PATH);
     const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
@@ -57,9 +58,22 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const warnings = settingsWarnings(settings);
     const installed = manifest?.version ?? handCopy ?? null;
     const source = manifest ? 'generator' : handCopy ? 'hand copy' : null;
-    const ok = installed === this.packageVersion && files.missing.length === 0 && enforcement.length === 0 && problems.length === 0;
+    const ok =
+      installed === this.packageVersion &&
+      files.missing.length === 0 &&
+      enforcement.length === 0 &&
+      problems.length === 0;
     const declined = manifest?.declined?.length ? describeEntries(manifest.declined).split(', ') : [];
-    return { installed, source, package: this.packageVersion, files, declined, enforcement, settings: { valid: problems.length === 0, problems, warnings }, ok };
+    return {
+      installed,
+      source,
+      package: this.packageVersion,
+      files,
+      declined,
+      enforcement,
+      settings: { valid: problems.length === 0, problems, warnings },
+      ok,
+    };
   }
 
   /** A hand copy has no install record, but its skills carry the pack's version stamp. */
@@ -82,7 +96,9 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
   #packHashesOfCopiedRoles(): Record<string, string> {
     const skills = ROLES.filter((role) => this.repo.read(`.claude/skills/${role}/SKILL.md`) !== undefined);
     const agents = SPAWNED_ROLES.some((role) => this.repo.read(`.claude/agents/${role}.md`) !== undefined);
-    return Object.fromEntries(Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, contentHash(content)]));
+    return Object.fromEntries(
+      Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, contentHash(content)]),
+    );
   }
 
   #describe(report: Report): string {
@@ -92,14 +108,18 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       `files        ${files.unchanged.length} unchanged, ${files.modified.length} modified by you, ${files.missing.length} missing`,
       ...files.modified.map((path) => `  modified   ${path}`),
       ...files.missing.map((path) => `  missing    ${path}`),
-      ...report.declined.map((rule) => `  declined   ${rule} (you removed it from ${SETTINGS_PATH}; updates leave it out)`),
+      ...report.declined.map(
+        (rule) => `  declined   ${rule} (you removed it from ${SETTINGS_PATH}; updates leave it out)`,
+      ),
       `enforcement  ${report.enforcement.length === 0 ? 'none' : `${report.enforcement.length} found`}`,
       ...report.enforcement.map((line) => `  ${line}`),
       `settings     ${report.settings.valid ? 'valid' : 'invalid'} (${SETTINGS_PATH})`,
       ...report.settings.problems.map((problem) => `  ${problem}`),
       ...report.settings.warnings.map((warning) => `  warning: ${warning}`),
     ];
-    const verdict = report.ok ? 'All is well.' : 'Run the generator with --yes (`generator-ai-pack --yes` or `yo ai-pack --yes`) to install, update or migrate the pack.';
+    const verdict = report.ok
+      ? 'All is well.'
+      : 'Run the generator with --yes (`generator-ai-pack --yes` or `yo ai-pack --yes`) to install, update or migrate the pack.';
     return `${lines.join('\n')}\n${verdict}`;
   }
 }

@@ -14,11 +14,18 @@ export default class UninstallGenerator extends PackGenerator {
 
   writing(): void {
     if (!this.record) {
-      this.print(`generator-ai-pack is not installed here (no generator-ai-pack entry in ${this.recordPath}): nothing to remove.`);
+      this.print(
+        `generator-ai-pack is not installed here (no generator-ai-pack entry in ${this.recordPath}): nothing to remove.`,
+      );
       this.done();
       return;
     }
-    const plan = planUninstall({ disk: this.disk, record: this.record, recordPath: this.recordPath, packVersionsBeside: (path) => packVersionsOf(path) });
+    const plan = planUninstall({
+      disk: this.disk,
+      record: this.record,
+      recordPath: this.recordPath,
+      packVersionsBeside: (path) => packVersionsOf(path),
+    });
     this.applyAndReport(plan, 'The pack is out. Your own files, settings and backups are as they were.');
   }
 }

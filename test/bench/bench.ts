@@ -30,7 +30,12 @@ interface Sample {
 }
 
 /** Runs a command to completion and times it, spawn to exit; fails loudly if the command fails. */
-function measure(what: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Sample {
+function measure(
+  what: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Sample {
   const peakFile = join(scratch, 'peak');
   const argv = gnuTime ? [gnuTime, '-f', '%M', '-o', peakFile, command, ...args] : [command, ...args];
   const started = performance.now();
@@ -62,16 +67,27 @@ const INSTALL = 'install --yes';
 const COLD = 'install --yes, compile cache empty';
 let lastInstall = '';
 let updated = '';
+/** One installed repository for the no-op update and status runs, made on first use. */
+function updatedRepo(): string {
+  if (!updated) updated = installedRepo();
+  return updated;
+}
 const contenders: Record<string, () => Sample> = {
   [CLIENT]: () => {
     const home = mkdtempSync(join(scratch, 'home-'));
-    return measure(CLIENT, claudeBinary, ['plugin', 'init', 'bench-plugin'], { cwd: home, env: clientEnvironment(home) });
+    return measure(CLIENT, claudeBinary, ['plugin', 'init', 'bench-plugin'], {
+      cwd: home,
+      env: clientEnvironment(home),
+    });
   },
-  [INSTALL]: () => runPack((lastInstall = emptyRepo()), ['--yes']),
+  [INSTALL]: () => {
+    lastInstall = emptyRepo();
+    return runPack(lastInstall, ['--yes']);
+  },
   // The first `npx generator-ai-pack` on a machine: nothing compiled yet.
   [COLD]: () => runPack(emptyRepo(), ['--yes'], mkdtempSync(join(scratch, 'empty-cache-'))),
-  'update with nothing to do (--yes)': () => runPack((updated ||= installedRepo()), ['--yes']),
-  status: () => runPack((updated ||= installedRepo()), ['status']),
+  'update with nothing to do (--yes)': () => runPack(updatedRepo(), ['--yes']),
+  status: () => runPack(updatedRepo(), ['status']),
   uninstall: () => runPack(installedRepo(), ['uninstall']),
   '--help': () => runPack(scratch, ['--help']),
 };
@@ -98,7 +114,9 @@ try {
     `${new Date().toISOString().slice(0, 16)}Z, ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
       `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
   );
-  console.log(`Node ${process.version}, ${claudeBinary.split('/').slice(-2, -1)[0]} ${client}, ${RUNS} runs each after one warm-up round\n`);
+  console.log(
+    `Node ${process.version}, ${claudeBinary.split('/').slice(-2, -1)[0]} ${client}, ${RUNS} runs each after one warm-up round\n`,
+  );
 
   const clientTime = median(samples[CLIENT].map((sample) => sample.ms));
   const clientPeak = gnuTime ? median(samples[CLIENT].map((sample) => sample.peakKiB ?? 0)) : 0;
@@ -109,8 +127,10 @@ try {
     const times = runs.map((sample) => sample.ms);
     const time = median(times);
     const peak = gnuTime ? median(runs.map((sample) => sample.peakKiB ?? 0)) : undefined;
-    const target = name === CLIENT ? '' : (TIME_TARGETS[name] ?? `≤ install (${(installTime / clientTime).toFixed(2)})`);
-    const memoryRatio = peak === undefined || name === CLIENT ? '' : `${(peak / clientPeak).toFixed(2)} (target ≤ ${MEMORY_TARGET})`;
+    const target =
+      name === CLIENT ? '' : (TIME_TARGETS[name] ?? `≤ install (${(installTime / clientTime).toFixed(2)})`);
+    const memoryRatio =
+      peak === undefined || name === CLIENT ? '' : `${(peak / clientPeak).toFixed(2)} (target ≤ ${MEMORY_TARGET})`;
     console.log(
       `| ${name} | ${seconds(time)} | ${seconds(Math.min(...times))} | ${seconds(Math.max(...times))} | ` +
         `${name === CLIENT ? '1' : (time / clientTime).toFixed(2)} | ${target} | ${peak === undefined ? 'n/a' : mib(peak)} | ${memoryRatio} |`,
@@ -131,7 +151,9 @@ try {
     );
   const installed = files(lastInstall);
   const bytes = installed.reduce((sum, file) => sum + statSync(file).size, 0);
-  console.log(`\nInstalled pack: ${installed.length} files, ${bytes} bytes (all the --yes install wrote, .yo-rc.json included)`);
+  console.log(
+    `\nInstalled pack: ${installed.length} files, ${bytes} bytes (all the --yes install wrote, .yo-rc.json included)`,
+  );
 
   if (process.argv.includes('--update-budget')) {
     const committed = { client, measured: new Date().toISOString().slice(0, 10), figures };

@@ -74,7 +74,9 @@ export function measurePack(repo: string): TokenFigures {
 function measureIn(home: string, repo: string): TokenFigures {
   const claudeDir = join(repo, '.claude');
   const components = Object.fromEntries(
-    ['skills', 'agents'].filter((folder) => existsSync(join(claudeDir, folder))).map((folder) => [folder, join(claudeDir, folder)]),
+    ['skills', 'agents']
+      .filter((folder) => existsSync(join(claudeDir, folder)))
+      .map((folder) => [folder, join(claudeDir, folder)]),
   );
   const pack = parsePluginDetails(pluginDetails(home, 'ai-pack', components));
 
@@ -86,11 +88,17 @@ function measureIn(home: string, repo: string): TokenFigures {
     const name = `ref${index}`;
     labels.set(name, file);
     mkdirSync(join(standIns, name), { recursive: true });
-    writeFileSync(join(standIns, name, 'SKILL.md'), `---\nname: ${name}\ndescription: x\n---\n${readFileSync(join(claudeDir, file), 'utf8')}`);
+    writeFileSync(
+      join(standIns, name, 'SKILL.md'),
+      `---\nname: ${name}\ndescription: x\n---\n${readFileSync(join(claudeDir, file), 'utf8')}`,
+    );
   }
   if (labels.size === 0) return { ...pack, references: {} };
   const probe = parsePluginDetails(pluginDetails(home, 'references-probe', { skills: standIns }));
-  return { ...pack, references: Object.fromEntries([...labels].map(([name, file]) => [file, probe.skills[name].onInvoke])) };
+  return {
+    ...pack,
+    references: Object.fromEntries([...labels].map(([name, file]) => [file, probe.skills[name].onInvoke])),
+  };
 }
 
 /** `skills/<skill>/references/<file>.md` under `claudeDir`, sorted. */
@@ -100,7 +108,11 @@ function referenceFiles(claudeDir: string): string[] {
   return readdirSync(skills)
     .flatMap((skill) => {
       const folder = join(skills, skill, 'references');
-      return existsSync(folder) ? readdirSync(folder).filter((file) => file.endsWith('.md')).map((file) => `skills/${skill}/references/${file}`) : [];
+      return existsSync(folder)
+        ? readdirSync(folder)
+            .filter((file) => file.endsWith('.md'))
+            .map((file) => `skills/${skill}/references/${file}`)
+        : [];
     })
     .sort();
 }
@@ -110,7 +122,9 @@ export function overBudget(figures: TokenFigures): string[] {
   return [
     figures.alwaysOn > BUDGETS.alwaysOn && `always-on ${figures.alwaysOn} > ${BUDGETS.alwaysOn} tokens`,
     ...Object.entries(figures.skills).map(
-      ([name, cost]) => cost.onInvoke > BUDGETS.skillOnInvoke && `skill ${name} on invoke ${cost.onInvoke} > ${BUDGETS.skillOnInvoke} tokens`,
+      ([name, cost]) =>
+        cost.onInvoke > BUDGETS.skillOnInvoke &&
+        `skill ${name} on invoke ${cost.onInvoke} > ${BUDGETS.skillOnInvoke} tokens`,
     ),
     ...Object.entries(figures.references).map(
       ([file, tokens]) => tokens > BUDGETS.reference && `reference ${file} ${tokens} > ${BUDGETS.reference} tokens`,
@@ -133,6 +147,9 @@ export function flatten(figures: TokenFigures): [string, number][] {
       [`agent ${name} always-on`, cost.alwaysOn],
       [`agent ${name} on invoke`, cost.onInvoke],
     ]),
-    ...Object.entries(figures.references).map(([file, tokens]): [string, number] => [`reference ${file} on read`, tokens]),
+    ...Object.entries(figures.references).map(([file, tokens]): [string, number] => [
+      `reference ${file} on read`,
+      tokens,
+    ]),
   ];
 }

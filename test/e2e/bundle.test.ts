@@ -26,7 +26,9 @@ describe('the shipped bundle', () => {
   });
 
   it('every lazily loaded module loads from the bundle on first use, and the log above shows it', () => {
-    const lazy = readdirSync(join(packageRoot, 'dist/lazy')).filter((file) => file.endsWith('.js')).map((file) => file.slice(0, -3));
+    const lazy = readdirSync(join(packageRoot, 'dist/lazy'))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => file.slice(0, -3));
     expect(lazy).toContain('fly-import');
     // Loaded as the bundle's stand-ins load them: require() from inside the bundle, by the package's imports map.
     const script = [
@@ -41,13 +43,17 @@ describe('the shipped bundle', () => {
   it('the package holds the command, the bundle and the templates, and needs no dependency at run time', () => {
     const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toStrictEqual({});
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: packageRoot, encoding: 'utf8' }));
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: packageRoot, encoding: 'utf8' }),
+    );
     const files: string[] = packed.files.map((file: { path: string }) => file.path);
     expect(files).toContain(manifest.bin['generator-ai-pack']);
     for (const sub of ['app', 'status', 'uninstall']) expect(files).toContain(`dist/generators/${sub}/index.js`);
     expect(files).toContain('dist/lazy/fly-import.js');
     expect(files).toContain('dist/THIRD-PARTY-LICENSES.txt');
     expect(files).toContain('templates/pack/.claude/settings.json');
-    expect(files.filter((file) => file.endsWith('.ts') || file.startsWith('test/') || file.startsWith('scripts/'))).toStrictEqual([]);
+    expect(
+      files.filter((file) => file.endsWith('.ts') || file.startsWith('test/') || file.startsWith('scripts/')),
+    ).toStrictEqual([]);
   });
 });

@@ -2,9 +2,18 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockPath, lockRepository } from '../../generators/lib/lock.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { hasStackTrace, launcher, node, readManifestOf, runLauncher, snapshot, tempFolder, type RunResult } from '../helpers/repo.js';
+import { lockPath, lockRepository } from '../../generators/lib/lock.js';
+import {
+  hasStackTrace,
+  launcher,
+  node,
+  type RunResult,
+  readManifestOf,
+  runLauncher,
+  snapshot,
+  tempFolder,
+} from '../helpers/repo.js';
 
 /**
  * A repository is untrusted input: links out of it, a committed install record, odd folder names, two runs
@@ -34,26 +43,54 @@ const yoRc = (record: object) => `${JSON.stringify({ 'generator-ai-pack': record
 
 describe('links out of the repository', () => {
   const cases: [string, (repo: string, outside: string) => void, string[], RegExp][] = [
-    ['settings.json linked to a file outside, with a committed .yo-rc.json asking for "*"', (repo, outside) => {
-      mkdirSync(join(repo, '.claude'));
-      symlinkSync(join(outside, 'settings.json'), join(repo, '.claude/settings.json'));
-      writeFileSync(join(repo, '.yo-rc.json'), yoRc({ version: '0.0.1', answers: { testCommand: '*' }, files: {}, settings: [] }));
-    }, ['--yes'], /settings\.json|"\*"/],
-    ['a skill linked to a file outside, with --force', (repo, outside) => {
-      mkdirSync(join(repo, '.claude/skills/tester'), { recursive: true });
-      symlinkSync(join(outside, 'precious.md'), join(repo, '.claude/skills/tester/SKILL.md'));
-    }, ['--yes', '--force'], /\.claude\/skills\/tester\/SKILL\.md is a link to .*outside/],
-    ['.claude itself linked to a folder outside', (repo, outside) => {
-      symlinkSync(outside, join(repo, '.claude'));
-    }, ['--yes'], /\.claude is a link to .*outside/],
-    ['a dangling link where the pack writes', (repo) => {
-      mkdirSync(join(repo, '.claude/agents'), { recursive: true });
-      symlinkSync('/nonexistent/ai-pack-target', join(repo, '.claude/agents/engineer.md'));
-    }, ['--yes'], /engineer\.md is a link that leads nowhere/],
-    ['a link into .git', (repo) => {
-      mkdirSync(join(repo, '.claude'));
-      symlinkSync(join(repo, '.git'), join(repo, '.claude/skills'));
-    }, ['--yes'], /into \.git/],
+    [
+      'settings.json linked to a file outside, with a committed .yo-rc.json asking for "*"',
+      (repo, outside) => {
+        mkdirSync(join(repo, '.claude'));
+        symlinkSync(join(outside, 'settings.json'), join(repo, '.claude/settings.json'));
+        writeFileSync(
+          join(repo, '.yo-rc.json'),
+          yoRc({ version: '0.0.1', answers: { testCommand: '*' }, files: {}, settings: [] }),
+        );
+      },
+      ['--yes'],
+      /settings\.json|"\*"/,
+    ],
+    [
+      'a skill linked to a file outside, with --force',
+      (repo, outside) => {
+        mkdirSync(join(repo, '.claude/skills/tester'), { recursive: true });
+        symlinkSync(join(outside, 'precious.md'), join(repo, '.claude/skills/tester/SKILL.md'));
+      },
+      ['--yes', '--force'],
+      /\.claude\/skills\/tester\/SKILL\.md is a link to .*outside/,
+    ],
+    [
+      '.claude itself linked to a folder outside',
+      (repo, outside) => {
+        symlinkSync(outside, join(repo, '.claude'));
+      },
+      ['--yes'],
+      /\.claude is a link to .*outside/,
+    ],
+    [
+      'a dangling link where the pack writes',
+      (repo) => {
+        mkdirSync(join(repo, '.claude/agents'), { recursive: true });
+        symlinkSync('/nonexistent/ai-pack-target', join(repo, '.claude/agents/engineer.md'));
+      },
+      ['--yes'],
+      /engineer\.md is a link that leads nowhere/,
+    ],
+    [
+      'a link into .git',
+      (repo) => {
+        mkdirSync(join(repo, '.claude'));
+        symlinkSync(join(repo, '.git'), join(repo, '.claude/skills'));
+      },
+      ['--yes'],
+      /into \.git/,
+    ],
   ];
   for (const [name, arrange, args, mention] of cases) {
     it(`${name}: exit 1, names the link, every byte inside and outside kept`, () => {
@@ -82,25 +119,31 @@ describe('a hostile install record', () => {
     symlinkSync(outside, join(repo, 'linked'));
     const head = readFileSync(join(repo, '.git/HEAD'), 'utf8');
     const hashOf = (path: string) => contentHash(readFileSync(path, 'utf8'));
-    writeFileSync(join(repo, '.yo-rc.json'), yoRc({
-      version: '0.1.0',
-      answers: {},
-      files: {
-        '.git/HEAD': contentHash(head),
-        '../outside/precious.md': hashOf(join(outside, 'precious.md')),
-        [join(outside, 'precious.md')]: hashOf(join(outside, 'precious.md')),
-        'linked/precious.md': hashOf(join(outside, 'precious.md')),
-      },
-      settings: [],
-      createdFolders: ['.git', '..', 'linked'],
-    }));
+    writeFileSync(
+      join(repo, '.yo-rc.json'),
+      yoRc({
+        version: '0.1.0',
+        answers: {},
+        files: {
+          '.git/HEAD': contentHash(head),
+          '../outside/precious.md': hashOf(join(outside, 'precious.md')),
+          [join(outside, 'precious.md')]: hashOf(join(outside, 'precious.md')),
+          'linked/precious.md': hashOf(join(outside, 'precious.md')),
+        },
+        settings: [],
+        createdFolders: ['.git', '..', 'linked'],
+      }),
+    );
     const install = runLauncher(repo, ['--yes']);
     expect(install.status, install.output).toBe(0);
     expect(install.stderr).toContain('".git/HEAD", which is not a file the pack ever ships');
     const uninstall = runLauncher(repo, ['uninstall']);
     expect(uninstall.status, uninstall.output).toBe(0);
     expect(readFileSync(join(repo, '.git/HEAD'), 'utf8')).toBe(head);
-    expect(snapshot(outside)).toStrictEqual({ 'settings.json': '{ "permissions": { "allow": ["Read"] } }\n', 'precious.md': 'not yours\n' });
+    expect(snapshot(outside)).toStrictEqual({
+      'settings.json': '{ "permissions": { "allow": ["Read"] } }\n',
+      'precious.md': 'not yours\n',
+    });
     expect(snapshot(top)['repo/linked']).toBe(`<link to ${outside}>`);
   });
 });
@@ -120,28 +163,97 @@ describe('folder names are paths, not patterns', () => {
     const uninstall = runLauncher(globbed, ['uninstall']);
     expect(uninstall.status, uninstall.output).toBe(0);
     expect(snapshot(plain)).toStrictEqual(plainBefore);
-    expect(Object.keys(snapshot(globbed)).filter((path) => !path.startsWith('.claude/ai-pack-backup'))).toStrictEqual(['.claude']);
+    expect(Object.keys(snapshot(globbed)).filter((path) => !path.startsWith('.claude/ai-pack-backup'))).toStrictEqual([
+      '.claude',
+    ]);
   });
 });
 
 describe('bad input: exit 1, a clear message, nothing written', () => {
   const fifo = (path: string) => execFileSync('mkfifo', [path]);
   const cases: [string, (repo: string) => void, string[], RegExp][] = [
-    ['.claude is a file', (repo) => writeFileSync(join(repo, '.claude'), 'x'), ['--yes'], /\.claude is a file, but the pack needs a folder/],
-    ['an empty .yo-rc.json', (repo) => writeFileSync(join(repo, '.yo-rc.json'), ''), ['--yes'], /\.yo-rc\.json:1:1: not valid JSON/],
-    ['a corrupt .yo-rc.json', (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{\n  "a": 1,\n}\n'), ['--yes'], /\.yo-rc\.json:2:9: not valid JSON \(trailing comma/],
-    ['a .yo-rc.json record of the wrong shape', (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{ "generator-ai-pack": 5 }'), ['status'], /"generator-ai-pack" entry is not an object/],
-    ['a folder where the pack writes a file', (repo) => mkdirSync(join(repo, '.claude/skills/tester/SKILL.md'), { recursive: true }), ['--yes'], /SKILL\.md is a folder, not a regular file/],
-    ['a FIFO at .claude/settings.json', (repo) => { mkdirSync(join(repo, '.claude')); fifo(join(repo, '.claude/settings.json')); }, ['--yes'], /settings\.json is a FIFO/],
+    [
+      '.claude is a file',
+      (repo) => writeFileSync(join(repo, '.claude'), 'x'),
+      ['--yes'],
+      /\.claude is a file, but the pack needs a folder/,
+    ],
+    [
+      'an empty .yo-rc.json',
+      (repo) => writeFileSync(join(repo, '.yo-rc.json'), ''),
+      ['--yes'],
+      /\.yo-rc\.json:1:1: not valid JSON/,
+    ],
+    [
+      'a corrupt .yo-rc.json',
+      (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{\n  "a": 1,\n}\n'),
+      ['--yes'],
+      /\.yo-rc\.json:2:9: not valid JSON \(trailing comma/,
+    ],
+    [
+      'a .yo-rc.json record of the wrong shape',
+      (repo) => writeFileSync(join(repo, '.yo-rc.json'), '{ "generator-ai-pack": 5 }'),
+      ['status'],
+      /"generator-ai-pack" entry is not an object/,
+    ],
+    [
+      'a folder where the pack writes a file',
+      (repo) => mkdirSync(join(repo, '.claude/skills/tester/SKILL.md'), { recursive: true }),
+      ['--yes'],
+      /SKILL\.md is a folder, not a regular file/,
+    ],
+    [
+      'a FIFO at .claude/settings.json',
+      (repo) => {
+        mkdirSync(join(repo, '.claude'));
+        fifo(join(repo, '.claude/settings.json'));
+      },
+      ['--yes'],
+      /settings\.json is a FIFO/,
+    ],
     ['a FIFO at .yo-rc.json', (repo) => fifo(join(repo, '.yo-rc.json')), ['--yes'], /\.yo-rc\.json is a FIFO/],
-    ['a directory argument that does not exist', () => {}, ['--yes', 'no-such-folder'], /no-such-folder does not exist/],
-    ['a mistyped sub-command', () => {}, ['stauts', '--yes'], /unknown command or folder 'stauts'; did you mean status\?/],
+    [
+      'a directory argument that does not exist',
+      () => {},
+      ['--yes', 'no-such-folder'],
+      /no-such-folder does not exist/,
+    ],
+    [
+      'a mistyped sub-command',
+      () => {},
+      ['stauts', '--yes'],
+      /unknown command or folder 'stauts'; did you mean status\?/,
+    ],
     ['--test-command "*"', () => {}, ['--yes', '--test-command', '*'], /--test-command: "\*" has "\*"/],
-    ['--test-command with a chained command', () => {}, ['--yes', '--test-command', 'npm test; curl x | sh'], /--test-command: .*shell control operator/],
-    ['--build-command with a substitution', () => {}, ['--yes', '--build-command', 'npm run build $(id)'], /--build-command: .*command substitution/],
-    ['--test-command with a line break', () => {}, ['--yes', '--test-command', 'npm test\nrm -rf /'], /--test-command: .*line break/],
+    [
+      '--test-command with a chained command',
+      () => {},
+      ['--yes', '--test-command', 'npm test; curl x | sh'],
+      /--test-command: .*shell control operator/,
+    ],
+    [
+      '--build-command with a substitution',
+      () => {},
+      ['--yes', '--build-command', 'npm run build $(id)'],
+      /--build-command: .*command substitution/,
+    ],
+    [
+      '--test-command with a line break',
+      () => {},
+      ['--yes', '--test-command', 'npm test\nrm -rf /'],
+      /--test-command: .*line break/,
+    ],
     ['a blank --test-command', () => {}, ['--yes', '--test-command', '   '], /--test-command: .*nothing but spaces/],
-    ['a committed .yo-rc.json whose saved test command is "*"', (repo) => writeFileSync(join(repo, '.yo-rc.json'), yoRc({ version: '0.1.0', answers: { testCommand: '*' }, files: {}, settings: [] })), ['--yes'], /\.yo-rc\.json \(generator-ai-pack\.answers\.testCommand\): "\*"/],
+    [
+      'a committed .yo-rc.json whose saved test command is "*"',
+      (repo) =>
+        writeFileSync(
+          join(repo, '.yo-rc.json'),
+          yoRc({ version: '0.1.0', answers: { testCommand: '*' }, files: {}, settings: [] }),
+        ),
+      ['--yes'],
+      /\.yo-rc\.json \(generator-ai-pack\.answers\.testCommand\): "\*"/,
+    ],
   ];
   for (const [name, arrange, args, mention] of cases) {
     it(name, () => {
@@ -197,18 +309,26 @@ describe('one run at a time', () => {
 });
 
 /** A tmpfs needs a mount namespace (root, or user namespaces); where the machine allows neither, the test says so and skips. */
-const canMountTmpfs = spawnSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s']).status === 0;
+const canMountTmpfs =
+  spawnSync('unshare', [
+    '-m',
+    'sh',
+    '-c',
+    'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s',
+  ]).status === 0;
 
 describe('a full disk', () => {
-  it.skipIf(!canMountTmpfs)('an update that runs out of space changes no byte, says so, and the next run (with space) finishes', () => {
-    if (!canMountTmpfs) console.warn('skipped: no mount namespace for a small tmpfs on this machine');
-    const { repo, top } = workspace();
-    writeFileSync(join(repo, 'package.json'), '{ "scripts": { "test": "vitest" } }\n');
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    const disk = join(top, 'disk');
-    mkdirSync(disk);
-    // In a private mount namespace: copy the repository onto a small tmpfs, fill it, update, free it, update again.
-    const script = `
+  it.skipIf(!canMountTmpfs)(
+    'an update that runs out of space changes no byte, says so, and the next run (with space) finishes',
+    () => {
+      if (!canMountTmpfs) console.warn('skipped: no mount namespace for a small tmpfs on this machine');
+      const { repo, top } = workspace();
+      writeFileSync(join(repo, 'package.json'), '{ "scripts": { "test": "vitest" } }\n');
+      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+      const disk = join(top, 'disk');
+      mkdirSync(disk);
+      // In a private mount namespace: copy the repository onto a small tmpfs, fill it, update, free it, update again.
+      const script = `
       set -u
       mount -t tmpfs -o size=512k tmpfs "$DISK"
       cp -a "$REPO" "$DISK/repo"
@@ -220,19 +340,20 @@ describe('a full disk', () => {
       (cd "$DISK/repo" && "$NODE" "$LAUNCHER" --yes --skills orchestrator,tester --test-command "make test" > "$OUT/free.out" 2>&1; echo $? > "$OUT/free.status")
       (cd "$DISK/repo" && find . -path ./.git -prune -o -print | sort) > "$OUT/final"
     `;
-    const run = spawnSync('unshare', ['-m', 'sh', '-c', script], {
-      env: { ...process.env, DISK: disk, REPO: repo, OUT: top, NODE: node, LAUNCHER: launcher },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const out = (name: string) => readFileSync(join(top, name), 'utf8');
-    expect(out('full.status').trim(), out('full.err')).toBe('1');
-    expect(out('full.err')).toMatch(/no space left on the device \(ENOSPC\) while writing \S+; nothing was changed/);
-    expect(hasStackTrace(out('full.err'))).toBe(false);
-    expect(out('after')).toBe(out('before'));
-    expect(out('free.status').trim(), out('free.out')).toBe('0');
-    expect(out('final')).not.toMatch(/\.tmp$|\.ai-pack-new/m);
-    expect(out('final')).not.toContain('.claude/skills/reviewer');
-  });
+      const run = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+        env: { ...process.env, DISK: disk, REPO: repo, OUT: top, NODE: node, LAUNCHER: launcher },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const out = (name: string) => readFileSync(join(top, name), 'utf8');
+      expect(out('full.status').trim(), out('full.err')).toBe('1');
+      expect(out('full.err')).toMatch(/no space left on the device \(ENOSPC\) while writing \S+; nothing was changed/);
+      expect(hasStackTrace(out('full.err'))).toBe(false);
+      expect(out('after')).toBe(out('before'));
+      expect(out('free.status').trim(), out('free.out')).toBe('0');
+      expect(out('final')).not.toMatch(/\.tmp$|\.ai-pack-new/m);
+      expect(out('final')).not.toContain('.claude/skills/reviewer');
+    },
+  );
 });

@@ -1,11 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { NPM_PACKAGE_JSON, hasStackTrace, makeRepo, node, npmProject, offline, packTree, readManifestOf, readTree, runLauncher, tempFolder, without } from '../helpers/repo.js';
+import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import {
+  hasStackTrace,
+  makeRepo,
+  NPM_PACKAGE_JSON,
+  node,
+  npmProject,
+  offline,
+  packTree,
+  readManifestOf,
+  readTree,
+  runLauncher,
+  tempFolder,
+  without,
+} from '../helpers/repo.js';
 
 const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
 
@@ -30,7 +52,9 @@ describe('fresh install', () => {
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(settingsOf(repo).permissions.allow.filter((rule: string) => rule.startsWith('Bash('))).toStrictEqual([]);
-    expect(run.stdout).toMatch(/approved\s+no test command \(nothing detected\); add one with --test-command "<command>"/);
+    expect(run.stdout).toMatch(
+      /approved\s+no test command \(nothing detected\); add one with --test-command "<command>"/,
+    );
   });
 
   it('the summary and --dry-run name each approved command and why', () => {
@@ -38,10 +62,15 @@ describe('fresh install', () => {
     const dry = runLauncher(repo, ['--yes', '--dry-run']);
     expect(dry.status, dry.output).toBe(0);
     expect(dry.stdout).toMatch(/approved\s+test command "uv run pytest" \(detected: from uv\.lock\)/);
-    expect(readTree(repo)).toStrictEqual({ 'pyproject.toml': '[project]\nname = "demo"\n', 'uv.lock': 'version = 1\n' });
+    expect(readTree(repo)).toStrictEqual({
+      'pyproject.toml': '[project]\nname = "demo"\n',
+      'uv.lock': 'version = 1\n',
+    });
     const run = runLauncher(repo, ['--yes', '--build-command', 'make dist']);
     expect(run.stdout).toMatch(/approved\s+build command "make dist" \(--build-command\)/);
-    expect(settingsOf(repo).permissions.allow).toEqual(expect.arrayContaining(['Bash(uv run pytest *)', 'Bash(make dist *)']));
+    expect(settingsOf(repo).permissions.allow).toEqual(
+      expect.arrayContaining(['Bash(uv run pytest *)', 'Bash(make dist *)']),
+    );
   });
 
   it('the summary lists every file written and a "Next:" step', () => {
@@ -56,7 +85,16 @@ describe('fresh install', () => {
 
   it('--skills orchestrator,tester --no-agents with custom commands writes only those skills and rules', () => {
     const repo = makeRepo();
-    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,tester', '--no-agents', '--test-command', 'pytest', '--build-command', '']);
+    const run = runLauncher(repo, [
+      '--yes',
+      '--skills',
+      'orchestrator,tester',
+      '--no-agents',
+      '--test-command',
+      'pytest',
+      '--build-command',
+      '',
+    ]);
     expect(run.status, run.output).toBe(0);
 
     const paths = Object.keys(readTree(repo)).sort();
@@ -94,7 +132,16 @@ describe('fresh install', () => {
 
   it('remembers the answers in .yo-rc.json and a second --yes run reuses them', () => {
     const repo = makeRepo();
-    const first = runLauncher(repo, ['--yes', '--skills', 'tester,engineer', '--no-agents', '--test-command', 'make check', '--build-command', '']);
+    const first = runLauncher(repo, [
+      '--yes',
+      '--skills',
+      'tester,engineer',
+      '--no-agents',
+      '--test-command',
+      'make check',
+      '--build-command',
+      '',
+    ]);
     expect(first.status, first.output).toBe(0);
     expect(readManifestOf(repo).answers).toStrictEqual({
       skills: ['engineer', 'tester'],
@@ -115,12 +162,26 @@ describe('fresh install', () => {
   it('--help lists every option and mentions the sub-generators', () => {
     const run = runLauncher(makeRepo(), ['--help']);
     expect(run.status, run.output).toBe(0);
-    for (const option of ['--yes', '--skills', '--test-command', '--build-command', '--agents', '--claude-md', '--force', '--dry-run']) {
+    for (const option of [
+      '--yes',
+      '--skills',
+      '--test-command',
+      '--build-command',
+      '--agents',
+      '--claude-md',
+      '--force',
+      '--dry-run',
+    ]) {
       expect(run.stdout).toContain(option);
     }
     expect(run.stdout).toMatch(/--no-agents/);
     const subs = readdirSync(join(packageRoot, 'dist/generators'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'app' && existsSync(join(packageRoot, 'dist/generators', entry.name, 'index.js')))
+      .filter(
+        (entry) =>
+          entry.isDirectory() &&
+          entry.name !== 'app' &&
+          existsSync(join(packageRoot, 'dist/generators', entry.name, 'index.js')),
+      )
       .map((entry) => entry.name);
     expect(run.stdout).toMatch(/Sub-generators/i);
     for (const sub of subs) expect(run.stdout).toContain(sub);
@@ -136,7 +197,13 @@ describe('fresh install', () => {
   it("the README's command, `npm run ai-pack -- <repo>`, installs into that repo (relative to where it is typed)", () => {
     const repo = npmProject();
     const npm = (cwd: string, args: string[]) =>
-      spawnSync('npm', args, { cwd, input: '', encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+      spawnSync('npm', args, {
+        cwd,
+        input: '',
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
     const fromClone = npm(packageRoot, ['run', '--silent', 'ai-pack', '--', repo, '--yes']);
     expect(fromClone.status, fromClone.stdout + fromClone.stderr).toBe(0);
     expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());

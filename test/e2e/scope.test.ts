@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasStackTrace, readTree, runLauncher, snapshot, tempFolder } from '../helpers/repo.js';
 import { packRoot } from '../../generators/lib/paths.js';
+import { hasStackTrace, readTree, runLauncher, snapshot, tempFolder } from '../helpers/repo.js';
 
 /** A throw-away home folder with personal settings of the user's own. */
 function home(): string {

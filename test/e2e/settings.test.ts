@@ -15,10 +15,12 @@ const read = (root: string, path: string) => readFileSync(join(root, path), 'utf
 function expectedMerge(user: any): any {
   const expected = structuredClone(user);
   expected.permissions ??= {};
-  const allow: string[] = (expected.permissions.allow ??= []);
-  for (const rule of packSettings.permissions.allow) if (!allow.includes(rule)) allow.push(rule);
-  const deny: string[] = (expected.permissions.deny ??= []);
-  for (const rule of packSettings.permissions.deny) if (!deny.includes(rule)) deny.push(rule);
+  expected.permissions.allow ??= [];
+  expected.permissions.deny ??= [];
+  for (const list of ['allow', 'deny']) {
+    const rules: string[] = expected.permissions[list];
+    for (const rule of packSettings.permissions[list]) if (!rules.includes(rule)) rules.push(rule);
+  }
   for (const key of Object.keys(packSettings)) if (!(key in expected)) expected[key] = packSettings[key];
   return expected;
 }
@@ -93,7 +95,7 @@ describe('settings merge', () => {
     expect(JSON.parse(read(repo, SETTINGS))).toStrictEqual(user);
   });
 
-  it("a settings.json that already has every pack rule keeps its own formatting (not rewritten)", () => {
+  it('a settings.json that already has every pack rule keeps its own formatting (not rewritten)', () => {
     const own = JSON.stringify({ ...packSettings, model: 'opus' }, null, 4).replace(/\n/g, '\r\n');
     const repo = npmProject({ [SETTINGS]: own });
     const run = runLauncher(repo, ['--yes']);
@@ -111,7 +113,8 @@ describe('migration from the enforcement-era framework', () => {
     '.claude/hooks/session-start.py': 'print("my timers")\n',
     'scripts/log-prompt.mjs': 'console.log(1);\n',
   };
-  const oldSkill = '---\nname: orchestrator\ndescription: the old framework orchestrator\n---\nYou MUST write a task packet first.\n';
+  const oldSkill =
+    '---\nname: orchestrator\ndescription: the old framework orchestrator\n---\nYou MUST write a task packet first.\n';
   const SKILL = '.claude/skills/orchestrator/SKILL.md';
 
   function enforcementRepo() {

@@ -2,8 +2,16 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
-import { packRoot, packageVersion } from '../../generators/lib/paths.js';
-import { hasStackTrace, makeRepo, mtimes, readTree, runLauncher, tempFolder, writeManifestOf } from '../helpers/repo.js';
+import { packageVersion, packRoot } from '../../generators/lib/paths.js';
+import {
+  hasStackTrace,
+  makeRepo,
+  mtimes,
+  readTree,
+  runLauncher,
+  tempFolder,
+  writeManifestOf,
+} from '../helpers/repo.js';
 
 const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS).length;
 
@@ -53,7 +61,7 @@ describe('generator-ai-pack status', () => {
     expect(human.output).toMatch(/All is well\./);
   });
 
-  it('an edited file is listed as modified, and is not an error (edits are the user\'s right)', () => {
+  it("an edited file is listed as modified, and is not an error (edits are the user's right)", () => {
     const repo = installed();
     writeFileSync(join(repo, SKILL), 'my own tester skill\n');
     const { run, report } = statusJson(repo);
@@ -80,7 +88,9 @@ describe('generator-ai-pack status', () => {
     const repo = installed();
     editSettings(repo, (settings) => {
       settings.hooks = {
-        UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'python3 .claude/hooks/orchestrator-enforcement.py' }] }],
+        UserPromptSubmit: [
+          { hooks: [{ type: 'command', command: 'python3 .claude/hooks/orchestrator-enforcement.py' }] },
+        ],
       };
     });
     const { run, report } = statusJson(repo);
@@ -101,7 +111,10 @@ describe('generator-ai-pack status', () => {
     expect(run.status).toBe(1);
     expect(report.settings).toStrictEqual({
       valid: false,
-      problems: ['permissions.ask: must be a list of strings', 'env.bad-name: names are upper case letters, digits and _'],
+      problems: [
+        'permissions.ask: must be a list of strings',
+        'env.bad-name: names are upper case letters, digits and _',
+      ],
       warnings: [],
     });
     const human = runLauncher(repo, ['status']);
@@ -138,7 +151,16 @@ describe('generator-ai-pack status', () => {
     const run = runLauncher(repo, ['status', '--json']);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout.trim().startsWith('{')).toBe(true);
-    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual(['declined', 'enforcement', 'files', 'installed', 'ok', 'package', 'settings', 'source']);
+    expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual([
+      'declined',
+      'enforcement',
+      'files',
+      'installed',
+      'ok',
+      'package',
+      'settings',
+      'source',
+    ]);
   });
 
   it('status <dir> from another working directory reports that repository', () => {
@@ -161,7 +183,12 @@ describe('generator-ai-pack status', () => {
     writeFileSync(join(repo, SKILL), `${readFileSync(join(repo, SKILL), 'utf8')}\nMy own note.\n`);
     const { run, report } = statusJson(repo);
     expect(run.status, run.output).toBe(0);
-    expect(report).toMatchObject({ installed: packageVersion, source: 'hand copy', files: { modified: [SKILL], missing: [] }, ok: true });
+    expect(report).toMatchObject({
+      installed: packageVersion,
+      source: 'hand copy',
+      files: { modified: [SKILL], missing: [] },
+      ok: true,
+    });
     expect(report.files.unchanged).toContain('.claude/skills/orchestrator/references/decision-tree.md');
   });
 

@@ -2,9 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
-import { packRoot } from '../../generators/lib/paths.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { makeRepo, npmProject, packTree, readManifestOf, readTree, runLauncher, without, writeManifestOf } from '../helpers/repo.js';
+import { packRoot } from '../../generators/lib/paths.js';
+import {
+  makeRepo,
+  npmProject,
+  packTree,
+  readManifestOf,
+  readTree,
+  runLauncher,
+  without,
+  writeManifestOf,
+} from '../helpers/repo.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
@@ -14,7 +23,11 @@ const PROMPTS = [/Which role skills/, /Test command/, /Build command/, /Add agen
 describe('in a real terminal', () => {
   it('asks each question; Enter at each installs the defaults and saves the answers', async () => {
     const repo = npmProject();
-    const { status, screen } = await runInTerminal(repo, [], PROMPTS.map((waitFor) => ({ waitFor, send: ENTER })));
+    const { status, screen } = await runInTerminal(
+      repo,
+      [],
+      PROMPTS.map((waitFor) => ({ waitFor, send: ENTER })),
+    );
     expect(status, screen).toBe(0);
     expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
     expect(readManifestOf(repo).answers).toMatchObject({ testCommand: 'npm test', agents: true, claudeMd: false });
@@ -23,7 +36,11 @@ describe('in a real terminal', () => {
   it('a typed answer replaces the default', async () => {
     const repo = npmProject();
     const answers = [ENTER, `pytest${ENTER}`, ENTER, ENTER, ENTER];
-    const { status, screen } = await runInTerminal(repo, [], PROMPTS.map((waitFor, index) => ({ waitFor, send: answers[index] })));
+    const { status, screen } = await runInTerminal(
+      repo,
+      [],
+      PROMPTS.map((waitFor, index) => ({ waitFor, send: answers[index] })),
+    );
     expect(status, screen).toBe(0);
     const allow = JSON.parse(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).permissions.allow;
     expect(allow).toContain('Bash(pytest *)');
@@ -40,18 +57,33 @@ describe('in a real terminal', () => {
     });
     const overwrite = /Overwrite \.claude\/skills\/tester\/SKILL\.md\?/;
 
-    const declined = await runInTerminal(repo, [], [
-      ...PROMPTS.map((waitFor) => ({ waitFor, send: ENTER })),
-      { waitFor: overwrite, send: `d${ENTER}` },
-      { waitFor: overwrite, send: `n${ENTER}` },
-    ]);
+    const declined = await runInTerminal(
+      repo,
+      [],
+      [
+        ...PROMPTS.map((waitFor) => ({ waitFor, send: ENTER })),
+        { waitFor: overwrite, send: `d${ENTER}` },
+        { waitFor: overwrite, send: `n${ENTER}` },
+      ],
+    );
     expect(declined.status, declined.screen).toBe(0);
     expect(declined.screen).toMatch(/-my own tester/);
     expect(readFileSync(join(repo, SKILL), 'utf8')).toBe('my own tester\n');
 
-    const accepted = await runInTerminal(repo, ['--skills', ROLES.join(','), '--test-command', 'npm test', '--build-command', 'npm run build', '--agents', '--no-claude-md'], [
-      { waitFor: overwrite, send: `y${ENTER}` },
-    ]);
+    const accepted = await runInTerminal(
+      repo,
+      [
+        '--skills',
+        ROLES.join(','),
+        '--test-command',
+        'npm test',
+        '--build-command',
+        'npm run build',
+        '--agents',
+        '--no-claude-md',
+      ],
+      [{ waitFor: overwrite, send: `y${ENTER}` }],
+    );
     expect(accepted.status, accepted.screen).toBe(0);
     expect(readFileSync(join(repo, SKILL), 'utf8')).toBe(readFileSync(join(packRoot, SKILL), 'utf8'));
   });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
+import { contentHash } from '../../generators/lib/eol.js';
 import { packRoot } from '../../generators/lib/paths.js';
 import { makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
-import { contentHash } from '../../generators/lib/eol.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
 const NEW = '.ai-pack-new';
@@ -38,13 +38,13 @@ describe('generator-ai-pack uninstall', () => {
     expect(output).toMatch(/removed\s+\.claude\/skills\/tester\/SKILL\.md/);
   });
 
-  it('a settings.json of the user\'s own that held only {} is kept, not deleted with the pack\'s entries', () => {
+  it("a settings.json of the user's own that held only {} is kept, not deleted with the pack's entries", () => {
     const repo = makeRepo({ '.claude/settings.json': '{}\n' });
     roundTrip(repo);
     expect(readTree(repo)).toStrictEqual({ '.claude/settings.json': '{}\n' });
   });
 
-  it('the user\'s settings, CLAUDE.md, .yo-rc.json and .claude files come back byte for byte (--claude-md)', () => {
+  it("the user's settings, CLAUDE.md, .yo-rc.json and .claude files come back byte for byte (--claude-md)", () => {
     const original = {
       '.claude/settings.json': `${JSON.stringify(userSettings, null, 2)}\n`,
       'CLAUDE.md': '# My project\n\nRun `make lint` before committing.\n',
@@ -67,7 +67,7 @@ describe('generator-ai-pack uninstall', () => {
     expect(output).toMatch(/kept\s+\.claude\/skills\/tester\/SKILL\.md \(you edited it\)/);
   });
 
-  it('.ai-pack-new leftovers go only while they still hold the pack\'s version', () => {
+  it(".ai-pack-new leftovers go only while they still hold the pack's version", () => {
     const repo = makeRepo();
     run(repo, ['--yes']);
     const reviewer = '.claude/skills/reviewer/SKILL.md';
@@ -120,14 +120,27 @@ describe('generator-ai-pack uninstall', () => {
     expect(readTree(repo)).toStrictEqual(tree);
   });
 
-  it('property: install then uninstall gives back any mix of the user\'s files byte for byte', () => {
+  it("property: install then uninstall gives back any mix of the user's files byte for byte", () => {
     const line = fc.stringMatching(/^[a-z #`*-]{0,20}$/);
-    const claudeMd = fc.option(fc.array(line, { maxLength: 4 }).map((lines) => lines.map((l) => `${l}\n`).join('') || '\n'));
-    const rule = fc.constantFrom('Edit', 'Write', 'Bash(npm test)', 'Bash(git status)', 'Bash(make lint)', 'Read(./x)', 'WebFetch');
+    const claudeMd = fc.option(
+      fc.array(line, { maxLength: 4 }).map((lines) => lines.map((l) => `${l}\n`).join('') || '\n'),
+    );
+    const rule = fc.constantFrom(
+      'Edit',
+      'Write',
+      'Bash(npm test)',
+      'Bash(git status)',
+      'Bash(make lint)',
+      'Read(./x)',
+      'WebFetch',
+    );
     const settings = fc.option(
       fc.record(
         {
-          permissions: fc.record({ allow: fc.uniqueArray(rule, { maxLength: 4 }), deny: fc.uniqueArray(rule, { maxLength: 2 }) }, { requiredKeys: [] }),
+          permissions: fc.record(
+            { allow: fc.uniqueArray(rule, { maxLength: 4 }), deny: fc.uniqueArray(rule, { maxLength: 2 }) },
+            { requiredKeys: [] },
+          ),
           env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z_]{0,6}$/), line, { maxKeys: 2 }),
           model: fc.constantFrom('opus', 'sonnet'),
           $schema: fc.constant('https://json.schemastore.org/claude-code-settings.json'),
@@ -136,7 +149,13 @@ describe('generator-ai-pack uninstall', () => {
       ),
     );
     const own = fc.dictionary(
-      fc.constantFrom('.claude/commands/a.md', '.claude/skills/mine/SKILL.md', '.claude/agents/mine.md', 'src/x.ts', 'README.md'),
+      fc.constantFrom(
+        '.claude/commands/a.md',
+        '.claude/skills/mine/SKILL.md',
+        '.claude/agents/mine.md',
+        'src/x.ts',
+        'README.md',
+      ),
       line,
       { maxKeys: 3 },
     );

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentHash as hashContent } from '../../generators/lib/eol.js';
 import { packRoot } from '../../generators/lib/paths.js';
-import { backups, expectRerunChangesNothing, makeRepo, mtimes, readManifestOf, readTree, runLauncher, writeFiles, writeManifestOf } from '../helpers/repo.js';
+import {
+  backups,
+  expectRerunChangesNothing,
+  makeRepo,
+  mtimes,
+  readManifestOf,
+  readTree,
+  runLauncher,
+  writeFiles,
+  writeManifestOf,
+} from '../helpers/repo.js';
 
 const SKILL = '.claude/skills/orchestrator/SKILL.md';
 const packFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
@@ -55,7 +65,9 @@ describe('update', () => {
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SKILL)).toBe(edited);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
-    expect(run.output).toMatch(new RegExp(`kept\\s+${SKILL.replace(/\./g, '\\.')}.*${SKILL.replace(/\./g, '\\.')}\\.ai-pack-new`));
+    expect(run.output).toMatch(
+      new RegExp(`kept\\s+${SKILL.replace(/\./g, '\\.')}.*${SKILL.replace(/\./g, '\\.')}\\.ai-pack-new`),
+    );
   });
 
   it('a run after keeping an edited file rewrites nothing (the .ai-pack-new file keeps its mtime)', () => {
@@ -70,7 +82,7 @@ describe('update', () => {
     expectRerunChangesNothing(repo);
   });
 
-  it('once the user takes the pack\'s version, the .ai-pack-new copy beside it is removed', () => {
+  it("once the user takes the pack's version, the .ai-pack-new copy beside it is removed", () => {
     const repo = installed();
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
     // Installed from an older pack: this version has something new to put beside the user's file.
@@ -86,7 +98,7 @@ describe('update', () => {
     expect(read(repo, SKILL)).toBe(packFile(SKILL));
   });
 
-  it('--no-claude-md after --claude-md takes the section out again, keeping the user\'s lines', () => {
+  it("--no-claude-md after --claude-md takes the section out again, keeping the user's lines", () => {
     const repo = installed({ 'CLAUDE.md': '# Our repo\n\nBuild with make.\n' });
     expect(runLauncher(repo, ['--yes', '--claude-md']).status).toBe(0);
     expect(read(repo, 'CLAUDE.md')).toMatch(/generator-ai-pack:start/);
@@ -96,7 +108,7 @@ describe('update', () => {
     expect(readManifestOf(repo).answers.claudeMd).toBe(false);
   });
 
-  it('running the generator over a hand copy adopts the files still exactly the pack\'s and keeps the edited one', () => {
+  it("running the generator over a hand copy adopts the files still exactly the pack's and keeps the edited one", () => {
     const repo = makeRepo();
     cpSync(packRoot, repo, { recursive: true });
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
@@ -109,7 +121,7 @@ describe('update', () => {
     expect(recorded).not.toContain(SKILL);
   });
 
-  it('--force replaces a user-edited SKILL.md and keeps a backup with the user\'s bytes', () => {
+  it("--force replaces a user-edited SKILL.md and keeps a backup with the user's bytes", () => {
     const repo = installed();
     const edited = `${packFile(SKILL)}\nMy own rule.\n`;
     writeFileSync(join(repo, SKILL), edited);
@@ -150,15 +162,26 @@ describe('update', () => {
   it('--dry-run writes nothing (trees and mtimes equal) on an update with changes to make', () => {
     const repo = installed();
     const old = '.claude/skills/old/SKILL.md';
-    writeFiles(repo, { [old]: 'old\n', [SKILL]: 'edited\n', '.claude/agents/tester.md': packFile('.claude/agents/tester.md') + 'x\n' });
+    writeFiles(repo, {
+      [old]: 'old\n',
+      [SKILL]: 'edited\n',
+      '.claude/agents/tester.md': `${packFile('.claude/agents/tester.md')}x\n`,
+    });
     writeManifestOf(repo, (manifest) => {
       manifest.files[old] = hashContent('old\n');
-      manifest.files['.claude/agents/tester.md'] = hashContent(packFile('.claude/agents/tester.md') + 'x\n');
+      manifest.files['.claude/agents/tester.md'] = hashContent(`${packFile('.claude/agents/tester.md')}x\n`);
     });
     const tree = readTree(repo);
     const times = mtimes(repo);
 
-    const run = runLauncher(repo, ['--yes', '--dry-run', '--skills', 'orchestrator,tester', '--test-command', 'pytest']);
+    const run = runLauncher(repo, [
+      '--yes',
+      '--dry-run',
+      '--skills',
+      'orchestrator,tester',
+      '--test-command',
+      'pytest',
+    ]);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/dry run/i);
     expect(readTree(repo)).toStrictEqual(tree);

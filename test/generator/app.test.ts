@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
+import helpers from 'yeoman-test';
 import { SECTION_START } from '../../generators/lib/claude-md.js';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { contentHash } from '../../generators/lib/eol.js';
+import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { makeRepo, readManifestOf, readTree, without, writeManifestOf } from '../helpers/repo.js';
 
 /** The built generator, as yo and the launcher load it. */
@@ -16,14 +16,25 @@ describe('app generator through yeoman-test (prompts)', () => {
     const result = await helpers
       .run(app)
       .cd(makeRepo())
-      .withAnswers({ skills: ['reviewer', 'orchestrator'], testCommand: 'cargo test', buildCommand: ' cargo build ', agents: true, claudeMd: true });
+      .withAnswers({
+        skills: ['reviewer', 'orchestrator'],
+        testCommand: 'cargo test',
+        buildCommand: ' cargo build ',
+        agents: true,
+        claudeMd: true,
+      });
 
     const asked = result.askedQuestions.map((question) => question.name);
     expect(asked).toStrictEqual(['skills', 'testCommand', 'buildCommand', 'agents', 'claudeMd']);
 
     const tree = readTree(result.cwd);
     const expected = Object.keys(readTree(packRoot))
-      .filter((path) => /^\.claude\/skills\/(orchestrator|reviewer)\//.test(path) || path === '.claude/agents/reviewer.md' || path === '.claude/settings.json')
+      .filter(
+        (path) =>
+          /^\.claude\/skills\/(orchestrator|reviewer)\//.test(path) ||
+          path === '.claude/agents/reviewer.md' ||
+          path === '.claude/settings.json',
+      )
       .concat('.yo-rc.json', 'CLAUDE.md')
       .sort();
     expect(Object.keys(tree).sort()).toStrictEqual(expected);
@@ -51,27 +62,50 @@ describe('app generator through yeoman-test (prompts)', () => {
       .withOptions({ skills: 'tester', agents: false } as never)
       .withAnswers({ testCommand: 'pytest', buildCommand: '', claudeMd: false });
 
-    expect(result.askedQuestions.map((question) => question.name)).toStrictEqual(['testCommand', 'buildCommand', 'claudeMd']);
-    expect(Object.keys(readTree(result.cwd)).sort()).toStrictEqual(['.claude/settings.json', '.claude/skills/tester/SKILL.md', '.yo-rc.json']);
+    expect(result.askedQuestions.map((question) => question.name)).toStrictEqual([
+      'testCommand',
+      'buildCommand',
+      'claudeMd',
+    ]);
+    expect(Object.keys(readTree(result.cwd)).sort()).toStrictEqual([
+      '.claude/settings.json',
+      '.claude/skills/tester/SKILL.md',
+      '.yo-rc.json',
+    ]);
   });
 
   it('the next run offers the saved answers as defaults', async () => {
     const first = await helpers
       .run(app)
       .cd(makeRepo())
-      .withAnswers({ skills: ['engineer'], testCommand: 'go test ./...', buildCommand: 'go build ./...', agents: false, claudeMd: false });
+      .withAnswers({
+        skills: ['engineer'],
+        testCommand: 'go test ./...',
+        buildCommand: 'go build ./...',
+        agents: false,
+        claudeMd: false,
+      });
     const before = readTree(first.cwd);
 
     // No answers: the dummy prompt takes each question's default, which must be the saved answer.
     const second = await helpers.run(app).cd(first.cwd);
     const defaults = Object.fromEntries(second.askedQuestions.map((question) => [question.name, question.answer]));
-    expect(defaults).toMatchObject({ skills: ['engineer'], testCommand: 'go test ./...', buildCommand: 'go build ./...', agents: false, claudeMd: false });
+    expect(defaults).toMatchObject({
+      skills: ['engineer'],
+      testCommand: 'go test ./...',
+      buildCommand: 'go build ./...',
+      agents: false,
+      claudeMd: false,
+    });
     expect(readTree(second.cwd)).toStrictEqual(before);
   });
 
   it('without --force (force: false), an edited file with a new pack version is offered at the prompt: "keep" keeps the user\'s bytes', async () => {
     const SKILL = '.claude/skills/orchestrator/SKILL.md';
-    const first = await helpers.run(app).cd(makeRepo()).withOptions({ yes: true } as never);
+    const first = await helpers
+      .run(app)
+      .cd(makeRepo())
+      .withOptions({ yes: true } as never);
     const edited = `${packFile(SKILL)}\nMine.\n`;
     writeFileSync(join(first.cwd, SKILL), edited);
     // Installed from an older pack the package has no copy of: no merge base, so the new version is offered.

@@ -52,7 +52,10 @@ export function clientEnvironment(home: string): NodeJS.ProcessEnv {
  * timeout is the last guard against a hang. Variables of an outer Claude Code session
  * (CLAUDE_*, ANTHROPIC_*) are dropped so the child sees only `home`.
  */
-export function runClaude(args: string[], options: { cwd: string; home: string; timeoutMs?: number; prefix?: string[] }): ClientResult {
+export function runClaude(
+  args: string[],
+  options: { cwd: string; home: string; timeoutMs?: number; prefix?: string[] },
+): ClientResult {
   // `prefix` runs the client through another command, e.g. offline() from repo.ts to cut the network.
   const [command, ...commandArgs] = [...(options.prefix ?? []), claudeBinary, ...args];
   const result = spawnSync(command, commandArgs, {

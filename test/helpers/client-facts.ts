@@ -35,7 +35,8 @@ export function readClientFacts(binary = claudeBinary): ClientFacts {
   const bundle = readFileSync(binary);
   const around = (anchor: string, before: number, after: number, pattern: RegExp): RegExpExecArray => {
     const at = bundle.indexOf(anchor, 0, 'latin1');
-    const match = at === -1 ? null : pattern.exec(bundle.subarray(Math.max(0, at - before), at + after).toString('latin1'));
+    const match =
+      at === -1 ? null : pattern.exec(bundle.subarray(Math.max(0, at - before), at + after).toString('latin1'));
     if (!match) throw new Error(`client facts: anchor ${JSON.stringify(anchor)} not found or changed in ${binary}`);
     return match;
   };
@@ -67,9 +68,9 @@ export function readClientFacts(binary = claudeBinary): ClientFacts {
     toolAliases: objectLiteral(aliases),
     removedTools: list(removed),
     // The schema also defines `cwd`, which the tool the model sees leaves out (`.omit({cwd:!0})`).
-    agentToolParameters: [...new Set([...schema.matchAll(/[{,(]([a-z_]+):[A-Za-z]{1,3}\(/g)].map(([, name]) => name))].filter(
-      (name) => name !== 'cwd' || !bundle.includes('.omit({cwd:!0})', 0, 'latin1'),
-    ),
+    agentToolParameters: [
+      ...new Set([...schema.matchAll(/[{,(]([a-z_]+):[A-Za-z]{1,3}\(/g)].map(([, name]) => name)),
+    ].filter((name) => name !== 'cwd' || !bundle.includes('.omit({cwd:!0})', 0, 'latin1')),
     agentToolModels: list(models),
     agentToolIsolation: list(isolation),
     builtInAgents: ['general-purpose', ...list(builtIn)],
@@ -98,26 +99,35 @@ export function packClaimProblems(
   const agentTypes = [...facts.builtInAgents, ...pack.agents];
   for (const [file, text] of Object.entries(files)) {
     const problem = (what: string) => problems.push(`${file}: ${what}`);
-    for (const [, name] of text.matchAll(/\b([A-Z][A-Za-z]+)\(/g)) if (!isTool(name)) problem(`calls unknown tool ${name}(...)`);
+    for (const [, name] of text.matchAll(/\b([A-Z][A-Za-z]+)\(/g))
+      if (!isTool(name)) problem(`calls unknown tool ${name}(...)`);
     for (const [, name] of text.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z]+)+)\b/g)) {
       if (facts.removedTools.includes(name)) problem(`names ${name}, which the client removed`);
-      else if (!isTool(name) && !facts.backgroundLaunchFields.includes(name)) problem(`names ${name}, not a client tool`);
+      else if (!isTool(name) && !facts.backgroundLaunchFields.includes(name))
+        problem(`names ${name}, not a client tool`);
     }
     for (const [, name] of text.matchAll(/\b(outputFile|agentId)\b/g)) {
       if (!facts.backgroundLaunchFields.includes(name)) problem(`names ${name}, not a field of a background launch`);
     }
     for (const call of text.matchAll(/\bAgent\(([^)]*)\)/g)) {
-      for (const [, key] of call[1].matchAll(/\b(\w+):/g)) if (!facts.agentToolParameters.includes(key)) problem(`Agent(...) has no parameter ${key}`);
+      for (const [, key] of call[1].matchAll(/\b(\w+):/g))
+        if (!facts.agentToolParameters.includes(key)) problem(`Agent(...) has no parameter ${key}`);
     }
-    for (const [, value] of text.matchAll(/\bisolation: "(\w+)"/g)) if (!facts.agentToolIsolation.includes(value)) problem(`isolation "${value}" unknown`);
-    for (const [, value] of text.matchAll(/\bmodel: "(\w+)"/g)) if (!facts.agentToolModels.includes(value)) problem(`model "${value}" unknown`);
-    for (const [, value] of text.matchAll(/\bsubagent_type: "([\w-]+)"/g)) if (!agentTypes.includes(value)) problem(`subagent_type "${value}" is defined nowhere`);
+    for (const [, value] of text.matchAll(/\bisolation: "(\w+)"/g))
+      if (!facts.agentToolIsolation.includes(value)) problem(`isolation "${value}" unknown`);
+    for (const [, value] of text.matchAll(/\bmodel: "(\w+)"/g))
+      if (!facts.agentToolModels.includes(value)) problem(`model "${value}" unknown`);
+    for (const [, value] of text.matchAll(/\bsubagent_type: "([\w-]+)"/g))
+      if (!agentTypes.includes(value)) problem(`subagent_type "${value}" is defined nowhere`);
     for (const [, key] of text.matchAll(/`(\w+): /g)) {
-      if (!facts.agentToolParameters.includes(key) && !facts.agentFrontmatterKeys.includes(key)) problem(`\`${key}:\` is neither an Agent parameter nor an agent field`);
+      if (!facts.agentToolParameters.includes(key) && !facts.agentFrontmatterKeys.includes(key))
+        problem(`\`${key}:\` is neither an Agent parameter nor an agent field`);
     }
-    for (const [variable] of text.matchAll(/\bCLAUDE_CODE_[A-Z_]+/g)) if (!facts.mentions(variable)) problem(`${variable} is unknown to the client`);
+    for (const [variable] of text.matchAll(/\bCLAUDE_CODE_[A-Z_]+/g))
+      if (!facts.mentions(variable)) problem(`${variable} is unknown to the client`);
     for (const [, count] of text.matchAll(/client itself runs up\s+to (\d+) subagents/g)) {
-      if (Number(count) !== facts.maxConcurrentSubagents) problem(`says the client runs ${count} subagents at once; it runs ${facts.maxConcurrentSubagents}`);
+      if (Number(count) !== facts.maxConcurrentSubagents)
+        problem(`says the client runs ${count} subagents at once; it runs ${facts.maxConcurrentSubagents}`);
     }
     if (/:\*\)/.test(text)) problem('uses the legacy `Bash(cmd:*)` rule form; write `Bash(cmd *)`');
     if (file.includes('/agents/')) problems.push(...agentProblems(file, text, facts, pack.skills));
@@ -129,14 +139,21 @@ function agentProblems(file: string, text: string, facts: ClientFacts, packSkill
   const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? '';
   const problems: string[] = [];
   const value = (key: string) => new RegExp(`^${key}: (.*)$`, 'm').exec(frontmatter)?.[1];
-  for (const [, key] of frontmatter.matchAll(/^(\w+):/gm)) if (!facts.agentFrontmatterKeys.includes(key)) problems.push(`${file}: agent field ${key} unknown`);
+  for (const [, key] of frontmatter.matchAll(/^(\w+):/gm))
+    if (!facts.agentFrontmatterKeys.includes(key)) problems.push(`${file}: agent field ${key} unknown`);
   const mode = value('permissionMode');
-  if (mode !== undefined && !facts.permissionModes.includes(mode)) problems.push(`${file}: permissionMode ${mode} unknown`);
+  if (mode !== undefined && !facts.permissionModes.includes(mode))
+    problems.push(`${file}: permissionMode ${mode} unknown`);
   const model = value('model');
-  if (model !== undefined && model !== 'inherit' && !facts.agentToolModels.includes(model)) problems.push(`${file}: model ${model} unknown`);
-  for (const tool of (value('tools') ?? '').split(',').map((name) => name.trim()).filter(Boolean)) {
+  if (model !== undefined && model !== 'inherit' && !facts.agentToolModels.includes(model))
+    problems.push(`${file}: model ${model} unknown`);
+  for (const tool of (value('tools') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)) {
     if (!facts.tools.includes(tool)) problems.push(`${file}: tools lists ${tool}, not a client tool`);
   }
-  for (const [, skill] of frontmatter.matchAll(/^ {2}- (\S+)$/gm)) if (!packSkills.includes(skill)) problems.push(`${file}: preloads skill ${skill}, which the pack lacks`);
+  for (const [, skill] of frontmatter.matchAll(/^ {2}- (\S+)$/gm))
+    if (!packSkills.includes(skill)) problems.push(`${file}: preloads skill ${skill}, which the pack lacks`);
   return problems;
 }

@@ -2,7 +2,7 @@
 // validator and our own frontmatter rules. Small and general: any test can point them at
 // a repository (fresh, migrated or updated).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
@@ -19,7 +19,10 @@ export function claudeDoctor(repo: string): string | undefined {
   const home = throwAwayHome();
   // Trust the folder as a user who opened it would; otherwise doctor also warns that it
   // ignores the project's permissions.allow.
-  writeFileSync(join(home, '.claude.json'), JSON.stringify({ projects: { [realpathSync(repo)]: { hasTrustDialogAccepted: true } } }));
+  writeFileSync(
+    join(home, '.claude.json'),
+    JSON.stringify({ projects: { [realpathSync(repo)]: { hasTrustDialogAccepted: true } } }),
+  );
   const { stdout, stderr } = runClaude(['doctor'], { cwd: repo, home });
   const lines = (stdout + stderr).split('\n');
   const start = lines.indexOf('Invalid settings');
@@ -31,12 +34,18 @@ export function claudeDoctor(repo: string): string | undefined {
 export interface PluginValidation {
   status: number | null;
   /** The `--json` report: `success`, and `contents[]` listing only the files with errors or warnings. */
-  report: { success: boolean; contents: { file: string; errors: unknown[]; warnings: unknown[] }[] } & Record<string, unknown>;
+  report: { success: boolean; contents: { file: string; errors: unknown[]; warnings: unknown[] }[] } & Record<
+    string,
+    unknown
+  >;
 }
 
 /** `claude plugin validate <dir> --strict --json`: a folder such as `.claude`, or a plugin. */
 export function pluginValidate(dir: string): PluginValidation {
-  const { status, stdout } = runClaude(['plugin', 'validate', dir, '--strict', '--json'], { cwd: dir, home: throwAwayHome() });
+  const { status, stdout } = runClaude(['plugin', 'validate', dir, '--strict', '--json'], {
+    cwd: dir,
+    home: throwAwayHome(),
+  });
   return { status, report: JSON.parse(stdout) };
 }
 
@@ -56,7 +65,7 @@ const ALLOWED_SKILL_KEYS = ['name', 'description', 'license', 'compatibility', '
 export function skillFrontmatterProblems(skillDir: string): string[] {
   const file = join(skillDir, 'SKILL.md');
   const folder = skillDir.split(/[\\/]/).filter(Boolean).pop();
-  let data;
+  let data: ReturnType<typeof parseFrontmatter>['data'];
   try {
     ({ data } = parseFrontmatter(readFileSync(file, 'utf8'), file));
   } catch (error) {
@@ -64,17 +73,23 @@ export function skillFrontmatterProblems(skillDir: string): string[] {
     throw error;
   }
   const { name, description, metadata } = data;
-  const meta: Record<string, string | undefined> = typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
+  const meta: Record<string, string | undefined> =
+    typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
   const problems = [
-    ...Object.keys(data).filter((key) => !ALLOWED_SKILL_KEYS.includes(key)).map((key) => `key "${key}" is not portable`),
+    ...Object.keys(data)
+      .filter((key) => !ALLOWED_SKILL_KEYS.includes(key))
+      .map((key) => `key "${key}" is not portable`),
     name !== folder && `name "${name}" differs from the folder "${folder}"`,
     !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(String(name)) && `name "${name}" is not lowercase-kebab`,
-    !(typeof description === 'string' && description.length >= 1 && description.length <= 1024) && 'description must be a string of 1-1024 characters',
+    !(typeof description === 'string' && description.length >= 1 && description.length <= 1024) &&
+      'description must be a string of 1-1024 characters',
     /[<>]/.test(String(description)) && 'description contains < or >',
     meta.version !== packageVersion && `metadata.version "${meta.version}" is not ${packageVersion}`,
     meta.pack !== 'generator-ai-pack' && `metadata.pack "${meta.pack}" is not generator-ai-pack`,
   ];
-  return problems.filter((problem): problem is string => typeof problem === 'string').map((problem) => `${file}: ${problem}`);
+  return problems
+    .filter((problem): problem is string => typeof problem === 'string')
+    .map((problem) => `${file}: ${problem}`);
 }
 
 /** The skill folders installed in `repo` (each holds a SKILL.md). */
@@ -95,7 +110,8 @@ export function conformanceProblems(repo: string): string[] {
     problems.push(...skillFrontmatterProblems(dir));
   }
   const plugin = pluginValidate(join(repo, '.claude'));
-  if (plugin.status !== 0 || !plugin.report.success) problems.push(`plugin validate: ${JSON.stringify(plugin.report.contents)}`);
+  if (plugin.status !== 0 || !plugin.report.success)
+    problems.push(`plugin validate: ${JSON.stringify(plugin.report.contents)}`);
   const doctor = claudeDoctor(repo);
   if (doctor) problems.push(`claude doctor: ${doctor}`);
   return problems;

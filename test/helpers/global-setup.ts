@@ -15,6 +15,7 @@ export default function setup(): () => void {
   return () => {
     const left = readdirSync(folder).filter((name) => name !== 'node-compile-cache');
     rmSync(folder, { recursive: true, force: true });
-    if (left.length > 0) throw new Error(`the tests left ${left.length} entries in the temporary folder: ${left.slice(0, 10).join(', ')}`);
+    if (left.length > 0)
+      throw new Error(`the tests left ${left.length} entries in the temporary folder: ${left.slice(0, 10).join(', ')}`);
   };
 }

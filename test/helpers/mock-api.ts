@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { claudeBinary, clientEnvironment, type ClientResult } from './claude.js';
+import { type ClientResult, claudeBinary, clientEnvironment } from './claude.js';
 
 export interface StandInApi {
   url: string;
@@ -21,7 +21,20 @@ function events(...list: [string, Record<string, unknown>][]): string {
 
 function streamed(block: Record<string, unknown>, delta: Record<string, unknown>, stopReason: string): string {
   return events(
-    ['message_start', { message: { id: 'msg_stand_in', type: 'message', role: 'assistant', model: 'stand-in', content: [], stop_reason: null, usage } }],
+    [
+      'message_start',
+      {
+        message: {
+          id: 'msg_stand_in',
+          type: 'message',
+          role: 'assistant',
+          model: 'stand-in',
+          content: [],
+          stop_reason: null,
+          usage,
+        },
+      },
+    ],
     ['content_block_start', { index: 0, content_block: block }],
     ['content_block_delta', { index: 0, delta }],
     ['content_block_stop', { index: 0 }],
@@ -47,7 +60,17 @@ export async function startStandInApi(agentCall: Record<string, unknown>): Promi
       })();
       if (!request.url?.startsWith('/v1/messages') || request.url.includes('count_tokens') || parsed.stream !== true) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ input_tokens: 10, id: 'msg_stand_in', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'done' }], stop_reason: 'end_turn', usage }));
+        response.end(
+          JSON.stringify({
+            input_tokens: 10,
+            id: 'msg_stand_in',
+            type: 'message',
+            role: 'assistant',
+            content: [{ type: 'text', text: 'done' }],
+            stop_reason: 'end_turn',
+            usage,
+          }),
+        );
         return;
       }
       requests.push(parsed);
@@ -56,7 +79,11 @@ export async function startStandInApi(agentCall: Record<string, unknown>): Promi
       if (offersAgent && !called) {
         called = true;
         response.end(
-          streamed({ type: 'tool_use', id: 'toolu_stand_in', name: 'Agent', input: {} }, { type: 'input_json_delta', partial_json: JSON.stringify(agentCall) }, 'tool_use'),
+          streamed(
+            { type: 'tool_use', id: 'toolu_stand_in', name: 'Agent', input: {} },
+            { type: 'input_json_delta', partial_json: JSON.stringify(agentCall) },
+            'tool_use',
+          ),
         );
       } else {
         response.end(streamed({ type: 'text', text: '' }, { type: 'text_delta', text: 'done' }, 'end_turn'));
@@ -84,7 +111,11 @@ export function shownText(request: unknown): string {
  * `claude -p <prompt> <args>` against the stand-in, asynchronously (the stand-in runs in this process).
  * Variables of an outer session are dropped, as in runClaude.
  */
-export function runClaudeAgainst(api: StandInApi, args: string[], options: { cwd: string; home: string }): Promise<ClientResult> {
+export function runClaudeAgainst(
+  api: StandInApi,
+  args: string[],
+  options: { cwd: string; home: string },
+): Promise<ClientResult> {
   const child = spawn(claudeBinary, ['-p', 'go', ...args], {
     cwd: options.cwd,
     env: { ...clientEnvironment(options.home), ANTHROPIC_API_KEY: 'sk-ant-stand-in', ANTHROPIC_BASE_URL: api.url },

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
@@ -81,7 +91,9 @@ export function readTree(root: string, dir = ''): Record<string, string> {
       .filter((entry) => entry.name !== '.git')
       .map((entry) => {
         const relative = posix.join(dir, entry.name);
-        return entry.isDirectory() ? readTree(root, relative) : { [relative]: readFileSync(join(root, relative), 'utf8') };
+        return entry.isDirectory()
+          ? readTree(root, relative)
+          : { [relative]: readFileSync(join(root, relative), 'utf8') };
       }),
   );
 }

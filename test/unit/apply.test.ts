@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, type FileIo, nodeIo } from '../../generators/lib/apply.js';
-import { DEFAULT_ANSWERS, type Answers } from '../../generators/lib/catalogue.js';
+import { type Answers, DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { type DiskView, planInstall } from '../../generators/lib/plan.js';
 import { recordOf } from '../../generators/lib/record-file.js';
@@ -24,7 +24,15 @@ function diskOf(repo: Repository): DiskView {
 /** One run of the install as the generator does it (plan from disk, then apply), with `--yes`. */
 function install(repo: Repository, answers: Answers, io: FileIo = nodeIo): void {
   const { record } = recordOf(repo.read('.yo-rc.json'), everShippedPaths());
-  const { plan } = planInstall({ disk: diskOf(repo), record, answers, ...packFor(answers), version: '0.1.0', policy: 'keep', now: new Date(0) });
+  const { plan } = planInstall({
+    disk: diskOf(repo),
+    record,
+    answers,
+    ...packFor(answers),
+    version: '0.1.0',
+    policy: 'keep',
+    now: new Date(0),
+  });
   applyPlan(repo, plan.changes, plan.emptiedFolders, io);
 }
 
@@ -34,15 +42,23 @@ class Killed extends Error {}
 function killedAt(at: number): { io: FileIo; reached: () => boolean } {
   let count = 0;
   let dead = false;
-  const step = <A extends unknown[]>(operation: (...args: A) => void) => (...args: A) => {
-    if (dead || ++count === at) {
-      dead = true;
-      throw new Killed();
-    }
-    operation(...args);
-  };
+  const step =
+    <A extends unknown[]>(operation: (...args: A) => void) =>
+    (...args: A) => {
+      if (dead || ++count === at) {
+        dead = true;
+        throw new Killed();
+      }
+      operation(...args);
+    };
   return {
-    io: { writeFile: step(nodeIo.writeFile), rename: step(nodeIo.rename), unlink: step(nodeIo.unlink), mkdir: step(nodeIo.mkdir), rmdir: step(nodeIo.rmdir) },
+    io: {
+      writeFile: step(nodeIo.writeFile),
+      rename: step(nodeIo.rename),
+      unlink: step(nodeIo.unlink),
+      mkdir: step(nodeIo.mkdir),
+      rmdir: step(nodeIo.rmdir),
+    },
     reached: () => dead,
   };
 }
@@ -59,7 +75,11 @@ const USER_FILES = { 'README.md': '# mine\n', '.claude/settings.json': '{\n  "en
 describe('applyPlan: a kill at any step', () => {
   // The update path: a first install with the npm commands, then a second run changing the test command.
   const before = { ...DEFAULT_ANSWERS };
-  const after = { ...DEFAULT_ANSWERS, testCommand: 'make test', skills: DEFAULT_ANSWERS.skills.filter((role) => role !== 'reviewer') };
+  const after = {
+    ...DEFAULT_ANSWERS,
+    testCommand: 'make test',
+    skills: DEFAULT_ANSWERS.skills.filter((role) => role !== 'reviewer'),
+  };
 
   function expected(): Record<string, string> {
     const repo = tempRepo(USER_FILES);
@@ -109,7 +129,9 @@ describe('applyPlan: a write that fails (full disk)', () => {
         if (writes === 5) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       },
     };
-    expect(() => install(repo, DEFAULT_ANSWERS, full)).toThrow(/^no space left on the device \(ENOSPC\) while writing \S+; nothing was changed\. Fix that and run again\.$/);
+    expect(() => install(repo, DEFAULT_ANSWERS, full)).toThrow(
+      /^no space left on the device \(ENOSPC\) while writing \S+; nothing was changed\. Fix that and run again\.$/,
+    );
     expect(snapshot(repo.root)).toStrictEqual(before);
   });
 });
@@ -119,12 +141,17 @@ describe('applyPlan: confinement is checked before any write', () => {
     const repo = tempRepo(USER_FILES);
     const before = snapshot(repo.root);
     for (const path of ['.git/HEAD', '../x', '/etc/x', 'a/../../x', './a']) {
-      expect(() => applyPlan(repo, [{ kind: 'write', path: 'fine.md', content: 'x' }, { kind: 'write', path, content: 'x' }])).toThrow(/the path .* (is inside \.git|is not)/);
+      expect(() =>
+        applyPlan(repo, [
+          { kind: 'write', path: 'fine.md', content: 'x' },
+          { kind: 'write', path, content: 'x' },
+        ]),
+      ).toThrow(/the path .* (is inside \.git|is not)/);
       expect(snapshot(repo.root)).toStrictEqual(before);
     }
   });
 
-  it('keeps a replaced file\'s permissions', () => {
+  it("keeps a replaced file's permissions", () => {
     const repo = tempRepo({ 'script.sh': 'old\n' });
     execFileSync('chmod', ['755', join(repo.root, 'script.sh')]);
     applyPlan(repo, [{ kind: 'write', path: 'script.sh', content: 'new\n' }]);

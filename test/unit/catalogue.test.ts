@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANSWERS, ROLES, checkCommand, parseRoles, selectedFiles, selectedPaths } from '../../generators/lib/catalogue.js';
+import {
+  checkCommand,
+  DEFAULT_ANSWERS,
+  parseRoles,
+  ROLES,
+  selectedFiles,
+  selectedPaths,
+} from '../../generators/lib/catalogue.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 
 function errorOf(run: () => unknown): AiPackError {
@@ -14,7 +21,9 @@ function errorOf(run: () => unknown): AiPackError {
 
 describe('parseRoles', () => {
   it('names where the roles came from, e.g. a hand-edited .yo-rc.json', () => {
-    expect(() => parseRoles(['tester', '../x'], '.yo-rc.json')).toThrow(/Unknown role "\.\.\/x" in \.yo-rc\.json\. Valid roles: orchestrator/);
+    expect(() => parseRoles(['tester', '../x'], '.yo-rc.json')).toThrow(
+      /Unknown role "\.\.\/x" in \.yo-rc\.json\. Valid roles: orchestrator/,
+    );
   });
 
   it('accepts valid roles from a comma list or an array', () => {
@@ -28,11 +37,14 @@ describe('parseRoles', () => {
     expect(parseRoles([...ROLES].reverse())).toStrictEqual([...ROLES]);
   });
 
-  it.each(['wizard', '../x', 'a/b', 'Tester', 'orchestrator,../etc'])('rejects %j and lists the valid roles', (input) => {
-    const message = errorOf(() => parseRoles(input)).message;
-    for (const role of ROLES) expect(message).toContain(role);
-    expect(message).toMatch(/Unknown role/);
-  });
+  it.each(['wizard', '../x', 'a/b', 'Tester', 'orchestrator,../etc'])(
+    'rejects %j and lists the valid roles',
+    (input) => {
+      const message = errorOf(() => parseRoles(input)).message;
+      for (const role of ROLES) expect(message).toContain(role);
+      expect(message).toMatch(/Unknown role/);
+    },
+  );
 
   it.each(['', ' , ', ','])('rejects %j (no role) and lists the valid roles', (input) => {
     const message = errorOf(() => parseRoles(input)).message;
@@ -55,7 +67,7 @@ describe('selectedPaths', () => {
     expect(all).toStrictEqual([...all].sort());
   });
 
-  it('a subset selects only those roles\' files', () => {
+  it("a subset selects only those roles' files", () => {
     const paths = selectedPaths({ skills: ['orchestrator', 'tester'], agents: true });
     expect(paths).toStrictEqual([
       '.claude/agents/tester.md',

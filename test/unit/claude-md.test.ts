@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SECTION_END, SECTION_START, hasSection, removeSection, upsertSection, wrapSection } from '../../generators/lib/claude-md.js';
+import {
+  hasSection,
+  removeSection,
+  SECTION_END,
+  SECTION_START,
+  upsertSection,
+  wrapSection,
+} from '../../generators/lib/claude-md.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 
 const BODY = 'Use the orchestrator skill.\n';
@@ -39,7 +46,9 @@ describe('upsertSection', () => {
   });
 
   it("writes the section in the file's own line ends", () => {
-    expect(upsertSection('# Mine\r\n', 'one\ntwo\n')).toBe(`# Mine\r\n\r\n${SECTION_START}\r\none\r\ntwo\r\n${SECTION_END}\r\n`);
+    expect(upsertSection('# Mine\r\n', 'one\ntwo\n')).toBe(
+      `# Mine\r\n\r\n${SECTION_START}\r\none\r\ntwo\r\n${SECTION_END}\r\n`,
+    );
   });
 
   it('replaces an existing section in place, keeping every byte before and after, and its line ends', () => {
@@ -53,7 +62,7 @@ describe('upsertSection', () => {
     expect(upsertSection(crlf, 'new')).toBe(`a\r\n${wrapSection('new', '\r\n')}\r\nb\r\n`);
   });
 
-  it('a marker quoted in prose or code is the user\'s text, not a marker', () => {
+  it("a marker quoted in prose or code is the user's text, not a marker", () => {
     const prose = [
       `The generator writes its part between \`${SECTION_START}\` and the end marker.`,
       `  ${SECTION_START}`,
@@ -81,10 +90,16 @@ describe('markers that do not pair', () => {
   });
 
   it('an end without a start, an end above the start, two starts and two ends each name the line', () => {
-    expect(markerError(`a\n${SECTION_END}\n`)).toMatch(/^CLAUDE\.md:2: a ".*end -->" line with no ".*start -->" line above it\./);
+    expect(markerError(`a\n${SECTION_END}\n`)).toMatch(
+      /^CLAUDE\.md:2: a ".*end -->" line with no ".*start -->" line above it\./,
+    );
     expect(markerError(`${SECTION_END}\n${SECTION_START}\n`)).toMatch(/^CLAUDE\.md:1: a ".*end -->" line with no/);
-    expect(markerError(`${SECTION}\n\n${SECTION}\n`)).toMatch(/^CLAUDE\.md:5: a second generator-ai-pack section starts here \(the first starts at line 1\)/);
-    expect(markerError(`${SECTION}\n${SECTION_END}\n`)).toMatch(/^CLAUDE\.md:4: a second ".*end -->" line \(the first is line 3\)/);
+    expect(markerError(`${SECTION}\n\n${SECTION}\n`)).toMatch(
+      /^CLAUDE\.md:5: a second generator-ai-pack section starts here \(the first starts at line 1\)/,
+    );
+    expect(markerError(`${SECTION}\n${SECTION_END}\n`)).toMatch(
+      /^CLAUDE\.md:4: a second ".*end -->" line \(the first is line 3\)/,
+    );
   });
 
   it('counts lines across CRLF and names the file it is given', () => {
@@ -93,17 +108,39 @@ describe('markers that do not pair', () => {
 });
 
 describe('removeSection', () => {
-  it.each(['# Mine\n', '# Mine\n\n', '\n', 'a\r\nb\r\n', '# Title\n\nLots of text.\n', '# Mine', '', 'a\r', 'a\r\nb\n', 'a\nb\r\n'])(
-    'restores %j after an upsert',
-    (original) => {
-      const withSection = upsertSection(original, BODY);
-      expect(hasSection(withSection)).toBe(true);
-      expect(removeSection(withSection)).toBe(original);
-    },
-  );
+  it.each([
+    '# Mine\n',
+    '# Mine\n\n',
+    '\n',
+    'a\r\nb\r\n',
+    '# Title\n\nLots of text.\n',
+    '# Mine',
+    '',
+    'a\r',
+    'a\r\nb\n',
+    'a\nb\r\n',
+  ])('restores %j after an upsert', (original) => {
+    const withSection = upsertSection(original, BODY);
+    expect(hasSection(withSection)).toBe(true);
+    expect(removeSection(withSection)).toBe(original);
+  });
 
   it('property: restores any text after an upsert, and upserting twice equals once', () => {
-    const units = fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '#', '<', '-', 'é', '`', SECTION_START.slice(0, 10), ` ${SECTION_START}`, `${SECTION_END}x`);
+    const units = fc.constantFrom(
+      'a',
+      ' ',
+      '\n',
+      '\r',
+      '\r\n',
+      '#',
+      '<',
+      '-',
+      'é',
+      '`',
+      SECTION_START.slice(0, 10),
+      ` ${SECTION_START}`,
+      `${SECTION_END}x`,
+    );
     const text = fc.array(units, { maxLength: 30 }).map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, (original) => {

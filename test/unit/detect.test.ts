@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectCommands, type Detection } from '../../generators/lib/detect.js';
+import { type Detection, detectCommands } from '../../generators/lib/detect.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/projects');
 
@@ -16,28 +16,61 @@ const FIXTURES: Record<string, Expected[]> = {
     { test: 'mvn test', build: 'mvn compile', ecosystem: 'Maven', reason: 'from pom.xml (no ./mvnw)' },
     { folder: 'gson', test: 'mvn test', build: 'mvn compile', ecosystem: 'Maven', reason: 'from pom.xml (no ./mvnw)' },
   ],
-  'maven-petclinic': [{ test: './mvnw test', build: './mvnw compile', ecosystem: 'Maven', reason: 'from pom.xml and ./mvnw' }],
+  'maven-petclinic': [
+    { test: './mvnw test', build: './mvnw compile', ecosystem: 'Maven', reason: 'from pom.xml and ./mvnw' },
+  ],
   'gradle-okhttp': [
-    { test: './gradlew test', build: './gradlew assemble', ecosystem: 'Gradle', reason: 'from build.gradle.kts and ./gradlew' },
-    { folder: 'okhttp', test: '../gradlew test', build: '../gradlew assemble', ecosystem: 'Gradle', reason: 'from build.gradle.kts and ../gradlew' },
+    {
+      test: './gradlew test',
+      build: './gradlew assemble',
+      ecosystem: 'Gradle',
+      reason: 'from build.gradle.kts and ./gradlew',
+    },
+    {
+      folder: 'okhttp',
+      test: '../gradlew test',
+      build: '../gradlew assemble',
+      ecosystem: 'Gradle',
+      reason: 'from build.gradle.kts and ../gradlew',
+    },
   ],
   'pnpm-vite': [
-    { test: 'pnpm test', build: 'pnpm run build', ecosystem: 'pnpm', reason: 'package.json script "test" (pnpm, "packageManager" in package.json)' },
+    {
+      test: 'pnpm test',
+      build: 'pnpm run build',
+      ecosystem: 'pnpm',
+      reason: 'package.json script "test" (pnpm, "packageManager" in package.json)',
+    },
     {
       folder: 'packages/vite',
       test: 'pnpm -w test',
       build: 'pnpm run build',
       ecosystem: 'pnpm',
-      reason: 'script "test" of the workspace root ../../package.json (pnpm, "packageManager" in package.json at the workspace root ../..)',
+      reason:
+        'script "test" of the workspace root ../../package.json (pnpm, "packageManager" in package.json at the workspace root ../..)',
     },
   ],
   'yarn-jest': [
-    { test: 'yarn test', build: 'yarn run build', ecosystem: 'yarn', reason: 'package.json script "test" (yarn, "packageManager" in package.json)' },
+    {
+      test: 'yarn test',
+      build: 'yarn run build',
+      ecosystem: 'yarn',
+      reason: 'package.json script "test" (yarn, "packageManager" in package.json)',
+    },
     // No scripts of its own, and yarn 1 and berry differ on running the root's: nothing to approve.
     { folder: 'packages/jest-cli' },
   ],
-  'bun-hono': [{ test: 'bun run test', build: 'bun run build', ecosystem: 'bun', reason: 'package.json script "test" (bun, "packageManager" in package.json)' }],
-  laravel: [{ test: 'composer test', build: 'npm run build', ecosystem: 'Composer', reason: 'composer.json script "test"' }],
+  'bun-hono': [
+    {
+      test: 'bun run test',
+      build: 'bun run build',
+      ecosystem: 'bun',
+      reason: 'package.json script "test" (bun, "packageManager" in package.json)',
+    },
+  ],
+  laravel: [
+    { test: 'composer test', build: 'npm run build', ecosystem: 'Composer', reason: 'composer.json script "test"' },
+  ],
   'rails-rubygems': [{ test: 'bin/rails test', ecosystem: 'Bundler', reason: 'from bin/rails (a Rails app)' }],
   'uv-flask': [{ test: 'uv run pytest', ecosystem: 'uv', reason: 'from uv.lock' }],
   'tox-uv-pytest': [{ test: 'uv run pytest', ecosystem: 'uv', reason: 'from uv.lock' }],
@@ -50,12 +83,35 @@ const FIXTURES: Record<string, Expected[]> = {
   just: [{ test: 'just test', build: 'just build', ecosystem: 'just', reason: 'justfile recipe "test"' }],
   'cargo-ripgrep': [
     { test: 'cargo test', build: 'cargo build', ecosystem: 'Cargo', reason: 'from Cargo.toml' },
-    { folder: 'crates/ignore', test: 'cargo test', build: 'cargo build', ecosystem: 'Cargo', reason: 'from Cargo.toml' },
+    {
+      folder: 'crates/ignore',
+      test: 'cargo test',
+      build: 'cargo build',
+      ecosystem: 'Cargo',
+      reason: 'from Cargo.toml',
+    },
   ],
-  'dotnet-newtonsoft': [{ folder: 'Src', test: 'dotnet test', build: 'dotnet build', ecosystem: '.NET', reason: 'from Newtonsoft.Json.slnx' }],
-  'swift-argument-parser': [{ test: 'swift test', build: 'swift build', ecosystem: 'Swift', reason: 'from Package.swift' }],
+  'dotnet-newtonsoft': [
+    {
+      folder: 'Src',
+      test: 'dotnet test',
+      build: 'dotnet build',
+      ecosystem: '.NET',
+      reason: 'from Newtonsoft.Json.slnx',
+    },
+  ],
+  'swift-argument-parser': [
+    { test: 'swift test', build: 'swift build', ecosystem: 'Swift', reason: 'from Package.swift' },
+  ],
   'elixir-plug': [{ test: 'mix test', build: 'mix compile', ecosystem: 'Mix', reason: 'from mix.exs' }],
-  'cmake-fmt': [{ test: 'ctest --test-dir build', build: 'cmake --build build', ecosystem: 'CMake', reason: 'from CMakeLists.txt (CTest enabled)' }],
+  'cmake-fmt': [
+    {
+      test: 'ctest --test-dir build',
+      build: 'cmake --build build',
+      ecosystem: 'CMake',
+      reason: 'from CMakeLists.txt (CTest enabled)',
+    },
+  ],
 };
 
 /** What a command may contain, since it becomes a `Bash(<command> *)` rule. */
@@ -63,11 +119,15 @@ const UNSAFE = /[;&|><`$*'"\\\n]/;
 
 describe('detectCommands on real repository layouts', () => {
   it('every fixture folder has its expectations', () => {
-    const folders = readdirSync(fixtures, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(fixtures, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(Object.keys(FIXTURES).sort()).toEqual(folders.sort());
   });
 
-  const cases = Object.entries(FIXTURES).flatMap(([name, expectations]) => expectations.map((e) => [`${name}${e.folder ? `/${e.folder}` : ''}`, name, e] as const));
+  const cases = Object.entries(FIXTURES).flatMap(([name, expectations]) =>
+    expectations.map((e) => [`${name}${e.folder ? `/${e.folder}` : ''}`, name, e] as const),
+  );
   it.each(cases)('%s', (_label, name, expected) => {
     const root = join(fixtures, name);
     const detection = detectCommands(join(root, expected.folder ?? ''), root);
@@ -75,7 +135,8 @@ describe('detectCommands on real repository layouts', () => {
     expect(detection.buildCommand?.command).toBe(expected.build);
     expect(detection.ecosystem).toBe(expected.ecosystem);
     expect(detection.testCommand?.reason ?? detection.buildCommand?.reason).toBe(expected.reason);
-    for (const command of [detection.testCommand, detection.buildCommand]) expect(command?.command ?? '').not.toMatch(UNSAFE);
+    for (const command of [detection.testCommand, detection.buildCommand])
+      expect(command?.command ?? '').not.toMatch(UNSAFE);
   });
 });
 
@@ -99,59 +160,107 @@ const pkg = (scripts: Record<string, string>, extra: object = {}) => JSON.string
 const commands = (d: Detection) => [d.testCommand?.command, d.buildCommand?.command];
 
 describe('detectCommands: package managers', () => {
-  it('npm without a lockfile; only the scripts that exist; npm init\'s placeholder test is none', () => {
-    expect(commands(detectIn(repoWith({ 'package.json': pkg({ test: 'vitest', build: 'tsc' }) })))).toEqual(['npm test', 'npm run build']);
-    expect(commands(detectIn(repoWith({ 'package.json': pkg({ build: 'tsc' }) })))).toEqual([undefined, 'npm run build']);
+  it("npm without a lockfile; only the scripts that exist; npm init's placeholder test is none", () => {
+    expect(commands(detectIn(repoWith({ 'package.json': pkg({ test: 'vitest', build: 'tsc' }) })))).toEqual([
+      'npm test',
+      'npm run build',
+    ]);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg({ build: 'tsc' }) })))).toEqual([
+      undefined,
+      'npm run build',
+    ]);
     const placeholder = 'echo "Error: no test specified" && exit 1';
     expect(detectIn(repoWith({ 'package.json': pkg({ test: placeholder }) }))).toEqual({});
   });
 
   it('each lockfile picks its manager; bun runs the script, not its own test runner', () => {
     const both = { test: 'x', build: 'y' };
-    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '' })))).toEqual(['yarn test', 'yarn run build']);
-    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'bun.lock': '' })))).toEqual(['bun run test', 'bun run build']);
-    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '', 'pnpm-lock.yaml': '' })))).toEqual(['pnpm test', 'pnpm run build']);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '' })))).toEqual([
+      'yarn test',
+      'yarn run build',
+    ]);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'bun.lock': '' })))).toEqual([
+      'bun run test',
+      'bun run build',
+    ]);
+    expect(commands(detectIn(repoWith({ 'package.json': pkg(both), 'yarn.lock': '', 'pnpm-lock.yaml': '' })))).toEqual([
+      'pnpm test',
+      'pnpm run build',
+    ]);
   });
 
   it('the packageManager field wins over a lockfile', () => {
-    const repo = repoWith({ 'package.json': pkg({ test: 'x' }, { packageManager: 'yarn@4.5.0' }), 'package-lock.json': '{}' });
-    expect(detectCommands(repo, repo).testCommand).toEqual({ command: 'yarn test', reason: 'package.json script "test" (yarn, "packageManager" in package.json)' });
+    const repo = repoWith({
+      'package.json': pkg({ test: 'x' }, { packageManager: 'yarn@4.5.0' }),
+      'package-lock.json': '{}',
+    });
+    expect(detectCommands(repo, repo).testCommand).toEqual({
+      command: 'yarn test',
+      reason: 'package.json script "test" (yarn, "packageManager" in package.json)',
+    });
   });
 
-  it('a package folder uses its workspace root\'s manager, and the root\'s script when it has none', () => {
+  it("a package folder uses its workspace root's manager, and the root's script when it has none", () => {
     const repo = repoWith({
       'package.json': pkg({ test: 'vitest run' }, { workspaces: ['packages/*'] }),
       'package-lock.json': '{}',
       'packages/a/package.json': pkg({ build: 'tsc' }),
     });
     const detection = detectCommands(join(repo, 'packages/a'), repo);
-    expect(detection.buildCommand).toEqual({ command: 'npm run build', reason: 'package.json script "build" (npm, from package-lock.json at the workspace root ../..)' });
+    expect(detection.buildCommand).toEqual({
+      command: 'npm run build',
+      reason: 'package.json script "build" (npm, from package-lock.json at the workspace root ../..)',
+    });
     expect(detection.testCommand?.command).toBe('npm test --prefix ../..');
   });
 
   it('pnpm-workspace.yaml alone names pnpm; a yarn workspace does not borrow the root script (yarn 1 and berry differ)', () => {
-    const pnpm = repoWith({ 'pnpm-workspace.yaml': 'packages:\n  - pkgs/*\n', 'pkgs/a/package.json': pkg({ test: 'x' }) });
-    expect(detectCommands(join(pnpm, 'pkgs/a'), pnpm).testCommand?.reason).toBe('package.json script "test" (pnpm, from pnpm-workspace.yaml at the workspace root ../..)');
-    const yarn = repoWith({ 'package.json': pkg({ test: 'jest' }, { workspaces: ['pkgs/*'] }), 'yarn.lock': '', 'pkgs/a/package.json': pkg({ build: 'tsc' }) });
+    const pnpm = repoWith({
+      'pnpm-workspace.yaml': 'packages:\n  - pkgs/*\n',
+      'pkgs/a/package.json': pkg({ test: 'x' }),
+    });
+    expect(detectCommands(join(pnpm, 'pkgs/a'), pnpm).testCommand?.reason).toBe(
+      'package.json script "test" (pnpm, from pnpm-workspace.yaml at the workspace root ../..)',
+    );
+    const yarn = repoWith({
+      'package.json': pkg({ test: 'jest' }, { workspaces: ['pkgs/*'] }),
+      'yarn.lock': '',
+      'pkgs/a/package.json': pkg({ build: 'tsc' }),
+    });
     expect(commands(detectCommands(join(yarn, 'pkgs/a'), yarn))).toEqual([undefined, 'yarn run build']);
   });
 });
 
 describe('detectCommands: order and fall-through', () => {
   it('a Makefile target beats the language tool; a missing target falls through per command', () => {
-    const repo = repoWith({ Makefile: '.PHONY: test\ntest: deps\n\tcargo nextest run\nlint:\n', 'Cargo.toml': '[package]\n' });
+    const repo = repoWith({
+      Makefile: '.PHONY: test\ntest: deps\n\tcargo nextest run\nlint:\n',
+      'Cargo.toml': '[package]\n',
+    });
     expect(commands(detectIn(repo))).toEqual(['make test', 'cargo build']);
   });
 
   it('Make and just assignments and recipe bodies are no targets', () => {
-    const repo = repoWith({ Makefile: 'test := 1\nbuild ?= 2\nall:\n\tbuild: x\n', justfile: 'test := "x"\nalias build := b\n' });
+    const repo = repoWith({
+      Makefile: 'test := 1\nbuild ?= 2\nall:\n\tbuild: x\n',
+      justfile: 'test := "x"\nalias build := b\n',
+    });
     expect(detectIn(repo)).toEqual({});
   });
 
   it('Python: uv.lock of a uv workspace, then poetry, tox, nox, plain pytest', () => {
-    const uv = repoWith({ 'pyproject.toml': '[tool.uv.workspace]\n', 'uv.lock': '', 'pkgs/a/pyproject.toml': '[project]\n' });
-    expect(detectCommands(join(uv, 'pkgs/a'), uv).testCommand).toEqual({ command: 'uv run pytest', reason: 'from uv.lock at the workspace root ../..' });
-    expect(detectIn(repoWith({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n' })).testCommand?.command).toBe('poetry run pytest');
+    const uv = repoWith({
+      'pyproject.toml': '[tool.uv.workspace]\n',
+      'uv.lock': '',
+      'pkgs/a/pyproject.toml': '[project]\n',
+    });
+    expect(detectCommands(join(uv, 'pkgs/a'), uv).testCommand).toEqual({
+      command: 'uv run pytest',
+      reason: 'from uv.lock at the workspace root ../..',
+    });
+    expect(detectIn(repoWith({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n' })).testCommand?.command).toBe(
+      'poetry run pytest',
+    );
     expect(detectIn(repoWith({ 'pyproject.toml': '[tool.tox]\n' })).testCommand?.command).toBe('tox');
     expect(detectIn(repoWith({ 'noxfile.py': '', 'pyproject.toml': '' })).testCommand?.command).toBe('nox');
     expect(detectIn(repoWith({ 'setup.py': '' }))).toEqual({
@@ -161,12 +270,22 @@ describe('detectCommands: order and fall-through', () => {
   });
 
   it('Ruby with RSpec, PHP with phpunit only, .NET with several projects, CMake without CTest', () => {
-    expect(detectIn(repoWith({ Gemfile: '', '.rspec': '', 'bin/rails': '' })).testCommand?.command).toBe('bundle exec rspec');
+    expect(detectIn(repoWith({ Gemfile: '', '.rspec': '', 'bin/rails': '' })).testCommand?.command).toBe(
+      'bundle exec rspec',
+    );
     expect(detectIn(repoWith({ Gemfile: '', Rakefile: '' })).testCommand?.command).toBe('bundle exec rake test');
-    expect(detectIn(repoWith({ 'composer.json': '{"require-dev":{"phpunit/phpunit":"^11"}}' })).testCommand?.command).toBe('vendor/bin/phpunit');
-    expect(commands(detectIn(repoWith({ 'App.sln': '', 'App.csproj': '' })))).toEqual(['dotnet test App.sln', 'dotnet build App.sln']);
+    expect(
+      detectIn(repoWith({ 'composer.json': '{"require-dev":{"phpunit/phpunit":"^11"}}' })).testCommand?.command,
+    ).toBe('vendor/bin/phpunit');
+    expect(commands(detectIn(repoWith({ 'App.sln': '', 'App.csproj': '' })))).toEqual([
+      'dotnet test App.sln',
+      'dotnet build App.sln',
+    ]);
     expect(detectIn(repoWith({ 'My App.sln': '', 'App.csproj': '' }))).toEqual({});
-    expect(commands(detectIn(repoWith({ 'CMakeLists.txt': 'project(x)\n' })))).toEqual([undefined, 'cmake --build build']);
+    expect(commands(detectIn(repoWith({ 'CMakeLists.txt': 'project(x)\n' })))).toEqual([
+      undefined,
+      'cmake --build build',
+    ]);
   });
 
   it('nothing recognisable: no command at all', () => {
@@ -183,7 +302,10 @@ describe('detectCommands: the repository is untrusted input', () => {
     writeFileSync(join(outer, 'repo/pyproject.toml'), '');
     writeFileSync(join(outer, 'repo/pom.xml'), '<project/>');
     const repo = join(outer, 'repo');
-    expect(detectCommands(repo, repo).testCommand).toEqual({ command: 'npm test', reason: 'package.json script "test" (npm, no lockfile)' });
+    expect(detectCommands(repo, repo).testCommand).toEqual({
+      command: 'npm test',
+      reason: 'package.json script "test" (npm, no lockfile)',
+    });
     // A folder outside the root it is given is its own root.
     expect(detectCommands(repo, join(outer, 'elsewhere')).testCommand?.command).toBe('npm test');
     rmSync(join(repo, 'package.json'));
@@ -215,7 +337,9 @@ describe('detectCommands: the repository is untrusted input', () => {
   it('a malformed package.json still means Node, and the reason says the scripts are assumed', () => {
     const detection = detectIn(repoWith({ 'package.json': '{ not json', 'pnpm-lock.yaml': '' }));
     expect(commands(detection)).toEqual(['pnpm test', 'pnpm run build']);
-    expect(detection.testCommand?.reason).toBe('package.json could not be read as JSON; assumed a "test" script (pnpm, from pnpm-lock.yaml)');
+    expect(detection.testCommand?.reason).toBe(
+      'package.json could not be read as JSON; assumed a "test" script (pnpm, from pnpm-lock.yaml)',
+    );
   });
 
   it('an oversized package.json counts as unreadable; a malformed composer.json or pyproject never throws', () => {
@@ -225,7 +349,9 @@ describe('detectCommands: the repository is untrusted input', () => {
       command: 'php artisan test',
       reason: 'from artisan (a Laravel app) (composer.json could not be read as JSON)',
     });
-    expect(detectIn(repoWith({ 'pyproject.toml': '\u0000[[[not toml', 'uv.lock': '' })).testCommand?.command).toBe('uv run pytest');
+    expect(detectIn(repoWith({ 'pyproject.toml': '\u0000[[[not toml', 'uv.lock': '' })).testCommand?.command).toBe(
+      'uv run pytest',
+    );
     const hugeToml = `[tool.poetry]\n#${'x'.repeat(1024 * 1024)}\n`;
     expect(detectIn(repoWith({ 'pyproject.toml': hugeToml })).testCommand).toEqual({
       command: 'pytest',

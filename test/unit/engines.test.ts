@@ -7,8 +7,14 @@ import { packageRoot } from '../../generators/lib/paths.js';
 describe('satisfiesRange', () => {
   const range = '^22.18.0 || >=24.11.0';
   it.each([
-    ['22.18.0', true], ['v22.23.5', true], ['22.17.9', false], ['20.20.2', false], ['23.0.0', false],
-    ['24.10.0', false], ['24.11.0', true], ['25.1.0', true],
+    ['22.18.0', true],
+    ['v22.23.5', true],
+    ['22.17.9', false],
+    ['20.20.2', false],
+    ['23.0.0', false],
+    ['24.10.0', false],
+    ['24.11.0', true],
+    ['25.1.0', true],
   ])('%s → %s', (version, expected) => {
     expect(satisfiesRange(version, range)).toBe(expected);
   });

@@ -58,7 +58,8 @@ describe('parseFrontmatter', () => {
 
 describe('packVersionOf', () => {
   it('reads the version stamp of a pack skill', () => {
-    const text = '---\nname: tester\ndescription: Tests.\nmetadata:\n  pack: "generator-ai-pack"\n  version: "1.2.3"\n---\nBody\n';
+    const text =
+      '---\nname: tester\ndescription: Tests.\nmetadata:\n  pack: "generator-ai-pack"\n  version: "1.2.3"\n---\nBody\n';
     expect(packVersionOf(text, 'SKILL.md')).toBe('1.2.3');
   });
 

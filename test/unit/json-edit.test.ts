@@ -3,8 +3,12 @@ import { appendItem, appendProperty, removeAt, valueAt } from '../../generators/
 
 describe('appendProperty and appendItem', () => {
   it('follow a block layout: the indent of the last member, the line end of the file', () => {
-    expect(appendProperty('{\n    "a": 1\n}\n', [], 'b', { c: [1] })).toBe('{\n    "a": 1,\n    "b": {\n        "c": [\n            1\n        ]\n    }\n}\n');
-    expect(appendItem('{\r\n\t"a": [\r\n\t\t"x"\r\n\t]\r\n}', ['a'], 'y')).toBe('{\r\n\t"a": [\r\n\t\t"x",\r\n\t\t"y"\r\n\t]\r\n}');
+    expect(appendProperty('{\n    "a": 1\n}\n', [], 'b', { c: [1] })).toBe(
+      '{\n    "a": 1,\n    "b": {\n        "c": [\n            1\n        ]\n    }\n}\n',
+    );
+    expect(appendItem('{\r\n\t"a": [\r\n\t\t"x"\r\n\t]\r\n}', ['a'], 'y')).toBe(
+      '{\r\n\t"a": [\r\n\t\t"x",\r\n\t\t"y"\r\n\t]\r\n}',
+    );
   });
 
   it('keep an inline container inline, with the spacing between its last members', () => {
@@ -49,6 +53,7 @@ describe('removeAt', () => {
       const last = (valueAt(appended, ['a']) as unknown[]).length - 1;
       expect(removeAt(appended, ['a', last])).toBe(text);
     }
-    for (const text of ['{}', '{"b": 1}', block]) expect(removeAt(appendProperty(text, [], 'new', { x: [1] }), ['new'])).toBe(text);
+    for (const text of ['{}', '{"b": 1}', block])
+      expect(removeAt(appendProperty(text, [], 'new', { x: [1] }), ['new'])).toBe(text);
   });
 });

@@ -25,7 +25,11 @@ class Spinner {
 /** A module loader that counts how often the real module was loaded. */
 function realModule() {
   const loaded = { count: 0 };
-  const module = { Spinner, spinner: (options: { stream: string }) => new Spinner(options), add: (a: number, b: number) => a + b };
+  const module = {
+    Spinner,
+    spinner: (options: { stream: string }) => new Spinner(options),
+    add: (a: number, b: number) => a + b,
+  };
   const load = () => {
     loaded.count++;
     return module;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AiPackError } from '../../generators/lib/errors.js';
 import { contentHash } from '../../generators/lib/eol.js';
+import { AiPackError } from '../../generators/lib/errors.js';
 import { planFiles, readRecord, statusOf } from '../../generators/lib/manifest.js';
 
 const OLD = 'old pack content\n';
@@ -110,7 +110,13 @@ describe('readRecord', () => {
   it('leaves out, and reports, every path the pack never ships: .git, .., absolute, other files, foreign folders', () => {
     const stored = {
       ...valid,
-      files: { ...valid.files, '.git/HEAD': h(OLD), '../x/SKILL.md': h(OLD), '/etc/passwd': h(OLD), 'README.md': h(OLD) },
+      files: {
+        ...valid.files,
+        '.git/HEAD': h(OLD),
+        '../x/SKILL.md': h(OLD),
+        '/etc/passwd': h(OLD),
+        'README.md': h(OLD),
+      },
       newVersions: { '.git/config': h(OLD), '.claude/agents/b.md': h(NEW) },
       createdFolders: ['.claude', '.claude/skills/a', '.git', 'src', '..'],
     };
@@ -118,7 +124,16 @@ describe('readRecord', () => {
     expect(record?.files).toStrictEqual(valid.files);
     expect(record?.newVersions).toStrictEqual({ '.claude/agents/b.md': h(NEW) });
     expect(record?.createdFolders).toStrictEqual(['.claude', '.claude/skills/a']);
-    expect(ignored.sort()).toStrictEqual(['..', '../x/SKILL.md', '.git', '.git/HEAD', '.git/config', '/etc/passwd', 'README.md', 'src']);
+    expect(ignored.sort()).toStrictEqual([
+      '..',
+      '../x/SKILL.md',
+      '.git',
+      '.git/HEAD',
+      '.git/config',
+      '/etc/passwd',
+      'README.md',
+      'src',
+    ]);
   });
 
   it.each([
@@ -128,7 +143,11 @@ describe('readRecord', () => {
     ['no files', { ...valid, files: [] }, 'has no "files" object'],
     ['a bad hash', { ...valid, files: { 'a.md': 'abc' } }, 'has "files" → "a.md" that is not a SHA-256 hash'],
     ['settings not a list', { ...valid, settings: {} }, 'has "settings" that is not a list'],
-    ['a settings entry without a pointer', { ...valid, settings: [{ path: 'permissions', value: 1 }] }, 'has "settings" that is not a list'],
+    [
+      'a settings entry without a pointer',
+      { ...valid, settings: [{ path: 'permissions', value: 1 }] },
+      'has "settings" that is not a list',
+    ],
     ['a settings entry without a value', { ...valid, settings: [{ path: '/a' }] }, 'has "settings" that is not a list'],
     ['declined not a list', { ...valid, declined: 'Edit' }, 'has "declined" that is not a list'],
     ['folders not a list of paths', { ...valid, createdFolders: [1] }, 'has "createdFolders" that is not a list'],
@@ -136,7 +155,9 @@ describe('readRecord', () => {
   ])('rejects a record with %s, saying what to do', (_, stored, problem) => {
     expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(AiPackError);
     expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(
-      new RegExp(`^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*nothing was written\\.$`),
+      new RegExp(
+        `^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*nothing was written\\.$`,
+      ),
     );
   });
 });

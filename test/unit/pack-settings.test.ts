@@ -33,7 +33,9 @@ describe('packSettings', () => {
 
   it('an empty command removes its rule and nothing else', () => {
     const allow = allowOf('', 'npm run build');
-    expect(allow).toStrictEqual(template().permissions.allow.filter((rule: string) => !rule.startsWith('Bash(npm test')));
+    expect(allow).toStrictEqual(
+      template().permissions.allow.filter((rule: string) => !rule.startsWith('Bash(npm test')),
+    );
     expect(allowOf('', '').some((rule) => rule.includes('npm'))).toBe(false);
   });
 
@@ -57,7 +59,9 @@ describe('the settings template', () => {
   });
 
   it('denies secrets in every folder', () => {
-    expect(template().permissions.deny).toEqual(expect.arrayContaining(['Read(./**/.env)', 'Read(./**/.env.*)', 'Read(./**/*.pem)', 'Read(./**/*.key)']));
+    expect(template().permissions.deny).toEqual(
+      expect.arrayContaining(['Read(./**/.env)', 'Read(./**/.env.*)', 'Read(./**/*.pem)', 'Read(./**/*.key)']),
+    );
   });
 });
 

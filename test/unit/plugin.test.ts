@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANSWERS, SETTINGS_PATH, SPAWNED_ROLES, readPackFile, selectedPaths } from '../../generators/lib/catalogue.js';
+import {
+  DEFAULT_ANSWERS,
+  readPackFile,
+  SETTINGS_PATH,
+  SPAWNED_ROLES,
+  selectedPaths,
+} from '../../generators/lib/catalogue.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
 import { packSettings } from '../../generators/lib/pack-settings.js';
@@ -7,11 +13,11 @@ import { packageVersion } from '../../generators/lib/paths.js';
 import {
   MARKETPLACE_NAME,
   MARKETPLACE_PATH,
-  PLUGIN_ID,
-  PLUGIN_NAME,
   manifestNameOf,
   namespaceAgent,
   namespaceSkillFile,
+  PLUGIN_ID,
+  PLUGIN_NAME,
   parseMarketplaceSource,
   pluginFiles,
   pluginProjectSettings,
@@ -20,7 +26,13 @@ import { parseSettings, updateSettingsText } from '../../generators/lib/settings
 
 /** The user's settings with the pack's merged in, as the generator does it (text in, text out). */
 function mergeSettings(user: object, pack: Record<string, unknown>) {
-  const update = updateSettingsText({ text: `${JSON.stringify(user, null, 2)}\n`, file: 'settings.json', pack, recorded: [], declined: [] });
+  const update = updateSettingsText({
+    text: `${JSON.stringify(user, null, 2)}\n`,
+    file: 'settings.json',
+    pack,
+    recorded: [],
+    declined: [],
+  });
   return { settings: JSON.parse(update.text!), added: update.added };
 }
 
@@ -29,7 +41,12 @@ const toPlugin = (path: string) => path.replace(/^\.claude\//, 'plugin/');
 
 describe('pluginFiles', () => {
   it('holds the marketplace, the plugin manifest and README, and every skill, reference and agent of the full pack', () => {
-    const expected = [MARKETPLACE_PATH, 'plugin/.claude-plugin/plugin.json', 'plugin/README.md', ...selectedPaths(DEFAULT_ANSWERS).map(toPlugin)];
+    const expected = [
+      MARKETPLACE_PATH,
+      'plugin/.claude-plugin/plugin.json',
+      'plugin/README.md',
+      ...selectedPaths(DEFAULT_ANSWERS).map(toPlugin),
+    ];
     expect(Object.keys(files)).toStrictEqual(expected.sort());
     expect(Object.keys(files)).toContain('plugin/skills/orchestrator/references/decision-tree.md');
   });
@@ -38,7 +55,9 @@ describe('pluginFiles', () => {
     const marketplace = JSON.parse(files[MARKETPLACE_PATH]);
     const plugin = JSON.parse(files['plugin/.claude-plugin/plugin.json']);
     expect(marketplace).toMatchObject({ name: MARKETPLACE_NAME, owner: { name: expect.any(String) } });
-    expect(marketplace.plugins).toStrictEqual([expect.objectContaining({ name: PLUGIN_NAME, source: './plugin', version: packageVersion })]);
+    expect(marketplace.plugins).toStrictEqual([
+      expect.objectContaining({ name: PLUGIN_NAME, source: './plugin', version: packageVersion }),
+    ]);
     expect(plugin).toMatchObject({ name: PLUGIN_NAME, version: packageVersion, license: 'MIT' });
     expect(PLUGIN_ID).toBe('ai-pack@generator-ai-pack');
   });
@@ -50,7 +69,10 @@ describe('pluginFiles', () => {
   });
 
   it('spawns the plugin agents by their plugin names, and none by a bare role name', () => {
-    const skillText = Object.entries(files).filter(([path]) => path.startsWith('plugin/skills/')).map(([, text]) => text).join('\n');
+    const skillText = Object.entries(files)
+      .filter(([path]) => path.startsWith('plugin/skills/'))
+      .map(([, text]) => text)
+      .join('\n');
     for (const role of SPAWNED_ROLES) {
       expect(skillText).toContain(`subagent_type: "ai-pack:${role}"`);
       expect(skillText).not.toContain(`subagent_type: "${role}"`);
@@ -66,7 +88,9 @@ describe('pluginFiles', () => {
 
   it('the README shows the settings a project needs, exactly as pluginProjectSettings makes them', () => {
     const shown = /```json\n([\s\S]*?)\n```/.exec(files['plugin/README.md'])?.[1];
-    expect(JSON.parse(shown ?? 'null')).toStrictEqual(pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' }));
+    expect(JSON.parse(shown ?? 'null')).toStrictEqual(
+      pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' }),
+    );
   });
 });
 
@@ -90,29 +114,40 @@ describe('namespaceSkillFile', () => {
 
   it('rewrites roles in code font on a line about subagent_type, and only there', () => {
     const text = '`engineer` and `tester` work as `subagent_type`\nFollow the `engineer` skill.\n';
-    expect(namespaceSkillFile(text, 'x.md')).toBe('`ai-pack:engineer` and `ai-pack:tester` work as `subagent_type`\nFollow the `engineer` skill.\n');
+    expect(namespaceSkillFile(text, 'x.md')).toBe(
+      '`ai-pack:engineer` and `ai-pack:tester` work as `subagent_type`\nFollow the `engineer` skill.\n',
+    );
   });
 
   it('throws on a spawn it does not know how to rewrite, naming the file', () => {
-    expect(() => namespaceSkillFile('Agent(subagent_type: engineer)', 'skills/x/SKILL.md')).toThrow(/skills\/x\/SKILL\.md: "subagent_type: engineer"/);
+    expect(() => namespaceSkillFile('Agent(subagent_type: engineer)', 'skills/x/SKILL.md')).toThrow(
+      /skills\/x\/SKILL\.md: "subagent_type: engineer"/,
+    );
     expect(() => namespaceSkillFile('subagent_type => tester', 'y.md')).toThrow(/y\.md/);
   });
 
   it('throws when the orchestrator has no Agent call to rewrite (the templates drifted)', () => {
-    expect(() => namespaceSkillFile('# Orchestrator\nLaunch agents.\n', '.claude/skills/orchestrator/SKILL.md')).toThrow(/no Agent call/);
+    expect(() =>
+      namespaceSkillFile('# Orchestrator\nLaunch agents.\n', '.claude/skills/orchestrator/SKILL.md'),
+    ).toThrow(/no Agent call/);
     expect(namespaceSkillFile('# Tester\n', '.claude/skills/tester/SKILL.md')).toBe('# Tester\n');
   });
 });
 
 describe('namespaceAgent', () => {
-  const agent = (skills: string) => `---\nname: engineer\ndescription: Builds.\n${skills}model: inherit\n---\n\nFollow the engineer skill.\n`;
+  const agent = (skills: string) =>
+    `---\nname: engineer\ndescription: Builds.\n${skills}model: inherit\n---\n\nFollow the engineer skill.\n`;
 
   it('rewrites only the skills list, quoted items too', () => {
-    expect(namespaceAgent(agent('skills:\n  - engineer\n  - "tester"\n'), 'a.md')).toBe(agent('skills:\n  - ai-pack:engineer\n  - ai-pack:tester\n'));
+    expect(namespaceAgent(agent('skills:\n  - engineer\n  - "tester"\n'), 'a.md')).toBe(
+      agent('skills:\n  - ai-pack:engineer\n  - ai-pack:tester\n'),
+    );
   });
 
   it('throws when the agent preloads no skill', () => {
-    expect(() => namespaceAgent(agent(''), '.claude/agents/engineer.md')).toThrow(/engineer\.md: expected a "skills:" list/);
+    expect(() => namespaceAgent(agent(''), '.claude/agents/engineer.md')).toThrow(
+      /engineer\.md: expected a "skills:" list/,
+    );
   });
 });
 
@@ -148,15 +183,29 @@ describe('pluginProjectSettings', () => {
 
 describe('parseMarketplaceSource', () => {
   it('reads a GitHub repository, a git URL and an absolute folder', () => {
-    expect(parseMarketplaceSource(' acme/generator-ai-pack ')).toStrictEqual({ source: 'github', repo: 'acme/generator-ai-pack' });
-    expect(parseMarketplaceSource('https://git.example.com/acme/pack.git')).toStrictEqual({ source: 'git', url: 'https://git.example.com/acme/pack.git' });
-    expect(parseMarketplaceSource('git@example.com:acme/pack.git')).toStrictEqual({ source: 'git', url: 'git@example.com:acme/pack.git' });
-    expect(parseMarketplaceSource('/srv/marketplaces/ai-pack')).toStrictEqual({ source: 'directory', path: '/srv/marketplaces/ai-pack' });
+    expect(parseMarketplaceSource(' acme/generator-ai-pack ')).toStrictEqual({
+      source: 'github',
+      repo: 'acme/generator-ai-pack',
+    });
+    expect(parseMarketplaceSource('https://git.example.com/acme/pack.git')).toStrictEqual({
+      source: 'git',
+      url: 'https://git.example.com/acme/pack.git',
+    });
+    expect(parseMarketplaceSource('git@example.com:acme/pack.git')).toStrictEqual({
+      source: 'git',
+      url: 'git@example.com:acme/pack.git',
+    });
+    expect(parseMarketplaceSource('/srv/marketplaces/ai-pack')).toStrictEqual({
+      source: 'directory',
+      path: '/srv/marketplaces/ai-pack',
+    });
   });
 
   it('refuses anything else with a message saying what to give', () => {
     expect(() => parseMarketplaceSource('relative/folder/path')).toThrow(AiPackError);
-    expect(() => parseMarketplaceSource('')).toThrow(/GitHub repository \(owner\/generator-ai-pack\), a git URL, or an absolute folder path/);
+    expect(() => parseMarketplaceSource('')).toThrow(
+      /GitHub repository \(owner\/generator-ai-pack\), a git URL, or an absolute folder path/,
+    );
   });
 });
 

@@ -8,8 +8,8 @@ import {
   everShippedPaths,
   packFiles,
   readReleases,
-  releaseFile,
   releasedContent,
+  releaseFile,
   writeRelease,
 } from '../../generators/lib/releases.js';
 
@@ -61,20 +61,26 @@ describe('the shipped releases', () => {
   });
 
   it("finds the current pack's files too, before they are released", () => {
-    for (const [path, content] of Object.entries(packFiles())) expect(releasedContent(path, contentHash(content))).toBe(content);
+    for (const [path, content] of Object.entries(packFiles()))
+      expect(releasedContent(path, contentHash(content))).toBe(content);
   });
 
   it('lists every path a version copies, and nothing else', () => {
     const paths = everShippedPaths();
     for (const path of [...FILES_OF_0_1_0, ...Object.keys(packFiles())]) expect(paths.has(path), path).toBe(true);
-    for (const path of ['.claude/settings.json', '.git/HEAD', '../x', 'CLAUDE.md', '.yo-rc.json']) expect(paths.has(path), path).toBe(false);
+    for (const path of ['.claude/settings.json', '.git/HEAD', '../x', 'CLAUDE.md', '.yo-rc.json'])
+      expect(paths.has(path), path).toBe(false);
   });
 });
 
 describe('writeRelease and readReleases', () => {
   it('writes every file of a pack folder, sorted, settings.json left out, and reads it back', () => {
     const root = tempDir();
-    const files = { '.claude/skills/b/SKILL.md': 'b\r\n', '.claude/agents/a.md': 'a\n', '.claude/settings.json': '{}\n' };
+    const files = {
+      '.claude/skills/b/SKILL.md': 'b\r\n',
+      '.claude/agents/a.md': 'a\n',
+      '.claude/settings.json': '{}\n',
+    };
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(root, 'pack', path)), { recursive: true });
       writeFileSync(join(root, 'pack', path), content);

@@ -4,11 +4,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { appendItem, removeAt, valueAt } from '../../generators/lib/json-edit.js';
-import { migrateSettingsText, parseSettings, removeSettingsText, type SettingsAdditions, updateSettingsText } from '../../generators/lib/settings.js';
+import {
+  migrateSettingsText,
+  parseSettings,
+  removeSettingsText,
+  type SettingsAdditions,
+  updateSettingsText,
+} from '../../generators/lib/settings.js';
 import { isJsonObject, type JsonObject, parseStrictJson } from '../../generators/lib/strict-json.js';
 
 const RUNS = { numRuns: 200 };
-const pack = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/settings/pack.json'), 'utf8')) as JsonObject;
+const pack = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../fixtures/settings/pack.json'), 'utf8'),
+) as JsonObject;
 const packPermissions = pack.permissions as Record<string, string[]>;
 /** Key-order-sensitive comparison: the order of keys and rules must survive. */
 const text = (value: unknown) => JSON.stringify(value);
@@ -40,26 +48,55 @@ const permissions = shuffledKeys(
 const env = fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 12 }), { maxKeys: 4 });
 
 const RAW_NUMBERS = ['12345678901234567890', '1e400', '-0.0E+0', '1E-7', '0.1000', '-1'];
-const EVENTS = ['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Stop', 'SubagentStart', 'SubagentStop', 'SessionStart', 'SessionEnd', 'PreCompact', 'Notification'];
+const EVENTS = [
+  'PreToolUse',
+  'PostToolUse',
+  'UserPromptSubmit',
+  'Stop',
+  'SubagentStart',
+  'SubagentStop',
+  'SessionStart',
+  'SessionEnd',
+  'PreCompact',
+  'Notification',
+];
 const ENFORCEMENT_NAME = /orchestrator-enforcement\.py|check-task-packet\.py/;
 const userCommand = fc
-  .oneof(fc.constantFrom('npx prettier --write "$CLAUDE_FILE_PATHS"', 'python3 .claude/hooks/session-start.py', 'npm run lint'), fc.string())
+  .oneof(
+    fc.constantFrom(
+      'npx prettier --write "$CLAUDE_FILE_PATHS"',
+      'python3 .claude/hooks/session-start.py',
+      'npm run lint',
+    ),
+    fc.string(),
+  )
   .filter((command) => !ENFORCEMENT_NAME.test(command));
 const handler = shuffledKeys(
   fc.record(
-    { type: fc.constant('command'), command: userCommand, timeout: fc.integer({ min: 1, max: 600 }), async: fc.boolean() },
+    {
+      type: fc.constant('command'),
+      command: userCommand,
+      timeout: fc.integer({ min: 1, max: 600 }),
+      async: fc.boolean(),
+    },
     { requiredKeys: ['type', 'command'] },
   ),
 );
 const group = shuffledKeys(
-  fc.record({ matcher: fc.constantFrom('', '*', 'Edit|Write', 'Bash'), hooks: fc.array(handler, { maxLength: 3 }) }, { requiredKeys: ['hooks'] }),
+  fc.record(
+    { matcher: fc.constantFrom('', '*', 'Edit|Write', 'Bash'), hooks: fc.array(handler, { maxLength: 3 }) },
+    { requiredKeys: ['hooks'] },
+  ),
 );
 const hooks = fc.dictionary(fc.constantFrom(...EVENTS), fc.array(group, { maxLength: 3 }), { maxKeys: 4 });
 
 const userSettings = shuffledKeys(
   fc.record(
     {
-      $schema: fc.constantFrom('https://json.schemastore.org/claude-code-settings.json', 'https://example.com/old-schema.json'),
+      $schema: fc.constantFrom(
+        'https://json.schemastore.org/claude-code-settings.json',
+        'https://example.com/old-schema.json',
+      ),
       model: fc.constantFrom('opus', 'sonnet', 'haiku'),
       permissions,
       env,
@@ -67,7 +104,10 @@ const userSettings = shuffledKeys(
       includeCoAuthoredBy: fc.boolean(),
       cleanupPeriodDays: fc.integer({ min: 1, max: 365 }),
       // Number forms JSON.parse would change; written in place of these placeholders by `format`.
-      numbers: fc.array(fc.constantFrom(...RAW_NUMBERS).map((raw) => `@@${raw}@@`), { maxLength: 3 }),
+      numbers: fc.array(
+        fc.constantFrom(...RAW_NUMBERS).map((raw) => `@@${raw}@@`),
+        { maxLength: 3 },
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -106,21 +146,37 @@ function render(value: unknown, style: Format, at: string): string {
   const block = (open: string, items: string[], close: string, inner: string) =>
     `${open}${style.eol}${items.map((item) => inner + item).join(`,${style.eol}`)}${style.eol}${at}${close}`;
   if (Array.isArray(value) && value.length > 0) {
-    if (style.indent === undefined || style.inlineArrays) return inline('[', value.map((item) => render(item, { ...style, indent: undefined }, at)), ']');
+    if (style.indent === undefined || style.inlineArrays)
+      return inline(
+        '[',
+        value.map((item) => render(item, { ...style, indent: undefined }, at)),
+        ']',
+      );
     const inner = at + style.indent;
-    return block('[', value.map((item) => render(item, style, inner)), ']', inner);
+    return block(
+      '[',
+      value.map((item) => render(item, style, inner)),
+      ']',
+      inner,
+    );
   }
   if (isJsonObject(value) && Object.keys(value).length > 0) {
     const inner = at + (style.indent ?? '');
-    const members = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}${style.colon}${render(item, style, inner)}`);
+    const members = Object.entries(value).map(
+      ([key, item]) => `${JSON.stringify(key)}${style.colon}${render(item, style, inner)}`,
+    );
     return style.indent === undefined ? inline('{', members, '}') : block('{', members, '}', inner);
   }
   return JSON.stringify(value);
 }
 
 const FILE = '.claude/settings.json';
-const update = (text: string | undefined, somePack: JsonObject, recorded: SettingsAdditions = [], declined: SettingsAdditions = []) =>
-  updateSettingsText({ text, file: FILE, pack: somePack, recorded, declined });
+const update = (
+  text: string | undefined,
+  somePack: JsonObject,
+  recorded: SettingsAdditions = [],
+  declined: SettingsAdditions = [],
+) => updateSettingsText({ text, file: FILE, pack: somePack, recorded, declined });
 const uninstall = (text: string, recorded: SettingsAdditions) => removeSettingsText(text, recorded, FILE).text;
 /** Settings without the number placeholders, for comparisons of values. */
 const withoutNumbers = (settings: JsonObject) => {
@@ -136,7 +192,9 @@ const arrayEntries = (keys: string[], value: unknown): (readonly [string[], unkn
       ? Object.entries(value).flatMap(([key, inner]) => arrayEntries([...keys, key], inner))
       : [];
 const allowOf = (settings: unknown) =>
-  isJsonObject(settings) && isJsonObject(settings.permissions) && Array.isArray(settings.permissions.allow) ? settings.permissions.allow : [];
+  isJsonObject(settings) && isJsonObject(settings.permissions) && Array.isArray(settings.permissions.allow)
+    ? settings.permissions.allow
+    : [];
 
 // ---------------------------------------------------------------------------------------------
 // Install, update, uninstall
@@ -185,7 +243,10 @@ describe('updateSettingsText and removeSettingsText on random settings in random
   it('gives every permission list the pack rules, each exactly once among the added ones', () => {
     fc.assert(
       fc.property(userSettings.map(withoutNumbers), formats, (user, style) => {
-        const merged = parseSettings(update(format(user, style), pack).text!, FILE).permissions as Record<string, string[]>;
+        const merged = parseSettings(update(format(user, style), pack).text!, FILE).permissions as Record<
+          string,
+          string[]
+        >;
         const before = (user.permissions ?? {}) as Record<string, string[]>;
         for (const list of ['allow', 'deny']) {
           const appended = merged[list]!.slice(before[list]?.length ?? 0);
@@ -213,32 +274,42 @@ describe('updateSettingsText and removeSettingsText on random settings in random
   it('pack entries the user deletes stay deleted and are declined; rules the user adds survive the uninstall', () => {
     const ownRule = fc.stringMatching(/^[a-z]{1,8}$/).map((name) => `Bash(my-${name})`);
     fc.assert(
-      fc.property(userSettings, formats, fc.array(fc.nat(), { maxLength: 6 }), fc.array(ownRule, { maxLength: 3 }), (user, style, picks, ownRules) => {
-        const original = format(user, style);
-        const installed = update(original, pack);
-        // Delete random array entries the pack added (rules), by editing the text as a person would.
-        const packRules = installed.recorded.flatMap((addition) => arrayEntries(keysOf(addition.path), 'items' in addition ? addition.items : addition.value));
-        const deleted = [...new Set(picks.map((pick) => pick % Math.max(packRules.length, 1)))].map((index) => packRules[index]).filter((rule) => rule !== undefined);
-        let edited = installed.text!;
-        for (const [keys, item] of deleted) {
-          const index = (valueAt(edited, keys) as unknown[]).findLastIndex((entry) => entry === item);
-          edited = removeAt(edited, [...keys, index]);
-        }
-        // The user's own rules go into their own allow list, if they have one.
-        const ownAllow = Array.isArray((user.permissions as JsonObject | undefined)?.allow);
-        let expected = original;
-        for (const rule of ownAllow ? ownRules : []) {
-          edited = appendItem(edited, ['permissions', 'allow'], rule);
-          expected = appendItem(expected, ['permissions', 'allow'], rule);
-        }
-        const again = update(edited, pack, installed.recorded);
-        expect(again.text).toBe(edited);
-        expect(again.added).toEqual([]);
-        const declinedRules = again.declined.flatMap((addition) => ('items' in addition ? addition.items : []));
-        expect(declinedRules.sort()).toEqual(deleted.map(([, item]) => item).sort());
-        expect(update(edited, pack, again.recorded, again.declined).text).toBe(edited);
-        expect(uninstall(edited, again.recorded)).toBe(expected);
-      }),
+      fc.property(
+        userSettings,
+        formats,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(ownRule, { maxLength: 3 }),
+        (user, style, picks, ownRules) => {
+          const original = format(user, style);
+          const installed = update(original, pack);
+          // Delete random array entries the pack added (rules), by editing the text as a person would.
+          const packRules = installed.recorded.flatMap((addition) =>
+            arrayEntries(keysOf(addition.path), 'items' in addition ? addition.items : addition.value),
+          );
+          const deleted = [...new Set(picks.map((pick) => pick % Math.max(packRules.length, 1)))]
+            .map((index) => packRules[index])
+            .filter((rule) => rule !== undefined);
+          let edited = installed.text!;
+          for (const [keys, item] of deleted) {
+            const index = (valueAt(edited, keys) as unknown[]).lastIndexOf(item);
+            edited = removeAt(edited, [...keys, index]);
+          }
+          // The user's own rules go into their own allow list, if they have one.
+          const ownAllow = Array.isArray((user.permissions as JsonObject | undefined)?.allow);
+          let expected = original;
+          for (const rule of ownAllow ? ownRules : []) {
+            edited = appendItem(edited, ['permissions', 'allow'], rule);
+            expected = appendItem(expected, ['permissions', 'allow'], rule);
+          }
+          const again = update(edited, pack, installed.recorded);
+          expect(again.text).toBe(edited);
+          expect(again.added).toEqual([]);
+          const declinedRules = again.declined.flatMap((addition) => ('items' in addition ? addition.items : []));
+          expect(declinedRules.sort()).toEqual(deleted.map(([, item]) => item).sort());
+          expect(update(edited, pack, again.recorded, again.declined).text).toBe(edited);
+          expect(uninstall(edited, again.recorded)).toBe(expected);
+        },
+      ),
       RUNS,
     );
   });
@@ -249,10 +320,14 @@ describe('updateSettingsText and removeSettingsText on random settings in random
         const original = format(user, style);
         const first = update(original, before);
         const second = update(first.text, after, first.recorded, first.declined);
-        expectKeptInOrder(withoutNumbers(parseSettings(original, FILE)), withoutNumbers(parseSettings(second.text!, FILE)));
+        expectKeptInOrder(
+          withoutNumbers(parseSettings(original, FILE)),
+          withoutNumbers(parseSettings(second.text!, FILE)),
+        );
         // No rule of the old pack is left that the new one does not ship, unless it was the user's.
         for (const rule of allowOf(before)) {
-          if (!allowOf(after).includes(rule) && !allowOf(user).includes(rule)) expect(allowOf(parseSettings(second.text!, FILE))).not.toContain(rule);
+          if (!allowOf(after).includes(rule) && !allowOf(user).includes(rule))
+            expect(allowOf(parseSettings(second.text!, FILE))).not.toContain(rule);
         }
         expect(uninstall(second.text!, second.recorded)).toBe(original);
         expect(update(second.text, after, second.recorded, second.declined).text).toBe(second.text);
@@ -298,7 +373,8 @@ function withEnforcement(
     const groups = Object.entries(hooksObject ?? {})
       .filter(([key, value]) => key !== 'onSessionStart' && Array.isArray(value))
       .flatMap(([, value]) => value as Group[]);
-    const handler = shape === 'string' ? command : { type: 'command', command: shape === 'array' ? command.split(' ') : command };
+    const handler =
+      shape === 'string' ? command : { type: 'command', command: shape === 'array' ? command.split(' ') : command };
     // A `hooks` object that was empty already is dropped once emptied again: not a target.
     const emptyHooks = hooksObject !== undefined && Object.keys(hooksObject).length === 0;
     if (what === 'description' && groups.length > 0) {
@@ -326,7 +402,10 @@ function withEnforcement(
       // A whole event as a bare command, or the old framework's session key under `hooks`, in one of its shapes.
       const key = what === 'event' ? event : 'onSessionStart';
       if (emptyHooks || (hooksObject && Object.hasOwn(hooksObject, key))) continue;
-      const session = shape === 'object' ? { command: 'python3 .claude/hooks/session-start.py', description: 'Start timers' } : [{ command }];
+      const session =
+        shape === 'object'
+          ? { command: 'python3 .claude/hooks/session-start.py', description: 'Start timers' }
+          : [{ command }];
       dirty.hooks = { ...(hooksObject ?? {}), [key]: what === 'event' ? command : session };
       count++;
     }
@@ -353,13 +432,19 @@ describe('migrateSettingsText on random settings in random formatting', () => {
 
   it('takes out exactly the enforcement woven in, byte for byte, leaving every other hook untouched, and is idempotent', () => {
     fc.assert(
-      fc.property(userSettings, fc.array(injection, { maxLength: 5 }), invalidKeys, formats, (settings, injections, invalid, style) => {
-        const { dirty, count } = withEnforcement(settings, injections, invalid);
-        const once = migrateSettingsText(format(dirty, style), FILE);
-        expect(once.text).toBe(format(settings, style));
-        expect(once.findings).toHaveLength(count);
-        expect(migrateSettingsText(once.text, FILE)).toEqual({ text: once.text, findings: [], scripts: [] });
-      }),
+      fc.property(
+        userSettings,
+        fc.array(injection, { maxLength: 5 }),
+        invalidKeys,
+        formats,
+        (settings, injections, invalid, style) => {
+          const { dirty, count } = withEnforcement(settings, injections, invalid);
+          const once = migrateSettingsText(format(dirty, style), FILE);
+          expect(once.text).toBe(format(settings, style));
+          expect(once.findings).toHaveLength(count);
+          expect(migrateSettingsText(once.text, FILE)).toEqual({ text: once.text, findings: [], scripts: [] });
+        },
+      ),
       RUNS,
     );
   });
@@ -371,7 +456,10 @@ describe('migrateSettingsText on random settings in random formatting', () => {
 const JSON_NOISE = [...'{}[],:"\\/*\n 0123456789.-eEtrufalsn'];
 /** Valid JSON with a few random characters inserted or deleted: mostly invalid, sometimes not. */
 const nearlyJson = fc
-  .tuple(fc.json(), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...JSON_NOISE), fc.boolean()), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.json(),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom(...JSON_NOISE), fc.boolean()), { minLength: 1, maxLength: 3 }),
+  )
   .map(([json, edits]) =>
     edits.reduce((source, [position, char, insert]) => {
       const at = position % (source.length + 1);

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { claudeDoctor } from '../helpers/conformance.js';
 import {
   findEnforcement,
   migrateSettingsText,
   parseSettings,
   removeSettingsText,
-  updateSettingsText,
   type SettingsAdditions,
+  updateSettingsText,
 } from '../../generators/lib/settings.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import type { JsonObject } from '../../generators/lib/strict-json.js';
+import { claudeDoctor } from '../helpers/conformance.js';
 
 const FILE = '.claude/settings.json';
 const fixtureText = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -53,11 +53,15 @@ describe('parseSettings', () => {
     expect(parseError(fixtureText('trailing-comma.json'))).toMatch(
       /^\.claude\/settings\.json:5:13: not valid JSON \(trailing comma before '\]'\)\. /,
     );
-    expect(parseError('{\n  "model": "opus",\n}')).toMatch(/^\.claude\/settings\.json:2:18: not valid JSON \(trailing comma before '\}'\)/);
+    expect(parseError('{\n  "model": "opus",\n}')).toMatch(
+      /^\.claude\/settings\.json:2:18: not valid JSON \(trailing comma before '\}'\)/,
+    );
   });
 
   it('points at the end of a truncated file', () => {
-    expect(parseError(fixtureText('truncated.json'))).toMatch(/^\.claude\/settings\.json:4:23: not valid JSON \(unexpected end of file\)/);
+    expect(parseError(fixtureText('truncated.json'))).toMatch(
+      /^\.claude\/settings\.json:4:23: not valid JSON \(unexpected end of file\)/,
+    );
   });
 
   it('says so when the file is empty', () => {
@@ -99,13 +103,18 @@ describe('parseSettings', () => {
 
 describe('parseSettings: duplicate keys', () => {
   it('names both lines of a key that appears twice, at any depth', () => {
-    const source = '{\n  "model": "opus",\n  "permissions": {\n    "allow": ["Edit"],\n    "deny": [],\n    "allow": ["Write"]\n  }\n}\n';
+    const source =
+      '{\n  "model": "opus",\n  "permissions": {\n    "allow": ["Edit"],\n    "deny": [],\n    "allow": ["Write"]\n  }\n}\n';
     expect(parseError(source)).toBe(
       `${FILE}:6:5: the key "allow" appears twice in the same object (lines 4 and 6); Claude Code would keep only one of the two values. ` +
         'Keep the one you mean, delete the other and run again; no file was changed.',
     );
-    expect(parseError('{"a": 1,\r\n "a": 1}')).toMatch(/^\.claude\/settings\.json:2:2: the key "a" appears twice .*\(lines 1 and 2\)/);
-    expect(parseError('{"hooks": {"Stop": [{"hooks": [{"type": "command", "type": "x"}]}]}}')).toContain('the key "type" appears twice');
+    expect(parseError('{"a": 1,\r\n "a": 1}')).toMatch(
+      /^\.claude\/settings\.json:2:2: the key "a" appears twice .*\(lines 1 and 2\)/,
+    );
+    expect(parseError('{"hooks": {"Stop": [{"hooks": [{"type": "command", "type": "x"}]}]}}')).toContain(
+      'the key "type" appears twice',
+    );
   });
 
   it('accepts the same key in different objects, and keeps __proto__ an ordinary key', () => {
@@ -116,8 +125,17 @@ describe('parseSettings: duplicate keys', () => {
   });
 });
 
-const update = (text: string | undefined, options: { pack?: JsonObject; recorded?: SettingsAdditions; declined?: SettingsAdditions } = {}) =>
-  updateSettingsText({ text, file: FILE, pack: options.pack ?? pack, recorded: options.recorded ?? [], declined: options.declined ?? [] });
+const update = (
+  text: string | undefined,
+  options: { pack?: JsonObject; recorded?: SettingsAdditions; declined?: SettingsAdditions } = {},
+) =>
+  updateSettingsText({
+    text,
+    file: FILE,
+    pack: options.pack ?? pack,
+    recorded: options.recorded ?? [],
+    declined: options.declined ?? [],
+  });
 const remove = (text: string, recorded: SettingsAdditions) => removeSettingsText(text, recorded, FILE);
 /** Install, then uninstall with what the install recorded. */
 const roundTrip = (original: string, somePack: JsonObject = pack) => {
@@ -140,13 +158,23 @@ describe('updateSettingsText: install', () => {
 
   it("appends only what is missing, in the file's own layout, keeping every byte of the user's", () => {
     const result = update(fixtureText('hand-made.json'));
-    const rules = ['Bash(npm test:*)', 'Bash(npm run build)', 'Bash(git status)', 'Bash(git diff:*)', 'Bash(git log:*)', 'Bash(git show:*)'];
+    const rules = [
+      'Bash(npm test:*)',
+      'Bash(npm run build)',
+      'Bash(git status)',
+      'Bash(git diff:*)',
+      'Bash(git log:*)',
+      'Bash(git show:*)',
+    ];
     const original = fixtureText('hand-made.json');
     const deny = (pack.permissions as { deny: string[] }).deny;
     const expected = original
       .replace('      "Edit"\n', `      "Edit",\n${rules.map((rule) => `      ${JSON.stringify(rule)}`).join(',\n')}\n`)
-      .replace('    "defaultMode": "acceptEdits"\n', `    "defaultMode": "acceptEdits",\n    "deny": [\n${deny.map((rule) => `      ${JSON.stringify(rule)}`).join(',\n')}\n    ]\n`)
-      .replace(/\n  }\n}\n$/, `\n  },\n  "$schema": "${pack.$schema}"\n}\n`);
+      .replace(
+        '    "defaultMode": "acceptEdits"\n',
+        `    "defaultMode": "acceptEdits",\n    "deny": [\n${deny.map((rule) => `      ${JSON.stringify(rule)}`).join(',\n')}\n    ]\n`,
+      )
+      .replace(/\n {2}}\n}\n$/, `\n  },\n  "$schema": "${pack.$schema}"\n}\n`);
     expect(result.text).toBe(expected);
     expect(result.added).toEqual([
       { path: '/$schema', value: pack.$schema },
@@ -156,12 +184,21 @@ describe('updateSettingsText: install', () => {
   });
 
   it.each([
-    ['four spaces', '{\n    "model": "opus",\n    "permissions": {\n        "allow": [\n            "Edit"\n        ]\n    }\n}\n'],
+    [
+      'four spaces',
+      '{\n    "model": "opus",\n    "permissions": {\n        "allow": [\n            "Edit"\n        ]\n    }\n}\n',
+    ],
     ['tabs', '{\n\t"model": "opus",\n\t"permissions": {\n\t\t"allow": [\n\t\t\t"Edit"\n\t\t]\n\t}\n}\n'],
-    ['CRLF line ends', '{\r\n  "model": "opus",\r\n  "permissions": {\r\n    "allow": [\r\n      "Edit"\r\n    ]\r\n  }\r\n}\r\n'],
+    [
+      'CRLF line ends',
+      '{\r\n  "model": "opus",\r\n  "permissions": {\r\n    "allow": [\r\n      "Edit"\r\n    ]\r\n  }\r\n}\r\n',
+    ],
     ['one line, no final newline', '{"model":"opus","permissions":{"allow":["Edit"]}}'],
     ['inline arrays in a block', '{\n  "permissions": { "allow": ["Edit", "Write"], "deny": [] },\n  "env": {}\n}\n'],
-    ['number forms JSON.parse would change', '{\n  "a": 12345678901234567890,\n  "b": 1e400,\n  "c": -0.0E+0,\n  "d": "\\u00e9"\n}'],
+    [
+      'number forms JSON.parse would change',
+      '{\n  "a": 12345678901234567890,\n  "b": 1e400,\n  "c": -0.0E+0,\n  "d": "\\u00e9"\n}',
+    ],
     ['an empty object', '{}'],
     ['an empty object and a newline', '{}\n'],
   ])('keeps the formatting of a file with %s, and uninstall gives back the same bytes', (_, original) => {
@@ -174,7 +211,9 @@ describe('updateSettingsText: install', () => {
   });
 
   it('indents what it adds with the unit of the file: four spaces, a tab', () => {
-    expect(update('{\n    "model": "opus"\n}\n').text).toContain('\n    "permissions": {\n        "allow": [\n            "Edit",\n');
+    expect(update('{\n    "model": "opus"\n}\n').text).toContain(
+      '\n    "permissions": {\n        "allow": [\n            "Edit",\n',
+    );
     expect(update('{\n\t"model": "opus"\n}\n').text).toContain('\n\t"permissions": {\n\t\t"allow": [\n\t\t\t"Edit",\n');
     const packAllow = (pack.permissions as { allow: string[] }).allow;
     expect(update('{"model":"opus","permissions":{"allow":["Edit"]}}').text).toBe(
@@ -199,7 +238,9 @@ describe('updateSettingsText: install', () => {
   });
 
   it('never duplicates an entry, even one the pack lists twice', () => {
-    const result = update('{"permissions": {"allow": ["Edit"]}}', { pack: { permissions: { allow: ['Edit', 'Write', 'Write'] } } });
+    const result = update('{"permissions": {"allow": ["Edit"]}}', {
+      pack: { permissions: { allow: ['Edit', 'Write', 'Write'] } },
+    });
     expect(result.text).toBe('{"permissions": {"allow": ["Edit", "Write"]}}');
     expect(result.added).toEqual([{ path: '/permissions/allow', items: ['Write'] }]);
   });
@@ -214,7 +255,10 @@ describe('updateSettingsText: install', () => {
   });
 
   it('says "unchanged" with the input itself: nothing to add and no file gives no file', () => {
-    const declined = [{ path: '/$schema', value: pack.$schema }, { path: '/permissions', value: pack.permissions }];
+    const declined = [
+      { path: '/$schema', value: pack.$schema },
+      { path: '/permissions', value: pack.permissions },
+    ];
     expect(update(undefined, { declined }).text).toBeUndefined();
   });
 });
@@ -249,7 +293,9 @@ describe('updateSettingsText: the user decides', () => {
     const declined = [{ path: '/permissions/allow', items: ['Bash(git status)'] }];
     const result = update('{"permissions": {"allow": ["Bash(git status)"]}}', { declined });
     expect(result.declined).toEqual([]);
-    expect(result.recorded.flatMap((addition) => ('items' in addition ? addition.items : []))).not.toContain('Bash(git status)');
+    expect(result.recorded.flatMap((addition) => ('items' in addition ? addition.items : []))).not.toContain(
+      'Bash(git status)',
+    );
     expect(allowOf(remove(result.text!, result.recorded).text)).toEqual(['Bash(git status)']);
   });
 
@@ -273,8 +319,13 @@ describe('updateSettingsText: the user decides', () => {
   });
 
   it('says nothing is retired when the user already took the old rule out', () => {
-    const installed = update('{"permissions": {"allow": []}}', { pack: { permissions: { allow: ['Bash(npm test)'] } } });
-    const result = update('{"permissions": {"allow": []}}', { pack: { permissions: { allow: ['Bash(pytest)'] } }, recorded: installed.recorded });
+    const installed = update('{"permissions": {"allow": []}}', {
+      pack: { permissions: { allow: ['Bash(npm test)'] } },
+    });
+    const result = update('{"permissions": {"allow": []}}', {
+      pack: { permissions: { allow: ['Bash(pytest)'] } },
+      recorded: installed.recorded,
+    });
     expect(result.retired).toEqual([]);
     expect(result.declined).toEqual([]);
     expect(allowOf(result.text)).toEqual(['Bash(pytest)']);
@@ -282,7 +333,10 @@ describe('updateSettingsText: the user decides', () => {
 
   it('a value the pack changed is replaced; one the user changed stays theirs', () => {
     const installed = update('{}\n', { pack: { $schema: 'https://old.example/schema.json' } });
-    const updated = update(installed.text, { pack: { $schema: 'https://new.example/schema.json' }, recorded: installed.recorded });
+    const updated = update(installed.text, {
+      pack: { $schema: 'https://new.example/schema.json' },
+      recorded: installed.recorded,
+    });
     expect(updated.text).toBe('{\n  "$schema": "https://new.example/schema.json"\n}\n');
     expect(updated.retired).toEqual([{ path: '/$schema', value: 'https://old.example/schema.json' }]);
     const mine = '{\n  "$schema": "https://mine.example/schema.json"\n}\n';
@@ -293,9 +347,12 @@ describe('updateSettingsText: the user decides', () => {
 });
 
 describe('removeSettingsText', () => {
-  it.each([['hand-made.json'], ['enforcement-era.cleaned.json'], ['pack.json']])('restores %s byte for byte', (name) => {
-    expect(roundTrip(fixtureText(name))).toBe(fixtureText(name));
-  });
+  it.each([['hand-made.json'], ['enforcement-era.cleaned.json'], ['pack.json']])(
+    'restores %s byte for byte',
+    (name) => {
+      expect(roundTrip(fixtureText(name))).toBe(fixtureText(name));
+    },
+  );
 
   it('leaves {} of a file the pack created, and says it is empty', () => {
     const installed = update(undefined);
@@ -309,7 +366,9 @@ describe('removeSettingsText', () => {
   });
 
   it('takes out the copy of a rule the pack added, leaving the one the user added where they put it', () => {
-    const installed = update('{"permissions": {"allow": ["Bash(make)"]}}', { pack: { permissions: { allow: ['Edit'] } } });
+    const installed = update('{"permissions": {"allow": ["Bash(make)"]}}', {
+      pack: { permissions: { allow: ['Edit'] } },
+    });
     const edited = installed.text!.replace('["Bash(make)"', '["Edit", "Bash(make)"');
     expect(remove(edited, installed.recorded).text).toBe('{"permissions": {"allow": ["Edit", "Bash(make)"]}}');
   });
@@ -327,7 +386,10 @@ describe('removeSettingsText', () => {
 
   it('undoes the additions of two installs, newest first', () => {
     const first = update('{"model": "opus"}', { pack: { permissions: { allow: ['Edit'] } } });
-    const second = update(first.text, { pack: { permissions: { allow: ['Edit', 'Write'] } }, recorded: first.recorded });
+    const second = update(first.text, {
+      pack: { permissions: { allow: ['Edit', 'Write'] } },
+      recorded: first.recorded,
+    });
     expect(second.recorded).toHaveLength(2);
     expect(remove(second.text!, second.recorded).text).toBe('{"model": "opus"}');
   });
@@ -342,7 +404,9 @@ describe('migrateSettingsText', () => {
 
   it('removes the enforcement and gate hooks and the invalid keys, and not one byte more', () => {
     expect(migrate(fixtureText('enforcement-era.json')).text).toBe(fixtureText('enforcement-era.cleaned.json'));
-    expect(migrate(fixtureText('enforcement-odd-shapes.json')).text).toBe(fixtureText('enforcement-odd-shapes.cleaned.json'));
+    expect(migrate(fixtureText('enforcement-odd-shapes.json')).text).toBe(
+      fixtureText('enforcement-odd-shapes.cleaned.json'),
+    );
   });
 
   it('leaves settings the structural check accepts', () => {
@@ -387,7 +451,9 @@ describe('migrateSettingsText', () => {
     ]);
     for (const finding of findings) expect(finding.explanation).toMatch(/^[^\n]{20,300}$/);
     expect(findings[0]!.explanation).toContain('"onSessionStart" is not a Claude Code setting');
-    expect(findings[2]!.explanation).toContain('"description" is not allowed here (a SessionStart matcher group allows only "matcher" and "hooks")');
+    expect(findings[2]!.explanation).toContain(
+      '"description" is not allowed here (a SessionStart matcher group allows only "matcher" and "hooks")',
+    );
     expect(findings[3]!.explanation).toMatch(/^UserPromptSubmit hook runs orchestrator-enforcement\.py, .*exit 2/);
     expect(findings[5]!.explanation).toMatch(/^UserPromptSubmit hook runs check-task-packet\.py, .*task-packet gate/);
   });
@@ -419,7 +485,8 @@ describe('migrateSettingsText', () => {
   });
 
   it('handles the gate under any event, and drops what the removal emptied', () => {
-    const source = '{\n  "model": "opus",\n  "hooks": {\n    "PreToolUse": [\n      {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "python3 .claude/hooks/check-task-packet.py"}]}\n    ]\n  }\n}\n';
+    const source =
+      '{\n  "model": "opus",\n  "hooks": {\n    "PreToolUse": [\n      {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "python3 .claude/hooks/check-task-packet.py"}]}\n    ]\n  }\n}\n';
     const result = migrate(source);
     expect(result.text).toBe('{\n  "model": "opus"\n}\n');
     expect(result.findings).toMatchObject([{ kind: 'hook', event: 'PreToolUse', path: '/hooks/PreToolUse/0/hooks/0' }]);
@@ -435,19 +502,26 @@ describe('migrateSettingsText', () => {
     const source =
       '{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "python3 .claude/hooks/check-task-packet.py"}]}, ' +
       '{"matcher": "Edit", "hooks": [{"type": "command", "command": "npx prettier --write ."}, "python3 .claude/hooks/check-task-packet.py"]}]}}';
-    expect(migrate(source).text).toBe('{"hooks": {"PreToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "npx prettier --write ."}]}]}}');
+    expect(migrate(source).text).toBe(
+      '{"hooks": {"PreToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "npx prettier --write ."}]}]}}',
+    );
   });
 
   it.each([
     ['python3 .claude/hooks/check-task-packet.py', '.claude/hooks/check-task-packet.py'],
     ['"$CLAUDE_PROJECT_DIR"/.claude/hooks/check-task-packet.py', '.claude/hooks/check-task-packet.py'],
-    ['python3 ${CLAUDE_PROJECT_DIR}/.claude/hooks/orchestrator-enforcement.py --strict', '.claude/hooks/orchestrator-enforcement.py'],
+    [
+      'python3 ${CLAUDE_PROJECT_DIR}/.claude/hooks/orchestrator-enforcement.py --strict',
+      '.claude/hooks/orchestrator-enforcement.py',
+    ],
     ['python3 ./.claude/hooks/check-task-packet.py', '.claude/hooks/check-task-packet.py'],
     ['python .claude\\hooks\\check-task-packet.py', '.claude/hooks/check-task-packet.py'],
     ['python3 ~/.claude/hooks/check-task-packet.py', undefined],
     ['python3 /opt/old-framework/orchestrator-enforcement.py', undefined],
   ])('recognises %s and backs up %s', (command, script) => {
-    const result = migrate(JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command }] }] } }));
+    const result = migrate(
+      JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command }] }] } }),
+    );
     expect(result.findings).toHaveLength(1);
     expect(result.findings[0]).toMatchObject({ kind: 'hook', command });
     expect((result.findings[0] as { script?: string }).script).toBe(script);
@@ -465,10 +539,14 @@ describe('migrateSettingsText', () => {
 
   it('lists a script once even when several hooks run it, and not at all while other settings still name it', () => {
     const handler = { type: 'command', command: 'python3 .claude/hooks/check-task-packet.py' };
-    const result = migrate(JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [handler] }], PreToolUse: [{ hooks: [handler] }] } }));
+    const result = migrate(
+      JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [handler] }], PreToolUse: [{ hooks: [handler] }] } }),
+    );
     expect(result.findings).toHaveLength(2);
     expect(result.scripts).toEqual(['.claude/hooks/check-task-packet.py']);
-    const statusLine = { statusLine: { type: 'command', command: 'python3 .claude/hooks/check-task-packet.py --status' } };
+    const statusLine = {
+      statusLine: { type: 'command', command: 'python3 .claude/hooks/check-task-packet.py --status' },
+    };
     const shared = migrate(JSON.stringify({ ...statusLine, hooks: { Stop: [{ hooks: [handler] }] } }));
     expect(JSON.parse(shared.text)).toEqual(statusLine);
     expect(shared.scripts).toEqual([]);

@@ -22,7 +22,17 @@ describe('mergeThreeWay', () => {
     const theirs = lines('a', 'B new', 'c');
     expect(mergeThreeWay({ base, ours, theirs, labels })).toEqual({
       clean: false,
-      text: lines('a', '<<<<<<< yours', 'B mine', '||||||| pack 0.1.0', 'b', '=======', 'B new', '>>>>>>> pack 0.2.0', 'c'),
+      text: lines(
+        'a',
+        '<<<<<<< yours',
+        'B mine',
+        '||||||| pack 0.1.0',
+        'b',
+        '=======',
+        'B new',
+        '>>>>>>> pack 0.2.0',
+        'c',
+      ),
     });
   });
 
@@ -31,7 +41,7 @@ describe('mergeThreeWay', () => {
     expect(result).toEqual({ clean: true, text: lines('a', 'c') });
   });
 
-  it('gives the user\'s file back byte for byte when the pack did not change, line ends and all', () => {
+  it("gives the user's file back byte for byte when the pack did not change, line ends and all", () => {
     const ours = 'mine\r\nmixed\nno final newline';
     expect(mergeThreeWay({ base: 'x\n', ours, theirs: 'x\r\n' })).toEqual({ clean: true, text: ours });
   });
@@ -48,10 +58,15 @@ describe('mergeThreeWay', () => {
 
   it('keeps a missing final newline, and ends every conflict side with one so markers start a line', () => {
     expect(mergeThreeWay({ base: 'a\nb', ours: 'a (mine)\nb', theirs: 'a\nb' }).text).toBe('a (mine)\nb');
-    expect(mergeThreeWay({ base: 'a\nm\nb', ours: 'a (mine)\nm\nb', theirs: 'a\nm\nb (new)' })).toEqual({ clean: true, text: 'a (mine)\nm\nb (new)' });
+    expect(mergeThreeWay({ base: 'a\nm\nb', ours: 'a (mine)\nm\nb', theirs: 'a\nm\nb (new)' })).toEqual({
+      clean: true,
+      text: 'a (mine)\nm\nb (new)',
+    });
     // As with git, changes to neighbouring lines collide.
     expect(mergeThreeWay({ base: 'a\nb', ours: 'a (mine)\nb', theirs: 'a\nb (new)' }).clean).toBe(false);
-    expect(mergeThreeWay({ base: 'a', ours: 'b', theirs: 'c' }).text).toBe('<<<<<<< yours\nb\n||||||| base\na\n=======\nc\n>>>>>>> new\n');
+    expect(mergeThreeWay({ base: 'a', ours: 'b', theirs: 'c' }).text).toBe(
+      '<<<<<<< yours\nb\n||||||| base\na\n=======\nc\n>>>>>>> new\n',
+    );
   });
 
   it('property: edits that do not touch the same or neighbouring lines are both kept, cleanly', () => {
@@ -63,22 +78,32 @@ describe('mergeThreeWay', () => {
             const index = at % (result.length + 1);
             if (kind === 'insert') return result.toSpliced(index, 0, `${prefix} ${id} ${index}`);
             if (index >= result.length) return result;
-            return kind === 'delete' ? result.toSpliced(index, 1) : result.toSpliced(index, 1, `${prefix} ${id} ${index} (changed)`);
+            return kind === 'delete'
+              ? result.toSpliced(index, 1)
+              : result.toSpliced(index, 1, `${prefix} ${id} ${index} (changed)`);
           }, part),
       );
-    const part = (name: string) => fc.integer({ min: 0, max: 6 }).map((count) => Array.from({ length: count }, (_, i) => `${name} line ${i}`));
+    const part = (name: string) =>
+      fc.integer({ min: 0, max: 6 }).map((count) => Array.from({ length: count }, (_, i) => `${name} line ${i}`));
     fc.assert(
-      fc.property(part('top'), part('bottom'), edit('ours'), edit('theirs'), fc.constantFrom('\n', '\r\n'), (top, bottom, oursEdit, theirsEdit, eol) => {
-        const text = (items: string[]) => items.map((item) => `${item}\n`).join('');
-        const middle = ['the middle line stays'];
-        const base = text([...top, ...middle, ...bottom]);
-        const ours = text([...oursEdit(top), ...middle, ...bottom]).replaceAll('\n', eol);
-        const theirs = text([...top, ...middle, ...theirsEdit(bottom)]);
-        expect(mergeThreeWay({ base, ours, theirs })).toEqual({
-          clean: true,
-          text: text([...oursEdit(top), ...middle, ...theirsEdit(bottom)]).replaceAll('\n', eol),
-        });
-      }),
+      fc.property(
+        part('top'),
+        part('bottom'),
+        edit('ours'),
+        edit('theirs'),
+        fc.constantFrom('\n', '\r\n'),
+        (top, bottom, oursEdit, theirsEdit, eol) => {
+          const text = (items: string[]) => items.map((item) => `${item}\n`).join('');
+          const middle = ['the middle line stays'];
+          const base = text([...top, ...middle, ...bottom]);
+          const ours = text([...oursEdit(top), ...middle, ...bottom]).replaceAll('\n', eol);
+          const theirs = text([...top, ...middle, ...theirsEdit(bottom)]);
+          expect(mergeThreeWay({ base, ours, theirs })).toEqual({
+            clean: true,
+            text: text([...oursEdit(top), ...middle, ...theirsEdit(bottom)]).replaceAll('\n', eol),
+          });
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -29,14 +29,22 @@ function reply(res, blocks, stopReason) {
   const id = `msg_standin${++messages}`;
   const send = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   const usage = { input_tokens: 10, output_tokens: 1 };
-  send('message_start', { message: { id, type: 'message', role: 'assistant', model: 'stand-in', content: [], stop_reason: null, usage } });
+  send('message_start', {
+    message: { id, type: 'message', role: 'assistant', model: 'stand-in', content: [], stop_reason: null, usage },
+  });
   for (const [index, block] of blocks.entries()) {
     if (block.type === 'text') {
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });
       send('content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
     } else {
-      send('content_block_start', { index, content_block: { type: 'tool_use', id: `toolu_standin${messages}_${index}`, name: block.name, input: {} } });
-      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+      send('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: `toolu_standin${messages}_${index}`, name: block.name, input: {} },
+      });
+      send('content_block_delta', {
+        index,
+        delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
+      });
     }
     send('content_block_stop', { index });
   }
@@ -66,7 +74,11 @@ http
       if (main && oneByOne && launched < 3 && (launched === 0 || afterToolResult)) {
         reply(res, [launch(['slugify', 'truncate', 'wrap'][launched])], 'tool_use');
       } else if (main && !oneByOne && launched === 0) {
-        reply(res, [{ type: 'text', text: 'Launching.' }, launch('slugify'), launch('truncate'), launch('wrap')], 'tool_use');
+        reply(
+          res,
+          [{ type: 'text', text: 'Launching.' }, launch('slugify'), launch('truncate'), launch('wrap')],
+          'tool_use',
+        );
       } else {
         reply(res, [{ type: 'text', text: 'done' }], 'end_turn');
       }
