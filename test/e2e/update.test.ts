@@ -1,13 +1,16 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diffComm } from 'node-diff3';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { contentHash as hashContent } from '../../generators/lib/eol.js';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
 import {
   backups,
   expectRerunChangesNothing,
   makeRepo,
   mtimes,
+  npmProject,
   readManifestOf,
   readTree,
   runLauncher,
@@ -219,5 +222,60 @@ describe('update', () => {
     expect(existsSync(join(repo, SKILL))).toBe(false);
     expect(existsSync(join(repo, '.claude/agents/tester.md'))).toBe(false);
     expect(read(repo, '.claude/skills/tester/SKILL.md')).toBe(packFile('.claude/skills/tester/SKILL.md'));
+  });
+});
+
+describe("an update from an earlier release merges the user's edits", () => {
+  const release = (version: string): Record<string, string> =>
+    JSON.parse(readFileSync(join(packageRoot, 'templates/releases', `${version}.json`), 'utf8')).files;
+  const TREE = '.claude/skills/orchestrator/references/decision-tree.md';
+  const TESTER = '.claude/skills/tester/SKILL.md';
+
+  /** A repository as 0.1.0's `--yes` left it: its files, and an install record naming them. */
+  function installedFrom010(): string {
+    const files = release('0.1.0');
+    const repo = npmProject(files);
+    const record = {
+      version: '0.1.0',
+      answers: { ...DEFAULT_ANSWERS },
+      files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, hashContent(text)])),
+      settings: [],
+    };
+    writeFileSync(join(repo, '.yo-rc.json'), `${JSON.stringify({ 'generator-ai-pack': record }, null, 2)}\n`);
+    return repo;
+  }
+
+  /** The middle line of the longest run of lines that both releases share: an edit there touches nothing the pack changed. */
+  function stableLine(before: string, after: string): string {
+    const runs = diffComm(before.split('\n'), after.split('\n')).flatMap((part) =>
+      'common' in part && part.common ? [part.common] : [],
+    );
+    const longest = runs.reduce((best, run) => (run.length > best.length ? run : best));
+    expect(longest.length).toBeGreaterThanOrEqual(5);
+    return longest[Math.floor(longest.length / 2)]!;
+  }
+
+  it('a clean merge is written after a backup; a conflicting edit is kept with the new version beside it', () => {
+    const repo = installedFrom010();
+    const [old, now] = [release('0.1.0'), release(packageVersion)];
+    const line = stableLine(old[TREE]!, now[TREE]!);
+    writeFileSync(join(repo, TREE), old[TREE]!.replace(line, `${line} (our team's note)`));
+    const conflicting = old[TESTER]!.replace(/^description: .*$/m, 'description: our own tester, for our own rules.');
+    writeFileSync(join(repo, TESTER), conflicting);
+
+    const run = runLauncher(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, TREE)).toBe(now[TREE]!.replace(line, `${line} (our team's note)`));
+    expect(run.stdout).toMatch(
+      /merged\s+\.claude\/skills\/orchestrator\/references\/decision-tree\.md \(your edits and the pack's new version/,
+    );
+    expect(Object.values(backups(repo))).toContain(old[TREE]!.replace(line, `${line} (our team's note)`));
+    expect(read(repo, TESTER)).toBe(conflicting);
+    expect(read(repo, `${TESTER}.ai-pack-new`)).toBe(now[TESTER]);
+    expect(run.stdout).toMatch(
+      /kept\s+\.claude\/skills\/tester\/SKILL\.md \(you edited it\); the pack's version is beside it/,
+    );
+    // Every other file was unedited: simply refreshed.
+    expect(read(repo, '.claude/agents/tester.md')).toBe(now['.claude/agents/tester.md']);
   });
 });
