@@ -73,13 +73,14 @@ export default class AppGenerator extends PackGenerator<Options> {
       testCommand: this.detected.testCommand?.command ?? '',
       buildCommand: this.detected.buildCommand?.command ?? '',
     };
-    for (const name of COMMANDS) {
-      const reason = this.detected[name]?.reason;
-      this.commandSources[name] =
-        this.given[name] !== undefined
-          ? `--${kebab(name)}`
-          : saved[name] !== undefined
-            ? 'saved in .yo-rc.json'
+    for (const spec of ANSWER_SPECS) {
+      if (!isCommand(spec.name)) continue;
+      const reason = this.detected[spec.name]?.reason;
+      this.commandSources[spec.name] =
+        this.given[spec.name] !== undefined
+          ? `--${spec.option}`
+          : saved[spec.name] !== undefined
+            ? `saved in ${this.recordPath}`
             : reason
               ? `detected: ${reason}`
               : 'nothing detected';
@@ -148,11 +149,11 @@ export default class AppGenerator extends PackGenerator<Options> {
         recordPath: this.recordPath,
         approvals: [],
       }).plan;
-    const approvals = COMMANDS.map((name) => ({
-      option: `--${kebab(name)}`,
-      label: name === 'testCommand' ? 'test command' : 'build command',
-      command: answers[name],
-      source: this.commandSources[name] ?? '',
+    const approvals = ANSWER_SPECS.filter((spec) => isCommand(spec.name)).map((spec) => ({
+      option: `--${spec.option}`,
+      label: spec.label,
+      command: String(answers[spec.name]),
+      source: this.commandSources[spec.name as CommandName] ?? '',
     }));
     const { pluginSettings } = this.options;
     // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
@@ -231,10 +232,6 @@ type CommandName = (typeof COMMANDS)[number];
 
 function isCommand(name: string): name is CommandName {
   return (COMMANDS as readonly string[]).includes(name);
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): object {
