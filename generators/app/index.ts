@@ -14,7 +14,7 @@ import { parseSettings } from '../lib/settings.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
 
-type Options = Partial<Record<keyof Answers, string | boolean>> & { pluginSettings?: string };
+type Options = Partial<Record<keyof Answers, string | boolean>> & { pluginSettings?: string; userSettings?: boolean };
 
 /**
  * `yo ai-pack` / `generator-ai-pack`: installs the pack, or updates it in place. Thin glue: the answers
@@ -31,6 +31,11 @@ export default class AppGenerator extends PackGenerator<Options> {
     super(args, options);
     for (const spec of ANSWER_SPECS)
       this.option(spec.option, { type: spec.kind === 'boolean' ? Boolean : String, description: spec.help });
+    this.option('user-settings', {
+      type: Boolean,
+      description:
+        "With --scope user: also merge the pack's permissions into ~/.claude/settings.json (they then apply in every folder you open)",
+    });
     this.option('plugin-settings', {
       type: String,
       description:
@@ -140,11 +145,12 @@ export default class AppGenerator extends PackGenerator<Options> {
       baseOf: releasedContent,
       merge: mergeWithLabels,
     };
-    // A personal install writes skills and agents only: permissions belong to each project (see the summary).
+    // A personal install writes skills and agents only: permissions belong to each project (see the summary),
+    // unless the user asks for them in ~/.claude/settings.json, where they apply in every folder.
     if (this.personal)
       return planInstall({
         ...common,
-        settings: undefined,
+        settings: this.options.userSettings ? pack.settings : undefined,
         claudeMdSection: undefined,
         recordPath: this.recordPath,
         approvals: [],
@@ -198,8 +204,11 @@ export default class AppGenerator extends PackGenerator<Options> {
     if (this.options.pluginSettings !== undefined) {
       return `Commit .claude/settings.json; each teammate then runs "/plugin install ${PLUGIN_ID}" in Claude Code (the marketplace is already declared).`;
     }
+    if (this.personal && this.options.userSettings) {
+      return "The skills and agents are in ~/.claude for every repository of yours, and the pack's permissions in ~/.claude/settings.json, where they apply in every folder you open.";
+    }
     if (this.personal) {
-      return 'The skills and agents are in ~/.claude for every repository of yours. No permissions were written to ~/.claude/settings.json (they would apply everywhere): in a repository whose background agents should run its tests without asking, run the generator there too.';
+      return 'The skills and agents are in ~/.claude for every repository of yours. No permissions were written to ~/.claude/settings.json (they would apply everywhere; --user-settings asks for them): in a repository whose background agents should run its tests without asking, run the generator there too.';
     }
     const where = relative(process.cwd(), this.destinationRoot());
     const place = where === '' ? 'here' : `in ${where}`;

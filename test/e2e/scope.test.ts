@@ -38,6 +38,24 @@ describe('--scope user: one install for every repository of this user', () => {
     expect(snapshot(folder)).toStrictEqual(before);
   });
 
+  it('--user-settings also merges the permissions into ~/.claude/settings.json, in its own formatting; uninstall gives the bytes back', () => {
+    const folder = home();
+    const before = snapshot(folder);
+    const env = { HOME: folder };
+    const install = runLauncher(
+      folder,
+      ['--yes', '--scope', 'user', '--user-settings', '--test-command', 'make test'],
+      { env },
+    );
+    expect(install.status, install.output).toBe(0);
+    const settings = readFileSync(join(folder, '.claude/settings.json'), 'utf8');
+    expect(settings).toMatch(/^\{\n\t"model": "opus",\n/);
+    expect(JSON.parse(settings).permissions.allow).toStrictEqual(['Bash(make test *)']);
+    expect(install.stdout).toMatch(/permissions in ~\/\.claude\/settings\.json, where they apply in every folder/);
+    expect(runLauncher(folder, ['uninstall', '--scope', 'user'], { env }).status).toBe(0);
+    expect(snapshot(folder)).toStrictEqual(before);
+  });
+
   it('the home folder is not a project: without --scope user the generator stops before writing and points at it', () => {
     const folder = home();
     const before = snapshot(folder);
