@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type Answers,
   DEFAULT_ANSWERS,
@@ -9,7 +10,8 @@ import {
 import { AiPackError } from './errors.js';
 import { parseFrontmatter } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
-import { packageVersion } from './paths.js';
+import { packageRoot, packageVersion } from './paths.js';
+import { packFiles } from './releases.js';
 import { parseSettings } from './settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
@@ -49,6 +51,9 @@ export function pluginFiles(): Record<string, string> {
       ? namespaceAgent(text, path)
       : namespaceSkillFile(text, path);
   }
+  // The behaviour evals ship with the plugin: `claude plugin eval ai-pack@<marketplace>` runs them (docs/evals.md).
+  for (const [path, text] of Object.entries(packFiles(join(packageRoot, 'evals'))))
+    files[`${PLUGIN_FOLDER}/evals/${path}`] = text;
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ANSWERS,
@@ -9,7 +10,7 @@ import {
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
 import { packSettings } from '../../generators/lib/pack-settings.js';
-import { packageVersion } from '../../generators/lib/paths.js';
+import { packageRoot, packageVersion } from '../../generators/lib/paths.js';
 import {
   MARKETPLACE_NAME,
   MARKETPLACE_PATH,
@@ -22,6 +23,7 @@ import {
   pluginFiles,
   pluginProjectSettings,
 } from '../../generators/lib/plugin.js';
+import { packFiles } from '../../generators/lib/releases.js';
 import { parseSettings, updateSettingsText } from '../../generators/lib/settings.js';
 
 /** The user's settings with the pack's merged in, as the generator does it (text in, text out). */
@@ -40,13 +42,16 @@ const files = pluginFiles();
 const toPlugin = (path: string) => path.replace(/^\.claude\//, 'plugin/');
 
 describe('pluginFiles', () => {
-  it('holds the marketplace, the plugin manifest and README, and every skill, reference and agent of the full pack', () => {
+  it('holds the marketplace, the plugin manifest and README, every skill, reference and agent of the full pack, and the evals', () => {
+    const evals = Object.keys(packFiles(join(packageRoot, 'evals'))).map((path) => `plugin/evals/${path}`);
     const expected = [
       MARKETPLACE_PATH,
       'plugin/.claude-plugin/plugin.json',
       'plugin/README.md',
       ...selectedPaths(DEFAULT_ANSWERS).map(toPlugin),
+      ...evals,
     ];
+    expect(evals).toContain('plugin/evals/fan-out-three-features/case.yaml');
     expect(Object.keys(files)).toStrictEqual(expected.sort());
     expect(Object.keys(files)).toContain('plugin/skills/orchestrator/references/decision-tree.md');
   });
