@@ -136,7 +136,10 @@ function subGenerators(): string[] {
     .map((entry) => entry.name);
 }
 
-const entryPoints: Record<string, string> = { 'generators/cli': join(root, 'generators/cli.ts') };
+const entryPoints: Record<string, string> = {
+  'generators/cli': join(root, 'generators/cli.ts'),
+  'generators/launcher': join(root, 'generators/launcher.ts'),
+};
 for (const sub of subGenerators()) entryPoints[`generators/${sub}/index`] = join(root, 'generators', sub, 'index.ts');
 for (const [name, lazy] of Object.entries(LAZY_MODULES)) entryPoints[`lazy/${name}`] = lazyModulePath(lazy);
 

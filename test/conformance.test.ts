@@ -9,11 +9,12 @@ import {
   skillFrontmatterProblems,
   skillsRefValidate,
 } from './helpers/conformance.js';
-import { makeRepo, runLauncher, tempFolder } from './helpers/repo.js';
+import { runInProcess } from './helpers/in-process.js';
+import { makeRepo, tempFolder } from './helpers/repo.js';
 
-function install(args: string[]): string {
+async function install(args: string[]): Promise<string> {
   const repo = makeRepo();
-  const run = runLauncher(repo, args);
+  const run = await runInProcess(repo, args);
   expect(run.status, run.output).toBe(0);
   return repo;
 }
@@ -35,8 +36,8 @@ describe.each([
   ],
 ])('%s', (_name, args, skills) => {
   let repo: string;
-  beforeAll(() => {
-    repo = install(args);
+  beforeAll(async () => {
+    repo = await install(args);
   });
 
   it('installs the chosen skills', () => {
@@ -51,8 +52,8 @@ describe.each([
 describe('each check catches a broken file', () => {
   let installed: string;
   let repo: string;
-  beforeAll(() => {
-    installed = install(['--yes']);
+  beforeAll(async () => {
+    installed = await install(['--yes']);
   });
   // Each test breaks its own copy of one install.
   beforeEach(() => {
