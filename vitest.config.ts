@@ -8,6 +8,9 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     // End-to-end tests spawn real processes (the launcher, yo, the Claude Code client).
     testTimeout: 60_000,
+    // The built package (dist/, the esbuild bundle) is loaded by Node itself, as the command loads it,
+    // not transformed again by vitest: test/helpers/in-process.ts runs the command from it.
+    server: { deps: { external: [/\/dist\//] } },
     hookTimeout: 60_000,
   },
 });
