@@ -44,8 +44,8 @@ describe.each([
     expect(skillDirs(repo).map((dir) => dir.split('/').pop())).toEqual(skills);
   });
 
-  it('passes skills-ref, our frontmatter rules, plugin validate --strict and claude doctor', () => {
-    expect(conformanceProblems(repo)).toEqual([]);
+  it('passes skills-ref, our frontmatter rules, plugin validate --strict and claude doctor', async () => {
+    expect(await conformanceProblems(repo)).toEqual([]);
   });
 });
 
@@ -83,9 +83,9 @@ describe('each check catches a broken file', () => {
     expect(report.contents.map((entry) => entry.file)).toEqual([join(repo, '.claude/skills/engineer/SKILL.md')]);
   });
 
-  it('skills-ref rejects a name that differs from the folder', () => {
+  it('skills-ref rejects a name that differs from the folder', async () => {
     const dir = editSkill(repo, 'tester', 'name', 'name: testers');
-    expect(skillsRefValidate(dir)).toEqual({
+    expect(await skillsRefValidate(dir)).toEqual({
       ok: false,
       message: expect.stringContaining("must match skill name 'testers'"),
     });
@@ -96,11 +96,11 @@ describe('each check catches a broken file', () => {
     expect(pluginValidate(join(repo, '.claude')).status).toBe(1);
   });
 
-  it('our rules reject what the validators let through: < > in a description, a stale version', () => {
+  it('our rules reject what the validators let through: < > in a description, a stale version', async () => {
     const dir = editSkill(repo, 'reviewer', 'description', 'description: Reviews <b>code</b>.');
     const metadata = join(dir, 'SKILL.md');
     writeFileSync(metadata, readFileSync(metadata, 'utf8').replace(/version: ".*"/, 'version: "0.0.1"'));
-    expect(skillsRefValidate(dir).ok).toBe(true);
+    expect((await skillsRefValidate(dir)).ok).toBe(true);
     expect(skillFrontmatterProblems(dir).map((problem) => problem.replace(/^.*SKILL\.md: /, ''))).toEqual([
       'description contains < or >',
       expect.stringMatching(/^metadata.version "0.0.1" is not /),
@@ -114,12 +114,12 @@ describe('each check catches a broken file', () => {
     expect(skillFrontmatterProblems(dir)).toEqual([expect.stringMatching(/SKILL\.md:3: unsupported YAML/)]);
   });
 
-  it('conformanceProblems collects the failures of every check', () => {
+  it('conformanceProblems collects the failures of every check', async () => {
     mkdirSync(join(repo, '.claude/skills/Bad_Name'));
     writeFileSync(join(repo, '.claude/skills/Bad_Name/SKILL.md'), '---\nname: Bad_Name\ndescription: x\n---\n');
     writeFileSync(join(repo, '.claude/agents/tester.md'), '---\nname: tester\n---\n');
     writeFileSync(join(repo, '.claude/settings.json'), '{"model": 5}');
-    const problems = conformanceProblems(repo).join('\n');
+    const problems = (await conformanceProblems(repo)).join('\n');
     for (const source of ['skills-ref:', 'is not lowercase-kebab', 'plugin validate:', 'claude doctor:'])
       expect(problems).toContain(source);
   });
