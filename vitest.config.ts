@@ -8,6 +8,12 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     // End-to-end tests spawn real processes (the launcher, yo, the Claude Code client).
     testTimeout: 60_000,
+    // Both cores of a 2-core machine (vitest's default keeps one free): the tests wait on processes
+    // (the client, the launcher) as much as they compute.
+    maxWorkers: '100%',
+    // The built package (dist/, the esbuild bundle) is loaded by Node itself, as the command loads it,
+    // not transformed again by vitest: test/helpers/in-process.ts runs the command from it.
+    server: { deps: { external: [/\/dist\//] } },
     hookTimeout: 60_000,
   },
 });

@@ -11,7 +11,8 @@ import {
   type TokenFigures,
 } from './bench/budget.ts';
 import { skillDirs } from './helpers/conformance.js';
-import { makeRepo, runLauncher } from './helpers/repo.js';
+import { runInProcess } from './helpers/in-process.js';
+import { makeRepo } from './helpers/repo.js';
 
 /**
  * How far a measured figure may drift from the committed one before the test fails: 5%, and
@@ -69,9 +70,9 @@ describe('reading the client and judging figures', () => {
 describe('the installed pack, measured by the real client', () => {
   let repo: string;
   let figures: TokenFigures;
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = makeRepo();
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
     figures = measurePack(repo);
   });
 

@@ -9,11 +9,12 @@ import {
   skillFrontmatterProblems,
   skillsRefValidate,
 } from './helpers/conformance.js';
-import { makeRepo, runLauncher, tempFolder } from './helpers/repo.js';
+import { runInProcess } from './helpers/in-process.js';
+import { makeRepo, tempFolder } from './helpers/repo.js';
 
-function install(args: string[]): string {
+async function install(args: string[]): Promise<string> {
   const repo = makeRepo();
-  const run = runLauncher(repo, args);
+  const run = await runInProcess(repo, args);
   expect(run.status, run.output).toBe(0);
   return repo;
 }
@@ -35,24 +36,24 @@ describe.each([
   ],
 ])('%s', (_name, args, skills) => {
   let repo: string;
-  beforeAll(() => {
-    repo = install(args);
+  beforeAll(async () => {
+    repo = await install(args);
   });
 
   it('installs the chosen skills', () => {
     expect(skillDirs(repo).map((dir) => dir.split('/').pop())).toEqual(skills);
   });
 
-  it('passes skills-ref, our frontmatter rules, plugin validate --strict and claude doctor', () => {
-    expect(conformanceProblems(repo)).toEqual([]);
+  it('passes skills-ref, our frontmatter rules, plugin validate --strict and claude doctor', async () => {
+    expect(await conformanceProblems(repo)).toEqual([]);
   });
 });
 
 describe('each check catches a broken file', () => {
   let installed: string;
   let repo: string;
-  beforeAll(() => {
-    installed = install(['--yes']);
+  beforeAll(async () => {
+    installed = await install(['--yes']);
   });
   // Each test breaks its own copy of one install.
   beforeEach(() => {
@@ -82,9 +83,9 @@ describe('each check catches a broken file', () => {
     expect(report.contents.map((entry) => entry.file)).toEqual([join(repo, '.claude/skills/engineer/SKILL.md')]);
   });
 
-  it('skills-ref rejects a name that differs from the folder', () => {
+  it('skills-ref rejects a name that differs from the folder', async () => {
     const dir = editSkill(repo, 'tester', 'name', 'name: testers');
-    expect(skillsRefValidate(dir)).toEqual({
+    expect(await skillsRefValidate(dir)).toEqual({
       ok: false,
       message: expect.stringContaining("must match skill name 'testers'"),
     });
@@ -95,11 +96,11 @@ describe('each check catches a broken file', () => {
     expect(pluginValidate(join(repo, '.claude')).status).toBe(1);
   });
 
-  it('our rules reject what the validators let through: < > in a description, a stale version', () => {
+  it('our rules reject what the validators let through: < > in a description, a stale version', async () => {
     const dir = editSkill(repo, 'reviewer', 'description', 'description: Reviews <b>code</b>.');
     const metadata = join(dir, 'SKILL.md');
     writeFileSync(metadata, readFileSync(metadata, 'utf8').replace(/version: ".*"/, 'version: "0.0.1"'));
-    expect(skillsRefValidate(dir).ok).toBe(true);
+    expect((await skillsRefValidate(dir)).ok).toBe(true);
     expect(skillFrontmatterProblems(dir).map((problem) => problem.replace(/^.*SKILL\.md: /, ''))).toEqual([
       'description contains < or >',
       expect.stringMatching(/^metadata.version "0.0.1" is not /),
@@ -113,12 +114,12 @@ describe('each check catches a broken file', () => {
     expect(skillFrontmatterProblems(dir)).toEqual([expect.stringMatching(/SKILL\.md:3: unsupported YAML/)]);
   });
 
-  it('conformanceProblems collects the failures of every check', () => {
+  it('conformanceProblems collects the failures of every check', async () => {
     mkdirSync(join(repo, '.claude/skills/Bad_Name'));
     writeFileSync(join(repo, '.claude/skills/Bad_Name/SKILL.md'), '---\nname: Bad_Name\ndescription: x\n---\n');
     writeFileSync(join(repo, '.claude/agents/tester.md'), '---\nname: tester\n---\n');
     writeFileSync(join(repo, '.claude/settings.json'), '{"model": 5}');
-    const problems = conformanceProblems(repo).join('\n');
+    const problems = (await conformanceProblems(repo)).join('\n');
     for (const source of ['skills-ref:', 'is not lowercase-kebab', 'plugin validate:', 'claude doctor:'])
       expect(problems).toContain(source);
   });

@@ -362,10 +362,8 @@ async function harnessVerdicts(oneByOne: boolean): Promise<Record<string, boolea
       '--json',
       join(out, 'r.json'),
     );
-    const run = spawnSync(claudeBinary, [...args, '--output-dir', out], {
+    const run = await runAsync(claudeBinary, [...args, '--output-dir', out], {
       cwd: target,
-      input: '',
-      encoding: 'utf8',
       timeout: 120_000,
       env: {
         ...env,
@@ -385,10 +383,31 @@ async function harnessVerdicts(oneByOne: boolean): Promise<Record<string, boolea
   }
 }
 
+/** spawnSync's result, without blocking: stdin closed, output as text, killed after `timeout` ms. */
+function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 describe("the client's own harness grades a scripted run", () => {
   it('three launches in one message pass launched-in-one-message; the same launches one by one fail it', async () => {
-    const together = await harnessVerdicts(false);
-    const oneByOne = await harnessVerdicts(true);
+    // Two independent runs (own stand-in model, suite copy and HOME each), side by side.
+    const [together, oneByOne] = await Promise.all([harnessVerdicts(false), harnessVerdicts(true)]);
     for (const verdicts of [together, oneByOne]) {
       expect(verdicts['one-agent-per-feature']).toBe(true);
       expect(verdicts['briefs-give-absolute-paths']).toBe(true);

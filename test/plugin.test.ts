@@ -19,8 +19,9 @@ import { updateSettingsText } from '../generators/lib/settings.js';
 import { BUDGETS, parsePluginDetails } from './bench/budget.ts';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
 import { claudeDoctor } from './helpers/conformance.js';
+import { runInProcess } from './helpers/in-process.js';
 import { runClaudeAgainst, shownText, startStandInApi } from './helpers/mock-api.js';
-import { makeRepo, mtimes, offline, readTree, runLauncher, writeFiles } from './helpers/repo.js';
+import { makeRepo, mtimes, offline, type RunResult, readTree, writeFiles } from './helpers/repo.js';
 
 /** A temp folder removed when the current test (or, outside a test, the file) is done. */
 const temps: string[] = [];
@@ -40,10 +41,10 @@ function marketplaceTree(root: string): Record<string, string> {
 
 describe('generator-ai-pack plugin <dir>', () => {
   let marketplace: string;
-  let firstRun: ReturnType<typeof runLauncher>;
-  beforeAll(() => {
+  let firstRun: RunResult;
+  beforeAll(async () => {
     marketplace = temp('ai-pack-marketplace-');
-    firstRun = runLauncher(packageRoot, ['plugin', marketplace]);
+    firstRun = await runInProcess(packageRoot, ['plugin', marketplace]);
   });
 
   it('writes the marketplace and says what to run next', () => {
@@ -84,19 +85,19 @@ describe('generator-ai-pack plugin <dir>', () => {
     for (const cost of Object.values(figures.skills)) expect(cost.onInvoke).toBeLessThanOrEqual(BUDGETS.skillOnInvoke);
   });
 
-  it('a second run changes no file and says so', () => {
+  it('a second run changes no file and says so', async () => {
     const times = mtimes(marketplace);
-    const run = runLauncher(packageRoot, ['plugin', marketplace]);
+    const run = await runInProcess(packageRoot, ['plugin', marketplace]);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/already up to date/);
     expect(mtimes(marketplace)).toStrictEqual(times);
   });
 
-  it('refreshes a file of its own plugin that was changed', () => {
+  it('refreshes a file of its own plugin that was changed', async () => {
     const copy = temp('ai-pack-marketplace-');
-    runLauncher(packageRoot, ['plugin', copy]);
+    await runInProcess(packageRoot, ['plugin', copy]);
     writeFileSync(join(copy, 'plugin/agents/tester.md'), 'old\n');
-    const run = runLauncher(packageRoot, ['plugin', copy]);
+    const run = await runInProcess(packageRoot, ['plugin', copy]);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/updated\s+plugin\/agents\/tester\.md/);
     expect(readTree(copy)).toStrictEqual(readTree(marketplace));
@@ -112,11 +113,11 @@ describe('a folder that holds another marketplace or plugin', () => {
     ],
     ['plugin/.claude-plugin/plugin.json', '{"name": "linter"}', /declares the plugin "linter", not "ai-pack"/],
     [MARKETPLACE_PATH, '{ not json', /declares the marketplace \(unreadable\)/],
-  ])('%s %s: refused, exit 1, nothing written', (path, content, message) => {
+  ])('%s %s: refused, exit 1, nothing written', async (path, content, message) => {
     const dir = makeRepo({ [path]: content });
     temps.push(dir);
     const before = readTree(dir);
-    const run = runLauncher(packageRoot, ['plugin', dir]);
+    const run = await runInProcess(packageRoot, ['plugin', dir]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('nothing was written');

@@ -14,7 +14,7 @@ import { makeRepo, node, runLauncher } from '../helpers/repo.js';
 const lazyLoads = (stderr: string) => [...new Set(stderr.match(/REQUEST #lazy\/[\w-]+/g) ?? [])];
 const debugModules = { NODE_DEBUG: 'module' };
 
-describe('the shipped bundle', () => {
+describe('real process: the shipped bundle', () => {
   it('install, update, status, uninstall and --help load none of the lazily loaded modules', () => {
     const repo = makeRepo();
     onTestFinished(() => rmSync(repo, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { asNobody, hasStackTrace, makeRepo, mtimes, readTree, runLauncher } from '../helpers/repo.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -20,10 +21,10 @@ const snapshot = (repo: string) => ({ tree: readTree(repo), times: mtimes(repo) 
 
 describe('bad input', () => {
   for (const role of ['unknown', '../x', 'a/b']) {
-    it(`--skills ${role} → exit 1, lists the valid roles, writes nothing`, () => {
+    it(`--skills ${role} → exit 1, lists the valid roles, writes nothing`, async () => {
       const repo = userRepo();
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['--yes', '--skills', `orchestrator,${role}`]);
+      const run = await runInProcess(repo, ['--yes', '--skills', `orchestrator,${role}`]);
       expect(run.status).toBe(1);
       expect(run.output).toContain(JSON.stringify(role));
       for (const valid of ROLES) expect(run.output).toContain(valid);
@@ -32,22 +33,10 @@ describe('bad input', () => {
     });
   }
 
-  it('no TTY and no --yes → exit 1 at once, says --yes, writes nothing', () => {
+  it('no TTY with only some answers given → exit 1 naming the missing options, writes nothing', async () => {
     const repo = userRepo();
     const before = snapshot(repo);
-    // stdin is a closed pipe, not a terminal; the timeout guards against a prompt waiting forever.
-    const run = runLauncher(repo, [], { timeoutMs: 20_000 });
-    expect(run.status).toBe(1);
-    expect(run.ms).toBeLessThan(5_000);
-    expect(run.output).toContain('--yes');
-    expect(hasStackTrace(run.output), run.output).toBe(false);
-    expectUntouched(repo, before);
-  });
-
-  it('no TTY with only some answers given → exit 1 naming the missing options, writes nothing', () => {
-    const repo = userRepo();
-    const before = snapshot(repo);
-    const run = runLauncher(repo, ['--skills', 'tester', '--no-agents'], { timeoutMs: 20_000 });
+    const run = await runInProcess(repo, ['--skills', 'tester', '--no-agents']);
     expect(run.status).toBe(1);
     expect(run.output).toContain('--yes');
     expect(run.output).toContain('--test-command');
@@ -61,10 +50,10 @@ describe('bad input', () => {
     ['a truncated file', 'truncated.json', ':4:23'],
   ];
   for (const [what, file, location] of invalid) {
-    it(`settings.json with ${what} → exit 1 naming .claude/settings.json:LINE:COL, no file changed`, () => {
+    it(`settings.json with ${what} → exit 1 naming .claude/settings.json:LINE:COL, no file changed`, async () => {
       const repo = userRepo({ '.claude/settings.json': fixture(file), 'CLAUDE.md': '# mine\n' });
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['--yes', '--claude-md']);
+      const run = await runInProcess(repo, ['--yes', '--claude-md']);
       expect(run.status).toBe(1);
       expect(run.output).toContain(`.claude/settings.json${location}`);
       expect(hasStackTrace(run.output), run.output).toBe(false);
@@ -72,19 +61,34 @@ describe('bad input', () => {
     });
   }
 
-  it('settings.json that is valid JSON but not an object → exit 1, no file changed', () => {
+  it('settings.json that is valid JSON but not an object → exit 1, no file changed', async () => {
     const repo = userRepo({ '.claude/settings.json': '["Bash(npm test)"]\n' });
     const before = snapshot(repo);
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status).toBe(1);
     expect(run.output).toContain('.claude/settings.json');
     expect(hasStackTrace(run.output), run.output).toBe(false);
     expectUntouched(repo, before);
   });
 
+  // Only a process has a stdin that is a closed pipe, not a terminal.
+  describe('real process: no terminal', () => {
+    it('no TTY and no --yes → exit 1 at once, says --yes, writes nothing', () => {
+      const repo = userRepo();
+      const before = snapshot(repo);
+      // stdin is a closed pipe, not a terminal; the timeout guards against a prompt waiting forever.
+      const run = runLauncher(repo, [], { timeoutMs: 20_000 });
+      expect(run.status).toBe(1);
+      expect(run.ms).toBeLessThan(5_000);
+      expect(run.output).toContain('--yes');
+      expect(hasStackTrace(run.output), run.output).toBe(false);
+      expectUntouched(repo, before);
+    });
+  });
+
   const nobody = asNobody();
   // Tests run as root, which ignores permission bits: run the launcher as `nobody` through setpriv.
-  describe.skipIf(!nobody)('unwritable target (run as nobody)', () => {
+  describe.skipIf(!nobody)('real process: unwritable target (run as nobody)', () => {
     it('a read-only repository root → exit 1, says so, writes nothing', () => {
       const repo = userRepo();
       chmodSync(repo, 0o555);
@@ -109,9 +113,9 @@ describe('bad input', () => {
       expectUntouched(repo, before);
     });
 
-    it('uninstall with a read-only skill folder → exit 1, removes nothing (no half-uninstalled pack)', () => {
+    it('uninstall with a read-only skill folder → exit 1, removes nothing (no half-uninstalled pack)', async () => {
       const repo = userRepo();
-      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+      expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
       chmodSync(join(repo, '.claude'), 0o777);
       chmodSync(join(repo, '.claude/skills/tester'), 0o555);
       const before = snapshot(repo);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../generators/lib/eol.js';
 import { lockPath, lockRepository } from '../../generators/lib/lock.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   hasStackTrace,
   launcher,
@@ -93,20 +94,20 @@ describe('links out of the repository', () => {
     ],
   ];
   for (const [name, arrange, args, mention] of cases) {
-    it(`${name}: exit 1, names the link, every byte inside and outside kept`, () => {
+    it(`${name}: exit 1, names the link, every byte inside and outside kept`, async () => {
       const { repo, outside, top } = workspace();
       arrange(repo, outside);
       const before = snapshot(top);
-      expectRefused(runLauncher(repo, args), mention);
+      expectRefused(await runInProcess(repo, args), mention);
       expect(snapshot(top)).toStrictEqual(before);
     });
   }
 
-  it('a link that stays inside (CLAUDE.md -> AGENTS.md) is followed: AGENTS.md gets the section, the link stays', () => {
+  it('a link that stays inside (CLAUDE.md -> AGENTS.md) is followed: AGENTS.md gets the section, the link stays', async () => {
     const { repo } = workspace();
     writeFileSync(join(repo, 'AGENTS.md'), '# Agents\n');
     symlinkSync('AGENTS.md', join(repo, 'CLAUDE.md'));
-    const run = runLauncher(repo, ['--yes', '--claude-md']);
+    const run = await runInProcess(repo, ['--yes', '--claude-md']);
     expect(run.status, run.output).toBe(0);
     expect(snapshot(repo)['CLAUDE.md']).toBe('<link to AGENTS.md>');
     expect(readFileSync(join(repo, 'AGENTS.md'), 'utf8')).toMatch(/^# Agents\n\n<!-- generator-ai-pack:start -->/);
@@ -114,7 +115,7 @@ describe('links out of the repository', () => {
 });
 
 describe('a hostile install record', () => {
-  it('paths the pack never ships (.git/HEAD, ../, absolute, through a link) are reported and never touched, by install or uninstall', () => {
+  it('paths the pack never ships (.git/HEAD, ../, absolute, through a link) are reported and never touched, by install or uninstall', async () => {
     const { repo, outside, top } = workspace();
     symlinkSync(outside, join(repo, 'linked'));
     const head = readFileSync(join(repo, '.git/HEAD'), 'utf8');
@@ -134,10 +135,10 @@ describe('a hostile install record', () => {
         createdFolders: ['.git', '..', 'linked'],
       }),
     );
-    const install = runLauncher(repo, ['--yes']);
+    const install = await runInProcess(repo, ['--yes']);
     expect(install.status, install.output).toBe(0);
     expect(install.stderr).toContain('".git/HEAD", which is not a file the pack ever ships');
-    const uninstall = runLauncher(repo, ['uninstall']);
+    const uninstall = await runInProcess(repo, ['uninstall']);
     expect(uninstall.status, uninstall.output).toBe(0);
     expect(readFileSync(join(repo, '.git/HEAD'), 'utf8')).toBe(head);
     expect(snapshot(outside)).toStrictEqual({
@@ -149,18 +150,18 @@ describe('a hostile install record', () => {
 });
 
 describe('folder names are paths, not patterns', () => {
-  it('in proj[1], --force and uninstall touch proj[1] only, never proj1', () => {
+  it('in proj[1], --force and uninstall touch proj[1] only, never proj1', async () => {
     const top = tempFolder('ai-pack-glob-');
     const globbed = join(top, 'proj[1]');
     const plain = join(top, 'proj1');
     for (const repo of [globbed, plain]) {
       mkdirSync(repo);
-      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+      expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
     }
     writeFileSync(join(globbed, '.claude/skills/tester/SKILL.md'), 'edited\n');
     const plainBefore = snapshot(plain);
-    expect(runLauncher(globbed, ['--yes', '--force']).status).toBe(0);
-    const uninstall = runLauncher(globbed, ['uninstall']);
+    expect((await runInProcess(globbed, ['--yes', '--force'])).status).toBe(0);
+    const uninstall = await runInProcess(globbed, ['uninstall']);
     expect(uninstall.status, uninstall.output).toBe(0);
     expect(snapshot(plain)).toStrictEqual(plainBefore);
     expect(Object.keys(snapshot(globbed)).filter((path) => !path.startsWith('.claude/ai-pack-backup'))).toStrictEqual([
@@ -169,8 +170,24 @@ describe('folder names are paths, not patterns', () => {
   });
 });
 
+/** Sets up a repository with `arrange`, runs the command, and proves it refused with `mention` and changed no byte. */
+async function expectBadInputRefused(
+  arrange: (repo: string) => void,
+  run: (repo: string) => RunResult | Promise<RunResult>,
+  mention: RegExp,
+): Promise<void> {
+  const { repo, top } = workspace();
+  writeFileSync(join(repo, 'README.md'), '# mine\n');
+  arrange(repo);
+  const before = snapshot(top);
+  const result = await run(repo);
+  expect(result.status, result.output).toBe(1);
+  expect(result.stderr).toMatch(mention);
+  expect(hasStackTrace(result.output), result.output).toBe(false);
+  expect(snapshot(top)).toStrictEqual(before);
+}
+
 describe('bad input: exit 1, a clear message, nothing written', () => {
-  const fifo = (path: string) => execFileSync('mkfifo', [path]);
   const cases: [string, (repo: string) => void, string[], RegExp][] = [
     [
       '.claude is a file',
@@ -202,16 +219,6 @@ describe('bad input: exit 1, a clear message, nothing written', () => {
       ['--yes'],
       /SKILL\.md is a folder, not a regular file/,
     ],
-    [
-      'a FIFO at .claude/settings.json',
-      (repo) => {
-        mkdirSync(join(repo, '.claude'));
-        fifo(join(repo, '.claude/settings.json'));
-      },
-      ['--yes'],
-      /settings\.json is a FIFO/,
-    ],
-    ['a FIFO at .yo-rc.json', (repo) => fifo(join(repo, '.yo-rc.json')), ['--yes'], /\.yo-rc\.json is a FIFO/],
     [
       'a directory argument that does not exist',
       () => {},
@@ -256,21 +263,32 @@ describe('bad input: exit 1, a clear message, nothing written', () => {
     ],
   ];
   for (const [name, arrange, args, mention] of cases) {
-    it(name, () => {
-      const { repo, top } = workspace();
-      writeFileSync(join(repo, 'README.md'), '# mine\n');
-      arrange(repo);
-      const before = snapshot(top);
-      const run = runLauncher(repo, args, { timeoutMs: 15_000 });
-      expect(run.status, run.output).toBe(1);
-      expect(run.stderr).toMatch(mention);
-      expect(hasStackTrace(run.output), run.output).toBe(false);
-      expect(snapshot(top)).toStrictEqual(before);
-    });
+    it(name, () => expectBadInputRefused(arrange, (repo) => runInProcess(repo, args), mention));
   }
 });
 
-describe('one run at a time', () => {
+// A read that blocked on a named pipe would hang a test process forever: a real process, with a timeout.
+describe('real process: a FIFO where the pack reads is refused, never read (the read would block)', () => {
+  const fifo = (path: string) => execFileSync('mkfifo', [path]);
+  const cases: [string, (repo: string) => void, RegExp][] = [
+    [
+      'a FIFO at .claude/settings.json',
+      (repo) => {
+        mkdirSync(join(repo, '.claude'));
+        fifo(join(repo, '.claude/settings.json'));
+      },
+      /settings\.json is a FIFO/,
+    ],
+    ['a FIFO at .yo-rc.json', (repo) => fifo(join(repo, '.yo-rc.json')), /\.yo-rc\.json is a FIFO/],
+  ];
+  for (const [name, arrange, mention] of cases) {
+    it(name, () =>
+      expectBadInputRefused(arrange, (repo) => runLauncher(repo, ['--yes'], { timeoutMs: 15_000 }), mention),
+    );
+  }
+});
+
+describe('real process: one run at a time', () => {
   it('a run while another holds the lock says so and exits 1; a stale lock from a dead process is taken over', () => {
     const { repo, top } = workspace();
     const release = lockRepository(realpathSync(repo));
@@ -303,7 +321,7 @@ describe('one run at a time', () => {
     const rules = JSON.parse(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).permissions.allow as string[];
     const recorded = JSON.stringify(readManifestOf(repo).settings);
     for (const rule of rules) expect(recorded).toContain(JSON.stringify(rule));
-    expect(runLauncher(repo, ['uninstall']).status).toBe(0);
+    expect((await runInProcess(repo, ['uninstall'])).status).toBe(0);
     expect(snapshot(repo)).toStrictEqual({ '.claude-keep': '' });
   });
 });
@@ -317,14 +335,14 @@ const canMountTmpfs =
     'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s',
   ]).status === 0;
 
-describe('a full disk', () => {
+describe('real process: a full disk', () => {
   it.skipIf(!canMountTmpfs)(
     'an update that runs out of space changes no byte, says so, and the next run (with space) finishes',
-    () => {
+    async () => {
       if (!canMountTmpfs) console.warn('skipped: no mount namespace for a small tmpfs on this machine');
       const { repo, top } = workspace();
       writeFileSync(join(repo, 'package.json'), '{ "scripts": { "test": "vitest" } }\n');
-      expect(runLauncher(repo, ['--yes']).status).toBe(0);
+      expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
       const disk = join(top, 'disk');
       mkdirSync(disk);
       // In a private mount namespace: copy the repository onto a small tmpfs, fill it, update, free it, update again.

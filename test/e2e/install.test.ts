@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   hasStackTrace,
   makeRepo,
@@ -32,24 +33,9 @@ import {
 const settingsOf = (root: string) => JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
 
 describe('fresh install', () => {
-  it('--yes in an npm project writes exactly templates/pack/, byte for byte (hand copy == --yes)', () => {
-    const generated = npmProject();
-    const run = runLauncher(generated, ['--yes']);
-    expect(run.status, run.output).toBe(0);
-
-    const handCopied = npmProject();
-    cpSync(packRoot, handCopied, { recursive: true });
-
-    const tree = readTree(generated);
-    expect(Object.keys(tree)).toContain('.yo-rc.json');
-    expect(without(tree, '.yo-rc.json')).toStrictEqual(readTree(handCopied));
-    // Nothing but the pack: no backup folder, no .ai-pack-new file, no CLAUDE.md.
-    expect(Object.keys(tree).sort()).toStrictEqual([...Object.keys(packTree()), '.yo-rc.json'].sort());
-  });
-
-  it('a repository with nothing recognisable gets no command rule, and the summary says how to add one', () => {
+  it('a repository with nothing recognisable gets no command rule, and the summary says how to add one', async () => {
     const repo = makeRepo();
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(settingsOf(repo).permissions.allow.filter((rule: string) => rule.startsWith('Bash('))).toStrictEqual([]);
     expect(run.stdout).toMatch(
@@ -57,25 +43,25 @@ describe('fresh install', () => {
     );
   });
 
-  it('the summary and --dry-run name each approved command and why', () => {
+  it('the summary and --dry-run name each approved command and why', async () => {
     const repo = makeRepo({ 'pyproject.toml': '[project]\nname = "demo"\n', 'uv.lock': 'version = 1\n' });
-    const dry = runLauncher(repo, ['--yes', '--dry-run']);
+    const dry = await runInProcess(repo, ['--yes', '--dry-run']);
     expect(dry.status, dry.output).toBe(0);
     expect(dry.stdout).toMatch(/approved\s+test command "uv run pytest" \(detected: from uv\.lock\)/);
     expect(readTree(repo)).toStrictEqual({
       'pyproject.toml': '[project]\nname = "demo"\n',
       'uv.lock': 'version = 1\n',
     });
-    const run = runLauncher(repo, ['--yes', '--build-command', 'make dist']);
+    const run = await runInProcess(repo, ['--yes', '--build-command', 'make dist']);
     expect(run.stdout).toMatch(/approved\s+build command "make dist" \(--build-command\)/);
     expect(settingsOf(repo).permissions.allow).toEqual(
       expect.arrayContaining(['Bash(uv run pytest *)', 'Bash(make dist *)']),
     );
   });
 
-  it('the summary lists every file written and a "Next:" step', () => {
+  it('the summary lists every file written and a "Next:" step', async () => {
     const repo = npmProject();
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     for (const path of Object.keys(readTree(packRoot))) {
       expect(run.output).toMatch(new RegExp(`^\\s+added\\s+${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm'));
@@ -83,9 +69,9 @@ describe('fresh install', () => {
     expect(run.output).toMatch(/^Next: \S/m);
   });
 
-  it('--skills orchestrator,tester --no-agents with custom commands writes only those skills and rules', () => {
+  it('--skills orchestrator,tester --no-agents with custom commands writes only those skills and rules', async () => {
     const repo = makeRepo();
-    const run = runLauncher(repo, [
+    const run = await runInProcess(repo, [
       '--yes',
       '--skills',
       'orchestrator,tester',
@@ -111,10 +97,10 @@ describe('fresh install', () => {
     expect(settingsOf(repo).permissions.deny).toStrictEqual(settingsOf(packRoot).permissions.deny);
   });
 
-  it('--claude-md adds the marked section to an existing CLAUDE.md and keeps every other byte', () => {
+  it('--claude-md adds the marked section to an existing CLAUDE.md and keeps every other byte', async () => {
     const mine = '# My project\r\n\r\nUse tabs.\tAlways.\n\n<!-- my own marker -->\nLast line without newline';
     const repo = makeRepo({ 'CLAUDE.md': mine });
-    const run = runLauncher(repo, ['--yes', '--claude-md']);
+    const run = await runInProcess(repo, ['--yes', '--claude-md']);
     expect(run.status, run.output).toBe(0);
 
     const text = readFileSync(join(repo, 'CLAUDE.md'), 'utf8');
@@ -130,9 +116,9 @@ describe('fresh install', () => {
     expect(run.output).toMatch(/^\s+updated\s+CLAUDE\.md/m);
   });
 
-  it('remembers the answers in .yo-rc.json and a second --yes run reuses them', () => {
+  it('remembers the answers in .yo-rc.json and a second --yes run reuses them', async () => {
     const repo = makeRepo();
-    const first = runLauncher(repo, [
+    const first = await runInProcess(repo, [
       '--yes',
       '--skills',
       'tester,engineer',
@@ -152,11 +138,29 @@ describe('fresh install', () => {
     });
     const before = readTree(repo);
 
-    const second = runLauncher(repo, ['--yes']);
+    const second = await runInProcess(repo, ['--yes']);
     expect(second.status, second.output).toBe(0);
     expect(readTree(repo)).toStrictEqual(before);
     expect(existsSync(join(repo, '.claude/skills/orchestrator'))).toBe(false);
     expect(settingsOf(repo).permissions.allow).toContain('Bash(make check *)');
+  });
+});
+
+// What only a process shows: the command as npx, npm and yo start it, its --help and --version, and no network.
+describe('real process: the shipped command', () => {
+  it('--yes in an npm project writes exactly templates/pack/, byte for byte (hand copy == --yes)', () => {
+    const generated = npmProject();
+    const run = runLauncher(generated, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+
+    const handCopied = npmProject();
+    cpSync(packRoot, handCopied, { recursive: true });
+
+    const tree = readTree(generated);
+    expect(Object.keys(tree)).toContain('.yo-rc.json');
+    expect(without(tree, '.yo-rc.json')).toStrictEqual(readTree(handCopied));
+    // Nothing but the pack: no backup folder, no .ai-pack-new file, no CLAUDE.md.
+    expect(Object.keys(tree).sort()).toStrictEqual([...Object.keys(packTree()), '.yo-rc.json'].sort());
   });
 
   it('--help lists every option and mentions the sub-generators', () => {
@@ -185,6 +189,13 @@ describe('fresh install', () => {
       .map((entry) => entry.name);
     expect(run.stdout).toMatch(/Sub-generators/i);
     for (const sub of subs) expect(run.stdout).toContain(sub);
+  });
+
+  it('--version prints the package version, and nothing else', () => {
+    const run = runLauncher(makeRepo(), ['--version']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toBe(`${packageVersion}\n`);
+    expect(run.stderr).toBe('');
   });
 
   it.skipIf(!offline())('works with no network at all', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { packRoot } from '../../generators/lib/paths.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
-import { backups, expectRerunChangesNothing, npmProject, runLauncher, writeManifestOf } from '../helpers/repo.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { backups, expectRerunChangesNothing, npmProject, writeManifestOf } from '../helpers/repo.js';
 
 const SETTINGS = '.claude/settings.json';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -26,10 +27,10 @@ function expectedMerge(user: any): any {
 }
 
 describe('settings merge', () => {
-  it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", () => {
+  it("a hand-made settings.json keeps every entry of the user's, in order, and gains only the missing pack rules", async () => {
     const handMade = fixture('hand-made.json');
     const repo = npmProject({ [SETTINGS]: handMade });
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
 
     const text = read(repo, SETTINGS);
@@ -44,20 +45,20 @@ describe('settings merge', () => {
     expect(backups(repo)).toStrictEqual({});
   });
 
-  it('running twice adds nothing: same bytes, same mtime, "already up to date"', () => {
+  it('running twice adds nothing: same bytes, same mtime, "already up to date"', async () => {
     const repo = npmProject({ [SETTINGS]: fixture('hand-made.json') });
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    expectRerunChangesNothing(repo);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
+    await expectRerunChangesNothing(repo);
   });
 
-  it("an update takes out the rules an older pack added (Edit, Write, git, legacy :*), never the user's own", () => {
+  it("an update takes out the rules an older pack added (Edit, Write, git, legacy :*), never the user's own", async () => {
     const older = {
       allow: ['Edit', 'Write', 'Bash(npm test)', 'Bash(npm test:*)', 'Bash(git status)', 'Bash(git diff:*)'],
       deny: ['Read(./.env)', 'Read(./**/*.pem)'],
     };
     const user = { permissions: { allow: ['Bash(make lint)'] } };
     const repo = npmProject({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
     // As an older pack would have left it: its rules after the user's, and recorded as its own.
     const settings = JSON.parse(read(repo, SETTINGS));
     settings.permissions = { allow: [...user.permissions.allow, ...older.allow], deny: older.deny };
@@ -70,7 +71,7 @@ describe('settings merge', () => {
       ];
     });
 
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     const permissions = JSON.parse(read(repo, SETTINGS)).permissions;
     expect(permissions.allow).toStrictEqual(['Bash(make lint)', ...packSettings.permissions.allow]);
@@ -78,11 +79,11 @@ describe('settings merge', () => {
     expect([...permissions.deny].sort()).toStrictEqual([...packSettings.permissions.deny].sort());
   });
 
-  it("changing the test command takes out the old rules the pack added, never the user's own", () => {
+  it("changing the test command takes out the old rules the pack added, never the user's own", async () => {
     const user = { permissions: { allow: ['Bash(npm run build)'] } };
     const repo = npmProject({ [SETTINGS]: `${JSON.stringify(user, null, 2)}\n` });
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    const run = runLauncher(repo, ['--yes', '--test-command', 'pytest', '--build-command', 'make']);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
+    const run = await runInProcess(repo, ['--yes', '--test-command', 'pytest', '--build-command', 'make']);
     expect(run.status, run.output).toBe(0);
     const allow: string[] = JSON.parse(read(repo, SETTINGS)).permissions.allow;
     expect(allow).toEqual(expect.arrayContaining(['Bash(pytest *)', 'Bash(make *)', 'Bash(npm run build)']));
@@ -91,14 +92,14 @@ describe('settings merge', () => {
     expect(allow[0]).toBe('Bash(npm run build)');
     expect(run.output).toMatch(/retired\s+\.claude\/settings\.json/);
     // Uninstall still gives back exactly the user's file.
-    expect(runLauncher(repo, ['uninstall']).status).toBe(0);
+    expect((await runInProcess(repo, ['uninstall'])).status).toBe(0);
     expect(JSON.parse(read(repo, SETTINGS))).toStrictEqual(user);
   });
 
-  it('a settings.json that already has every pack rule keeps its own formatting (not rewritten)', () => {
+  it('a settings.json that already has every pack rule keeps its own formatting (not rewritten)', async () => {
     const own = JSON.stringify({ ...packSettings, model: 'opus' }, null, 4).replace(/\n/g, '\r\n');
     const repo = npmProject({ [SETTINGS]: own });
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SETTINGS)).toBe(own);
   });
@@ -117,16 +118,16 @@ describe('migration from the enforcement-era framework', () => {
     '---\nname: orchestrator\ndescription: the old framework orchestrator\n---\nYou MUST write a task packet first.\n';
   const SKILL = '.claude/skills/orchestrator/SKILL.md';
 
-  function enforcementRepo() {
+  async function enforcementRepo() {
     const original = fixture('enforcement-era.json');
     const repo = npmProject({ [SETTINGS]: original, ...scripts, ...mine, [SKILL]: oldSkill });
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     return { repo, run, original };
   }
 
-  it('removes the enforcement hooks and invalid keys, keeps every other hook of the user unchanged', () => {
-    const { repo } = enforcementRepo();
+  it('removes the enforcement hooks and invalid keys, keeps every other hook of the user unchanged', async () => {
+    const { repo } = await enforcementRepo();
     const settings = JSON.parse(read(repo, SETTINGS));
     const cleaned = JSON.parse(fixture('enforcement-era.cleaned.json'));
     expect(settings).toStrictEqual(expectedMerge(cleaned));
@@ -136,30 +137,30 @@ describe('migration from the enforcement-era framework', () => {
     expect(read(repo, SETTINGS)).not.toMatch(/orchestrator-enforcement|check-task-packet|"description"/);
   });
 
-  it('the migrated settings pass claude doctor and the structural check; status finds no enforcement left', () => {
+  it('the migrated settings pass claude doctor and the structural check; status finds no enforcement left', async () => {
     expect(settingsProblems(JSON.parse(fixture('enforcement-era.json')))).not.toEqual([]);
-    const { repo } = enforcementRepo();
+    const { repo } = await enforcementRepo();
     expect(claudeDoctor(repo)).toBeUndefined();
     expect(settingsProblems(JSON.parse(read(repo, SETTINGS)))).toEqual([]);
-    const status = runLauncher(repo, ['status', '--json']);
+    const status = await runInProcess(repo, ['status', '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ enforcement: [], settings: { valid: true, problems: [] } });
   });
 
-  it('moves the enforcement scripts into the backup folder (same bytes) and backs up the original settings.json', () => {
-    const { repo, original } = enforcementRepo();
+  it('moves the enforcement scripts into the backup folder (same bytes) and backs up the original settings.json', async () => {
+    const { repo, original } = await enforcementRepo();
     for (const path of Object.keys(scripts)) expect(existsSync(join(repo, path)), path).toBe(false);
     for (const [path, content] of Object.entries(mine)) expect(read(repo, path)).toBe(content);
     expect(backups(repo)).toStrictEqual({ ...scripts, [SETTINGS]: original });
   });
 
-  it("keeps the old orchestrator SKILL.md the pack did not write, with the pack's version beside it", () => {
-    const { repo } = enforcementRepo();
+  it("keeps the old orchestrator SKILL.md the pack did not write, with the pack's version beside it", async () => {
+    const { repo } = await enforcementRepo();
     expect(read(repo, SKILL)).toBe(oldSkill);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(readFileSync(join(packRoot, SKILL), 'utf8'));
   });
 
-  it('the summary explains each change in one line', () => {
-    const { run } = enforcementRepo();
+  it('the summary explains each change in one line', async () => {
+    const { run } = await enforcementRepo();
     const lines = run.output.split('\n');
     const line = (pattern: RegExp) => {
       const found = lines.filter((text) => pattern.test(text));
@@ -178,8 +179,8 @@ describe('migration from the enforcement-era framework', () => {
     line(/\.claude\/settings\.json.*\.claude\/ai-pack-backup\//);
   });
 
-  it('a second run after the migration changes nothing', () => {
-    const { repo } = enforcementRepo();
-    expectRerunChangesNothing(repo);
+  it('a second run after the migration changes nothing', async () => {
+    const { repo } = await enforcementRepo();
+    await expectRerunChangesNothing(repo);
   });
 });

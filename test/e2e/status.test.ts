@@ -3,30 +3,23 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
 import { packageVersion, packRoot } from '../../generators/lib/paths.js';
-import {
-  hasStackTrace,
-  makeRepo,
-  mtimes,
-  readTree,
-  runLauncher,
-  tempFolder,
-  writeManifestOf,
-} from '../helpers/repo.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { hasStackTrace, makeRepo, mtimes, readTree, tempFolder, writeManifestOf } from '../helpers/repo.js';
 
 const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS).length;
 
 const SETTINGS = '.claude/settings.json';
 const SKILL = '.claude/skills/tester/SKILL.md';
 
-function installed(): string {
+async function installed(): Promise<string> {
   const repo = makeRepo();
-  const run = runLauncher(repo, ['--yes']);
+  const run = await runInProcess(repo, ['--yes']);
   expect(run.status, run.output).toBe(0);
   return repo;
 }
 
-function statusJson(repo: string, args: string[] = []) {
-  const run = runLauncher(repo, ['status', '--json', ...args]);
+async function statusJson(repo: string, args: string[] = []) {
+  const run = await runInProcess(repo, ['status', '--json', ...args]);
   expect(hasStackTrace(run.output), run.output).toBe(false);
   return { run, report: JSON.parse(run.stdout) };
 }
@@ -38,10 +31,10 @@ function editSettings(repo: string, edit: (settings: any) => void): void {
 }
 
 describe('generator-ai-pack status', () => {
-  it('after a --yes install: exit 0, ok, every file unchanged, no enforcement, valid settings', () => {
-    const repo = installed();
+  it('after a --yes install: exit 0, ok, every file unchanged, no enforcement, valid settings', async () => {
+    const repo = await installed();
     const before = mtimes(repo);
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(mtimes(repo)).toStrictEqual(before);
     expect(run.status, run.output).toBe(0);
     expect(report).toMatchObject({
@@ -55,37 +48,39 @@ describe('generator-ai-pack status', () => {
     expect(report.files.unchanged).toContain(SKILL);
     expect(report.files.unchanged).toHaveLength(PACK_FILE_COUNT);
 
-    const human = runLauncher(repo, ['status']);
+    const human = await runInProcess(repo, ['status']);
     expect(human.status, human.output).toBe(0);
     expect(human.output).toMatch(new RegExp(`${PACK_FILE_COUNT} unchanged, 0 modified by you, 0 missing`));
     expect(human.output).toMatch(/All is well\./);
   });
 
-  it("an edited file is listed as modified, and is not an error (edits are the user's right)", () => {
-    const repo = installed();
+  it("an edited file is listed as modified, and is not an error (edits are the user's right)", async () => {
+    const repo = await installed();
     writeFileSync(join(repo, SKILL), 'my own tester skill\n');
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status, run.output).toBe(0);
     expect(report.files.modified).toStrictEqual([SKILL]);
     expect(report.files.unchanged).not.toContain(SKILL);
     expect(report.ok).toBe(true);
-    expect(runLauncher(repo, ['status']).output).toMatch(new RegExp(`modified\\s+${SKILL.replaceAll('.', '\\.')}`));
+    expect((await runInProcess(repo, ['status'])).output).toMatch(
+      new RegExp(`modified\\s+${SKILL.replaceAll('.', '\\.')}`),
+    );
   });
 
-  it('a deleted file is missing: exit 1', () => {
-    const repo = installed();
+  it('a deleted file is missing: exit 1', async () => {
+    const repo = await installed();
     rmSync(join(repo, SKILL));
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report.files.missing).toStrictEqual([SKILL]);
     expect(report.ok).toBe(false);
-    const human = runLauncher(repo, ['status']);
+    const human = await runInProcess(repo, ['status']);
     expect(human.status).toBe(1);
     expect(human.output).toMatch(new RegExp(`missing\\s+${SKILL.replaceAll('.', '\\.')}`));
   });
 
-  it('an enforcement hook in settings is listed: exit 1', () => {
-    const repo = installed();
+  it('an enforcement hook in settings is listed: exit 1', async () => {
+    const repo = await installed();
     editSettings(repo, (settings) => {
       settings.hooks = {
         UserPromptSubmit: [
@@ -93,21 +88,21 @@ describe('generator-ai-pack status', () => {
         ],
       };
     });
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report.enforcement).toHaveLength(1);
     expect(report.enforcement[0]).toMatch(/UserPromptSubmit hook runs orchestrator-enforcement\.py/);
     expect(report.settings.valid).toBe(true);
-    expect(runLauncher(repo, ['status']).output).toMatch(/enforcement\s+1 found/);
+    expect((await runInProcess(repo, ['status'])).output).toMatch(/enforcement\s+1 found/);
   });
 
-  it('settings the client would reject: exit 1 with each problem', () => {
-    const repo = installed();
+  it('settings the client would reject: exit 1 with each problem', async () => {
+    const repo = await installed();
     editSettings(repo, (settings) => {
       settings.permissions.ask = 'Bash(rm:*)';
       settings.env = { 'bad-name': 'x' };
     });
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report.settings).toStrictEqual({
       valid: false,
@@ -117,38 +112,38 @@ describe('generator-ai-pack status', () => {
       ],
       warnings: [],
     });
-    const human = runLauncher(repo, ['status']);
+    const human = await runInProcess(repo, ['status']);
     expect(human.status).toBe(1);
     expect(human.output).toMatch(/settings\s+invalid/);
     expect(human.output).toContain('permissions.ask: must be a list of strings');
   });
 
-  it('not installed: exit 1, installed null', () => {
+  it('not installed: exit 1, installed null', async () => {
     const repo = makeRepo({ 'README.md': '# x\n' });
     const before = readTree(repo);
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(readTree(repo), 'status writes nothing, not even .yo-rc.json').toStrictEqual(before);
     expect(run.status).toBe(1);
     expect(report).toMatchObject({ installed: null, package: packageVersion, ok: false });
-    const human = runLauncher(repo, ['status']);
+    const human = await runInProcess(repo, ['status']);
     expect(human.status).toBe(1);
     expect(human.output).toMatch(/installed\s+no\b/);
   });
 
-  it('an older installed version: exit 1', () => {
-    const repo = installed();
+  it('an older installed version: exit 1', async () => {
+    const repo = await installed();
     writeManifestOf(repo, (manifest) => {
       manifest.version = '0.0.1';
     });
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report).toMatchObject({ installed: '0.0.1', package: packageVersion, ok: false });
     expect(report.files.missing).toStrictEqual([]);
   });
 
-  it('--json prints only the JSON report on stdout', () => {
-    const repo = installed();
-    const run = runLauncher(repo, ['status', '--json']);
+  it('--json prints only the JSON report on stdout', async () => {
+    const repo = await installed();
+    const run = await runInProcess(repo, ['status', '--json']);
     expect(run.status, run.output).toBe(0);
     expect(run.stdout.trim().startsWith('{')).toBe(true);
     expect(Object.keys(JSON.parse(run.stdout)).sort()).toStrictEqual([
@@ -163,25 +158,25 @@ describe('generator-ai-pack status', () => {
     ]);
   });
 
-  it('status <dir> from another working directory reports that repository', () => {
-    const repo = installed();
+  it('status <dir> from another working directory reports that repository', async () => {
+    const repo = await installed();
     rmSync(join(repo, SKILL));
     const elsewhere = tempFolder('ai-pack-cwd-');
-    const run = runLauncher(elsewhere, ['status', repo, '--json']);
+    const run = await runInProcess(elsewhere, ['status', repo, '--json']);
     expect(run.status, run.output).toBe(1);
     expect(JSON.parse(run.stdout).files.missing).toStrictEqual([SKILL]);
     // The relative form, and a healthy repo exits 0.
-    const healthy = installed();
-    const ok = runLauncher(join(healthy, '..'), ['status', healthy.split('/').pop()!]);
+    const healthy = await installed();
+    const ok = await runInProcess(join(healthy, '..'), ['status', healthy.split('/').pop()!]);
     expect(ok.status, ok.output).toBe(0);
     expect(ok.output).toMatch(/All is well\./);
   });
 
-  it('recognises a hand copy of templates/pack by its version stamp and compares it with this package', () => {
+  it('recognises a hand copy of templates/pack by its version stamp and compares it with this package', async () => {
     const repo = makeRepo();
     cpSync(packRoot, repo, { recursive: true });
     writeFileSync(join(repo, SKILL), `${readFileSync(join(repo, SKILL), 'utf8')}\nMy own note.\n`);
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status, run.output).toBe(0);
     expect(report).toMatchObject({
       installed: packageVersion,
@@ -192,18 +187,18 @@ describe('generator-ai-pack status', () => {
     expect(report.files.unchanged).toContain('.claude/skills/orchestrator/references/decision-tree.md');
   });
 
-  it('a hand copy with a file deleted is not well (exit 1)', () => {
+  it('a hand copy with a file deleted is not well (exit 1)', async () => {
     const repo = makeRepo();
     cpSync(packRoot, repo, { recursive: true });
     rmSync(join(repo, '.claude/agents/reviewer.md'));
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report.files.missing).toStrictEqual(['.claude/agents/reviewer.md']);
   });
 
-  it('skills of the user own (no pack stamp) are not taken for a hand copy', () => {
+  it('skills of the user own (no pack stamp) are not taken for a hand copy', async () => {
     const repo = makeRepo({ [SKILL]: '---\nname: tester\ndescription: Mine.\n---\nMy tester.\n' });
-    const { run, report } = statusJson(repo);
+    const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report).toMatchObject({ installed: null, source: null, ok: false });
   });

@@ -20,7 +20,7 @@ const SKILL = '.claude/skills/tester/SKILL.md';
 const ENTER = '\r';
 const PROMPTS = [/Which role skills/, /Test command/, /Build command/, /Add agents/, /CLAUDE\.md/];
 
-describe('in a real terminal', () => {
+describe('real process: in a real terminal', () => {
   it('asks each question; Enter at each installs the defaults and saves the answers', async () => {
     const repo = npmProject();
     const { status, screen } = await runInTerminal(

@@ -5,22 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import { packRoot } from '../../generators/lib/paths.js';
-import { makeRepo, mtimes, readTree, runLauncher, writeManifestOf } from '../helpers/repo.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { makeRepo, mtimes, readTree, writeManifestOf } from '../helpers/repo.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
 const NEW = '.ai-pack-new';
 
-function run(repo: string, args: string[]) {
-  const result = runLauncher(repo, args);
+async function run(repo: string, args: string[]) {
+  const result = await runInProcess(repo, args);
   expect(result.status, result.output).toBe(0);
   return result;
 }
 
 /** Installs with `installArgs`, uninstalls, and returns the uninstall's output. */
-function roundTrip(repo: string, installArgs: string[] = ['--yes']): string {
-  run(repo, installArgs);
+async function roundTrip(repo: string, installArgs: string[] = ['--yes']): Promise<string> {
+  await run(repo, installArgs);
   expect(readFileSync(join(repo, '.yo-rc.json'), 'utf8')).toContain('generator-ai-pack');
-  return run(repo, ['uninstall']).output;
+  return (await run(repo, ['uninstall'])).output;
 }
 
 const userSettings = {
@@ -30,21 +31,21 @@ const userSettings = {
 };
 
 describe('generator-ai-pack uninstall', () => {
-  it('empty repo: install then uninstall leaves exactly the original tree (no .claude, no .yo-rc.json)', () => {
+  it('empty repo: install then uninstall leaves exactly the original tree (no .claude, no .yo-rc.json)', async () => {
     const repo = makeRepo();
-    const output = roundTrip(repo);
+    const output = await roundTrip(repo);
     expect(readTree(repo)).toStrictEqual({});
     expect(existsSync(join(repo, '.claude'))).toBe(false);
     expect(output).toMatch(/removed\s+\.claude\/skills\/tester\/SKILL\.md/);
   });
 
-  it("a settings.json of the user's own that held only {} is kept, not deleted with the pack's entries", () => {
+  it("a settings.json of the user's own that held only {} is kept, not deleted with the pack's entries", async () => {
     const repo = makeRepo({ '.claude/settings.json': '{}\n' });
-    roundTrip(repo);
+    await roundTrip(repo);
     expect(readTree(repo)).toStrictEqual({ '.claude/settings.json': '{}\n' });
   });
 
-  it("the user's settings, CLAUDE.md, .yo-rc.json and .claude files come back byte for byte (--claude-md)", () => {
+  it("the user's settings, CLAUDE.md, .yo-rc.json and .claude files come back byte for byte (--claude-md)", async () => {
     const original = {
       '.claude/settings.json': `${JSON.stringify(userSettings, null, 2)}\n`,
       'CLAUDE.md': '# My project\n\nRun `make lint` before committing.\n',
@@ -54,22 +55,22 @@ describe('generator-ai-pack uninstall', () => {
       'package.json': '{"name":"p","scripts":{"test":"vitest"}}',
     };
     const repo = makeRepo(original);
-    roundTrip(repo, ['--yes', '--claude-md']);
+    await roundTrip(repo, ['--yes', '--claude-md']);
     expect(readTree(repo)).toStrictEqual(original);
   });
 
-  it('an edited SKILL.md is kept and listed; everything else the pack wrote goes', () => {
+  it('an edited SKILL.md is kept and listed; everything else the pack wrote goes', async () => {
     const repo = makeRepo();
-    run(repo, ['--yes']);
+    await run(repo, ['--yes']);
     writeFileSync(join(repo, SKILL), 'my tester\n');
-    const output = run(repo, ['uninstall']).output;
+    const output = (await run(repo, ['uninstall'])).output;
     expect(readTree(repo)).toStrictEqual({ [SKILL]: 'my tester\n' });
     expect(output).toMatch(/kept\s+\.claude\/skills\/tester\/SKILL\.md \(you edited it\)/);
   });
 
-  it(".ai-pack-new leftovers go only while they still hold the pack's version", () => {
+  it(".ai-pack-new leftovers go only while they still hold the pack's version", async () => {
     const repo = makeRepo();
-    run(repo, ['--yes']);
+    await run(repo, ['--yes']);
     const reviewer = '.claude/skills/reviewer/SKILL.md';
     writeFileSync(join(repo, SKILL), 'my tester\n');
     writeFileSync(join(repo, reviewer), 'my reviewer\n');
@@ -78,11 +79,11 @@ describe('generator-ai-pack uninstall', () => {
       record.files[SKILL] = contentHash('what an older pack wrote\n');
       record.files[reviewer] = contentHash('what an older pack wrote\n');
     });
-    run(repo, ['--yes']); // writes the pack's versions beside the edited files
+    await run(repo, ['--yes']); // writes the pack's versions beside the edited files
     expect(readFileSync(join(repo, SKILL + NEW), 'utf8')).toBe(readFileSync(join(packRoot, SKILL), 'utf8'));
     writeFileSync(join(repo, reviewer + NEW), 'merged by hand\n');
 
-    run(repo, ['uninstall']);
+    await run(repo, ['uninstall']);
     expect(readTree(repo)).toStrictEqual({
       [SKILL]: 'my tester\n',
       [reviewer]: 'my reviewer\n',
@@ -90,37 +91,37 @@ describe('generator-ai-pack uninstall', () => {
     });
   });
 
-  it('--dry-run changes nothing, not even an mtime', () => {
+  it('--dry-run changes nothing, not even an mtime', async () => {
     const repo = makeRepo({ 'CLAUDE.md': '# Mine\n' });
-    run(repo, ['--yes', '--claude-md']);
+    await run(repo, ['--yes', '--claude-md']);
     const tree = readTree(repo);
     const times = mtimes(repo);
-    const output = run(repo, ['uninstall', '--dry-run']).output;
+    const output = (await run(repo, ['uninstall', '--dry-run'])).output;
     expect(readTree(repo)).toStrictEqual(tree);
     expect(mtimes(repo)).toStrictEqual(times);
     expect(output).toMatch(/dry run/);
   });
 
-  it('not installed: says so and touches nothing', () => {
+  it('not installed: says so and touches nothing', async () => {
     const repo = makeRepo({ 'CLAUDE.md': '# Mine\n' });
-    const output = run(repo, ['uninstall']).output;
+    const output = (await run(repo, ['uninstall'])).output;
     expect(output).toMatch(/not installed/);
     expect(output).not.toMatch(/up to date|Next:/);
     expect(readTree(repo)).toStrictEqual({ 'CLAUDE.md': '# Mine\n' });
   });
 
-  it('settings.json broken after install: exit 1 with the location, and nothing is removed', () => {
+  it('settings.json broken after install: exit 1 with the location, and nothing is removed', async () => {
     const repo = makeRepo();
-    run(repo, ['--yes']);
+    await run(repo, ['--yes']);
     writeFileSync(join(repo, '.claude/settings.json'), '{ "permissions": { bad');
     const tree = readTree(repo);
-    const result = runLauncher(repo, ['uninstall']);
+    const result = await runInProcess(repo, ['uninstall']);
     expect(result.status).toBe(1);
     expect(result.output).toMatch(/\.claude\/settings\.json:1:\d+: not valid JSON/);
     expect(readTree(repo)).toStrictEqual(tree);
   });
 
-  it("property: install then uninstall gives back any mix of the user's files byte for byte", () => {
+  it("property: install then uninstall gives back any mix of the user's files byte for byte", async () => {
     const line = fc.stringMatching(/^[a-z #`*-]{0,20}$/);
     const claudeMd = fc.option(
       fc.array(line, { maxLength: 4 }).map((lines) => lines.map((l) => `${l}\n`).join('') || '\n'),
@@ -164,13 +165,13 @@ describe('generator-ai-pack uninstall', () => {
       agents: fc.boolean(),
       skills: fc.subarray([...ROLES], { minLength: 1 }),
     });
-    fc.assert(
-      fc.property(claudeMd, settings, own, flags, (md, set, files, opts) => {
+    await fc.assert(
+      fc.asyncProperty(claudeMd, settings, own, flags, async (md, set, files, opts) => {
         const original: Record<string, string> = { ...files };
         if (md !== null) original['CLAUDE.md'] = md;
         if (set !== null) original['.claude/settings.json'] = `${JSON.stringify(set, null, 2)}\n`;
         const repo = makeRepo(original);
-        roundTrip(repo, [
+        await roundTrip(repo, [
           '--yes',
           `--skills=${opts.skills.join(',')}`,
           opts.agents ? '--agents' : '--no-agents',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { contentHash as hashContent } from '../../generators/lib/eol.js';
 import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
+import { runInProcess } from '../helpers/in-process.js';
 import {
   backups,
   expectRerunChangesNothing,
@@ -13,7 +14,6 @@ import {
   npmProject,
   readManifestOf,
   readTree,
-  runLauncher,
   writeFiles,
   writeManifestOf,
 } from '../helpers/repo.js';
@@ -23,22 +23,22 @@ const packFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
 const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
 
 /** A repository with the pack installed by `--yes` (and a file of the user's in `.claude/`). */
-function installed(files: Record<string, string> = {}): string {
+async function installed(files: Record<string, string> = {}): Promise<string> {
   const repo = makeRepo({ '.claude/my-notes.md': 'mine\n', ...files });
-  const run = runLauncher(repo, ['--yes']);
+  const run = await runInProcess(repo, ['--yes']);
   expect(run.status, run.output).toBe(0);
   return repo;
 }
 
 /** Backups this run made: path below the backup folder → content. */
 describe('update', () => {
-  it('a second run with nothing new changes no file (bytes and mtimes) and says "already up to date"', () => {
-    const repo = installed();
-    expectRerunChangesNothing(repo);
+  it('a second run with nothing new changes no file (bytes and mtimes) and says "already up to date"', async () => {
+    const repo = await installed();
+    await expectRerunChangesNothing(repo);
   });
 
-  it('an unchanged installed file whose template changed is refreshed silently', () => {
-    const repo = installed();
+  it('an unchanged installed file whose template changed is refreshed silently', async () => {
+    const repo = await installed();
     // Simulate an install by an older pack: disk == recorded, but != today's template.
     const older = `${packFile(SKILL)}\nA line an older pack shipped.\n`;
     writeFileSync(join(repo, SKILL), older);
@@ -46,7 +46,7 @@ describe('update', () => {
       manifest.files[SKILL] = hashContent(older);
     });
 
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SKILL)).toBe(packFile(SKILL));
     expect(readManifestOf(repo).files[SKILL]).toBe(hashContent(packFile(SKILL)));
@@ -55,8 +55,8 @@ describe('update', () => {
     expect(Object.keys(backups(repo))).toStrictEqual([]);
   });
 
-  it('a user-edited SKILL.md is kept with --yes; the new version is written beside it and the summary says so', () => {
-    const repo = installed();
+  it('a user-edited SKILL.md is kept with --yes; the new version is written beside it and the summary says so', async () => {
+    const repo = await installed();
     const edited = `${packFile(SKILL)}\nMy own rule: always ask me first.\n`;
     writeFileSync(join(repo, SKILL), edited);
     // Make the pack's version differ from what was recorded, as after a pack upgrade.
@@ -64,7 +64,7 @@ describe('update', () => {
       manifest.files[SKILL] = hashContent('what an older pack wrote\n');
     });
 
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SKILL)).toBe(edited);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
@@ -73,49 +73,49 @@ describe('update', () => {
     );
   });
 
-  it('a run after keeping an edited file rewrites nothing (the .ai-pack-new file keeps its mtime)', () => {
-    const repo = installed();
+  it('a run after keeping an edited file rewrites nothing (the .ai-pack-new file keeps its mtime)', async () => {
+    const repo = await installed();
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
     // Installed from an older pack: this version has something new to put beside the user's file.
     writeManifestOf(repo, (manifest) => {
       manifest.files[SKILL] = hashContent('what an older pack wrote\n');
     });
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
-    expectRerunChangesNothing(repo);
+    await expectRerunChangesNothing(repo);
   });
 
-  it("once the user takes the pack's version, the .ai-pack-new copy beside it is removed", () => {
-    const repo = installed();
+  it("once the user takes the pack's version, the .ai-pack-new copy beside it is removed", async () => {
+    const repo = await installed();
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
     // Installed from an older pack: this version has something new to put beside the user's file.
     writeManifestOf(repo, (manifest) => {
       manifest.files[SKILL] = hashContent('what an older pack wrote\n');
     });
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
     writeFileSync(join(repo, SKILL), read(repo, `${SKILL}.ai-pack-new`));
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(false);
     expect(run.output).toMatch(/removed\s+\.claude\/skills\/orchestrator\/SKILL\.md\.ai-pack-new/);
     expect(read(repo, SKILL)).toBe(packFile(SKILL));
   });
 
-  it("--no-claude-md after --claude-md takes the section out again, keeping the user's lines", () => {
-    const repo = installed({ 'CLAUDE.md': '# Our repo\n\nBuild with make.\n' });
-    expect(runLauncher(repo, ['--yes', '--claude-md']).status).toBe(0);
+  it("--no-claude-md after --claude-md takes the section out again, keeping the user's lines", async () => {
+    const repo = await installed({ 'CLAUDE.md': '# Our repo\n\nBuild with make.\n' });
+    expect((await runInProcess(repo, ['--yes', '--claude-md'])).status).toBe(0);
     expect(read(repo, 'CLAUDE.md')).toMatch(/generator-ai-pack:start/);
-    const run = runLauncher(repo, ['--yes', '--no-claude-md']);
+    const run = await runInProcess(repo, ['--yes', '--no-claude-md']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, 'CLAUDE.md')).toBe('# Our repo\n\nBuild with make.\n');
     expect(readManifestOf(repo).answers.claudeMd).toBe(false);
   });
 
-  it("running the generator over a hand copy adopts the files still exactly the pack's and keeps the edited one", () => {
+  it("running the generator over a hand copy adopts the files still exactly the pack's and keeps the edited one", async () => {
     const repo = makeRepo();
     cpSync(packRoot, repo, { recursive: true });
     writeFileSync(join(repo, SKILL), 'my own orchestrator\n');
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SKILL)).toBe('my own orchestrator\n');
     expect(read(repo, `${SKILL}.ai-pack-new`)).toBe(packFile(SKILL));
@@ -124,15 +124,15 @@ describe('update', () => {
     expect(recorded).not.toContain(SKILL);
   });
 
-  it("--force replaces a user-edited SKILL.md and keeps a backup with the user's bytes", () => {
-    const repo = installed();
+  it("--force replaces a user-edited SKILL.md and keeps a backup with the user's bytes", async () => {
+    const repo = await installed();
     const edited = `${packFile(SKILL)}\nMy own rule.\n`;
     writeFileSync(join(repo, SKILL), edited);
     writeManifestOf(repo, (manifest) => {
       manifest.files[SKILL] = hashContent('what an older pack wrote\n');
     });
 
-    const run = runLauncher(repo, ['--yes', '--force']);
+    const run = await runInProcess(repo, ['--yes', '--force']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, SKILL)).toBe(packFile(SKILL));
     expect(backups(repo)).toStrictEqual({ [SKILL]: edited });
@@ -140,9 +140,9 @@ describe('update', () => {
     expect(run.output).toMatch(/replaced\s+.*ai-pack-backup/);
   });
 
-  it('a file the pack no longer ships (a role deselected) is removed when unchanged, with the folders the pack made for it', () => {
-    const repo = installed();
-    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
+  it('a file the pack no longer ships (a role deselected) is removed when unchanged, with the folders the pack made for it', async () => {
+    const repo = await installed();
+    const run = await runInProcess(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
     expect(run.status, run.output).toBe(0);
     expect(existsSync(join(repo, '.claude/skills/reviewer'))).toBe(false);
     expect(existsSync(join(repo, '.claude/agents/reviewer.md'))).toBe(false);
@@ -150,20 +150,20 @@ describe('update', () => {
     expect(run.output).toMatch(/removed\s+\.claude\/skills\/reviewer\/SKILL\.md \(no longer part of the pack\)/);
   });
 
-  it('a file the pack no longer ships is kept when the user edited it', () => {
-    const repo = installed();
+  it('a file the pack no longer ships is kept when the user edited it', async () => {
+    const repo = await installed();
     const reviewer = '.claude/skills/reviewer/SKILL.md';
     writeFiles(repo, { [reviewer]: `${read(repo, reviewer)}My edit.\n` });
     const edited = read(repo, reviewer);
 
-    const run = runLauncher(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
+    const run = await runInProcess(repo, ['--yes', '--skills', 'orchestrator,engineer,tester,coordinator']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, reviewer)).toBe(edited);
     expect(run.output).toMatch(/kept\s+\.claude\/skills\/reviewer\/SKILL\.md/);
   });
 
-  it('--dry-run writes nothing (trees and mtimes equal) on an update with changes to make', () => {
-    const repo = installed();
+  it('--dry-run writes nothing (trees and mtimes equal) on an update with changes to make', async () => {
+    const repo = await installed();
     const old = '.claude/skills/old/SKILL.md';
     writeFiles(repo, {
       [old]: 'old\n',
@@ -177,7 +177,7 @@ describe('update', () => {
     const tree = readTree(repo);
     const times = mtimes(repo);
 
-    const run = runLauncher(repo, [
+    const run = await runInProcess(repo, [
       '--yes',
       '--dry-run',
       '--skills',
@@ -191,29 +191,29 @@ describe('update', () => {
     expect(mtimes(repo)).toStrictEqual(times);
   });
 
-  it('--dry-run on a fresh repo writes nothing', () => {
+  it('--dry-run on a fresh repo writes nothing', async () => {
     const repo = makeRepo({ 'README.md': 'hi\n' });
     const tree = readTree(repo);
     const times = mtimes(repo);
-    const run = runLauncher(repo, ['--yes', '--dry-run']);
+    const run = await runInProcess(repo, ['--yes', '--dry-run']);
     expect(run.status, run.output).toBe(0);
     expect(readTree(repo)).toStrictEqual(tree);
     expect(mtimes(repo)).toStrictEqual(times);
   });
 
-  it("the user's own files in .claude/ are never touched, even by --force and a change of roles", () => {
+  it("the user's own files in .claude/ are never touched, even by --force and a change of roles", async () => {
     const mine = {
       '.claude/my-notes.md': 'mine\n',
       '.claude/skills/mine/SKILL.md': '---\nname: mine\ndescription: my skill\n---\nMine.\n',
       '.claude/agents/helper.md': '---\nname: helper\n---\nI help.\n',
       '.claude/commands/ship.md': 'Ship it.\n',
     };
-    const repo = installed(mine);
+    const repo = await installed(mine);
     const mineTimes = () => Object.fromEntries(Object.entries(mtimes(repo)).filter(([path]) => path in mine));
     const before = mineTimes();
 
     for (const args of [['--yes'], ['--yes', '--force'], ['--yes', '--skills', 'tester', '--no-agents']]) {
-      const run = runLauncher(repo, args);
+      const run = await runInProcess(repo, args);
       expect(run.status, run.output).toBe(0);
     }
     for (const [path, content] of Object.entries(mine)) expect(read(repo, path)).toBe(content);
@@ -255,7 +255,7 @@ describe("an update from an earlier release merges the user's edits", () => {
     return longest[Math.floor(longest.length / 2)]!;
   }
 
-  it('a clean merge is written after a backup; a conflicting edit is kept with the new version beside it', () => {
+  it('a clean merge is written after a backup; a conflicting edit is kept with the new version beside it', async () => {
     const repo = installedFrom010();
     const [old, now] = [release('0.1.0'), release(packageVersion)];
     const line = stableLine(old[TREE]!, now[TREE]!);
@@ -263,7 +263,7 @@ describe("an update from an earlier release merges the user's edits", () => {
     const conflicting = old[TESTER]!.replace(/^description: .*$/m, 'description: our own tester, for our own rules.');
     writeFileSync(join(repo, TESTER), conflicting);
 
-    const run = runLauncher(repo, ['--yes']);
+    const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(read(repo, TREE)).toBe(now[TREE]!.replace(line, `${line} (our team's note)`));
     expect(run.stdout).toMatch(

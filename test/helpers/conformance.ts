@@ -1,14 +1,13 @@
 // Conformance checks of an installed pack against the real client, the open-standard
 // validator and our own frontmatter rules. Small and general: any test can point them at
 // a repository (fresh, migrated or updated).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate } from 'skills-ref';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
-import { packageRoot, packageVersion } from '../../generators/lib/paths.js';
+import { packageVersion } from '../../generators/lib/paths.js';
 import { runClaude, throwAwayHome } from './claude.js';
-import { node } from './repo.js';
 
 /**
  * `claude doctor` in `repo`: the `Invalid settings` block it prints (every bad key, type,
@@ -49,11 +48,18 @@ export function pluginValidate(dir: string): PluginValidation {
   return { status, report: JSON.parse(stdout) };
 }
 
-/** `skills-ref validate <skillDir>` (the agentskills.io reference validator). */
-export function skillsRefValidate(skillDir: string): { ok: boolean; message: string } {
-  const cli = join(packageRoot, 'node_modules/skills-ref/dist/cli.js');
-  const result = spawnSync(node, [cli, 'validate', skillDir], { encoding: 'utf8', timeout: 30_000 });
-  return { ok: result.status === 0, message: (result.stdout + result.stderr).trim() };
+/**
+ * What `skills-ref validate <skillDir>` says (the agentskills.io reference validator), from its library:
+ * the same check and messages as its command, without a process per skill.
+ */
+export async function skillsRefValidate(skillDir: string): Promise<{ ok: boolean; message: string }> {
+  const errors = await validate(skillDir);
+  return errors.length === 0
+    ? { ok: true, message: `Valid skill: ${skillDir}` }
+    : {
+        ok: false,
+        message: [`Validation failed for ${skillDir}:`, ...errors.map((error) => `  - ${error}`)].join('\n'),
+      };
 }
 
 const ALLOWED_SKILL_KEYS = ['name', 'description', 'license', 'compatibility', 'metadata', 'allowed-tools'];
@@ -102,10 +108,10 @@ export function skillDirs(repo: string): string[] {
 }
 
 /** Every check above on one repository; [] = the pack conforms. For reuse on migrated or updated repos. */
-export function conformanceProblems(repo: string): string[] {
+export async function conformanceProblems(repo: string): Promise<string[]> {
   const problems: string[] = [];
   for (const dir of skillDirs(repo)) {
-    const skillsRef = skillsRefValidate(dir);
+    const skillsRef = await skillsRefValidate(dir);
     if (!skillsRef.ok) problems.push(`skills-ref: ${skillsRef.message}`);
     problems.push(...skillFrontmatterProblems(dir));
   }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
 import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import { runInProcess } from './in-process.js';
 
 /** The command the package ships (package.json "bin"), as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */
 export const launcher = join(packageRoot, 'bin/generator-ai-pack.js');
@@ -158,10 +159,10 @@ export function backups(repo: string): Record<string, string> {
 }
 
 /** Runs `--yes` again and proves it changed nothing (same bytes, same mtimes) and said so. */
-export function expectRerunChangesNothing(repo: string): void {
+export async function expectRerunChangesNothing(repo: string): Promise<void> {
   const tree = readTree(repo);
   const times = mtimes(repo);
-  const run = runLauncher(repo, ['--yes']);
+  const run = await runInProcess(repo, ['--yes']);
   expect(run.status, run.output).toBe(0);
   expect(run.output).toMatch(/already up to date/i);
   expect(readTree(repo)).toStrictEqual(tree);
