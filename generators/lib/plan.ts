@@ -539,14 +539,18 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   for (const { path, status } of statusOf({ recorded: record.files, onDisk })) {
     if (status === 'unchanged') build.delete(path, 'removed');
     if (status === 'modified') build.line('kept', `${path} (you edited it)`);
+  }
+  // The pack's versions it put beside files it kept, the user's or its own: gone while they hold what it wrote.
+  for (const path of new Set([...Object.keys(record.files), ...Object.keys(record.newVersions ?? {})])) {
     const beside = disk.read(path + NEW_VERSION_SUFFIX);
     const ours = [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)];
-    if (beside !== undefined && ours.includes(contentHash(beside)))
+    if (beside !== undefined && ours.includes(contentHash(beside))) {
       build.delete(
         path + NEW_VERSION_SUFFIX,
         'removed',
         `${path}${NEW_VERSION_SUFFIX} (the pack's version, no longer needed)`,
       );
+    }
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {

@@ -216,6 +216,18 @@ describe('planInstall', () => {
 });
 
 describe('planUninstall', () => {
+  it("removes the pack's version it put beside a file of the user's (one it never recorded as its own)", () => {
+    const record = recordFor({ [AGENT]: V1 }, { newVersions: { [SKILL]: contentHash(V2) } });
+    const disk = diskWith({
+      [SKILL]: "the user's own skill\n",
+      [`${SKILL}.ai-pack-new`]: V2,
+      [AGENT]: V1,
+      '.yo-rc.json': '{"generator-ai-pack":{}}',
+    });
+    const result = planUninstall({ disk, record, packVersionsBeside: () => [] });
+    expect(deleted({ plan: result })).toStrictEqual([AGENT, `${SKILL}.ai-pack-new`, '.yo-rc.json']);
+  });
+
   it('removes what the pack wrote and the user left alone, its .ai-pack-new leftovers and the record; keeps edits', () => {
     const record = recordFor(
       { [SKILL]: V1, [AGENT]: V1 },
