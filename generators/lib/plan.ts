@@ -333,12 +333,16 @@ function planNewVersionBeside(
 
 /** A `.ai-pack-new` file still holding the pack's version is done with once the file itself is the pack's. */
 function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: string, incoming: string): void {
+  removeOwnNewVersion(build, path, [contentHash(incoming), input.record?.newVersions?.[path]]);
+}
+
+/** Deletes the `.ai-pack-new` beside `path` while it holds one of the pack's versions (by hash): the user's edits stay. */
+function removeOwnNewVersion(build: PlanBuilder, path: string, packHashes: (string | undefined)[]): void {
   const beside = path + NEW_VERSION_SUFFIX;
   const onDisk = build.disk.read(beside);
-  if (onDisk === undefined) return;
-  const ours =
-    contentHash(onDisk) === contentHash(incoming) || contentHash(onDisk) === input.record?.newVersions?.[path];
-  if (ours) build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
+  if (onDisk !== undefined && packHashes.includes(contentHash(onDisk))) {
+    build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
+  }
 }
 
 function planSettings(
@@ -406,14 +410,17 @@ function describeApproval({ option, label, command, source }: Approval): string 
     : `no ${label} (${source}); add one with ${option} "<command>" so background agents may run it`;
 }
 
-/** Settings entries as the summary shows them: rules by name, other keys by path. */
-export function describeEntries(entries: InstallRecord['settings']): string {
-  const names = entries.flatMap((entry) =>
+/** Settings entries as the summary and `status` name them: rules by name, other keys by path. */
+export function entryNames(entries: InstallRecord['settings']): string[] {
+  return entries.flatMap((entry) =>
     'items' in entry
       ? entry.items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
       : [entry.path],
   );
-  return names.join(', ');
+}
+
+function describeEntries(entries: InstallRecord['settings']): string {
+  return entryNames(entries).join(', ');
 }
 
 function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
@@ -542,15 +549,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   // The pack's versions it put beside files it kept, the user's or its own: gone while they hold what it wrote.
   for (const path of new Set([...Object.keys(record.files), ...Object.keys(record.newVersions ?? {})])) {
-    const beside = disk.read(path + NEW_VERSION_SUFFIX);
-    const ours = [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)];
-    if (beside !== undefined && ours.includes(contentHash(beside))) {
-      build.delete(
-        path + NEW_VERSION_SUFFIX,
-        'removed',
-        `${path}${NEW_VERSION_SUFFIX} (the pack's version, no longer needed)`,
-      );
-    }
+    removeOwnNewVersion(build, path, [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)]);
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {

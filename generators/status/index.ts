@@ -2,7 +2,7 @@ import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catal
 import { contentHash } from '../lib/eol.js';
 import { packVersionOf } from '../lib/frontmatter.js';
 import { statusOf } from '../lib/manifest.js';
-import { describeEntries } from '../lib/plan.js';
+import { entryNames } from '../lib/plan.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { settingsProblems, settingsWarnings } from '../lib/settings-check.js';
 import { PackGenerator } from '../pack-generator.js';
@@ -63,7 +63,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       files.missing.length === 0 &&
       enforcement.length === 0 &&
       problems.length === 0;
-    const declined = manifest?.declined?.length ? describeEntries(manifest.declined).split(', ') : [];
+    const declined = entryNames(manifest?.declined ?? []);
     return {
       installed,
       source,
