@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<void> {
   command.name(sub === 'app' ? 'generator-ai-pack' : `generator-ai-pack ${sub}`);
   tidyEnvironmentOptions(command, sub);
   if (sub === 'app') {
+    // Answered above before anything loads; declared here so that --help lists it.
+    command.version(packageVersion, '-V, --version', 'Print the version of generator-ai-pack');
     const others = subs.filter((name) => name !== 'app').join('|');
     command.addHelpText('after', `\nSub-generators: generator-ai-pack <${others}> [--help]`);
   }
@@ -109,6 +111,12 @@ function tidyEnvironmentOptions(
 const FILE_SYSTEM_REFUSALS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
 
 function report(error: unknown): void {
+  // Ctrl-C at a question: the prompt library's error reaches here through Yeoman's queue, whatever the generator does.
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    console.error('generator-ai-pack: stopped at a question (Ctrl-C); nothing was written.');
+    process.exitCode = 130;
+    return;
+  }
   // Errors the user can act on carry their own message; anything else is a bug worth a stack trace.
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message =

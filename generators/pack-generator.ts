@@ -1,12 +1,15 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
-import Generator from 'yeoman-generator';
+import { basename, resolve } from 'node:path';
+import Generator, { type PromptQuestions } from 'yeoman-generator';
 import { applyPlan } from './lib/apply.js';
+import { SETTINGS_PATH } from './lib/catalogue.js';
 import { AiPackError } from './lib/errors.js';
 import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
 import { packageVersion } from './lib/paths.js';
 import type { DiskView, Plan } from './lib/plan.js';
+import { pluginEnabledBy } from './lib/plugin-enabled.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
 import { everShippedPaths } from './lib/releases.js';
 import { Repository } from './lib/repository.js';
@@ -71,6 +74,14 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return scope === 'user';
   }
 
+  /** Why not the home folder, and what to do instead (the plugin generator has its own advice). */
+  protected homeFolderRefusal(): string {
+    return (
+      `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
+      'For skills in every repository of yours, run with --scope user; for one project, run inside it. Nothing was written.'
+    );
+  }
+
   /** Where the install record lives: `.yo-rc.json` in a project, ~/.claude/generator-ai-pack.json for a personal install. */
   protected get recordPath(): string {
     return this.personal ? USER_RECORD : YO_RC;
@@ -83,12 +94,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
         '--scope user installs into your home folder: leave out the directory; nothing was written.',
       );
     this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
-    if (!this.personal && this.repo.realRoot === safeRealHome()) {
-      throw new AiPackError(
-        `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
-          'For skills in every repository of yours, run with --scope user; for one project, run inside it. Nothing was written.',
-      );
-    }
+    if (!this.personal && this.repo.realRoot === safeRealHome()) throw new AiPackError(this.homeFolderRefusal());
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
@@ -122,11 +128,85 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     }
   }
 
+  /**
+   * Asks at the terminal. The input ending at a question (Ctrl-D) stops the run with exit code 1 and one
+   * line, before anything is written (Ctrl-C there: see the launcher's report).
+   */
+  protected async ask<A extends Record<string, any>>(questions: PromptQuestions<A>): Promise<A> {
+    let inputEnded = () => {};
+    // With the input gone nothing is left for Node to wait on: it would end the run in the middle of the question.
+    const ended = new Promise<never>((_resolve, reject) => {
+      inputEnded = () =>
+        reject(
+          new AiPackError(
+            'the input ended at a question (Ctrl-D); nothing was written. Run again and answer it, or pass --yes to accept the defaults.',
+          ),
+        );
+    });
+    process.once('beforeExit', inputEnded);
+    const answered = this.prompt<A>(questions);
+    // The prompt library rejects once more when the process exits: that is not news.
+    answered.catch(() => {});
+    try {
+      return await Promise.race([answered, ended]);
+    } finally {
+      process.removeListener('beforeExit', inputEnded);
+    }
+  }
+
+  /**
+   * The settings files that may turn the ai-pack plugin on here, most local first: the project's own and
+   * the user's (for a personal install the folder is the home folder, so its settings are the user's).
+   * `settings`: the folder's settings.json as it will be, when a run is about to change it.
+   */
+  protected pluginEnabledBy(settings = this.#readOrNothing(SETTINGS_PATH)): string | undefined {
+    if (this.personal) return pluginEnabledBy([{ file: '~/.claude/settings.json', text: settings }]);
+    return pluginEnabledBy([
+      { file: '.claude/settings.local.json', text: this.#readOrNothing('.claude/settings.local.json') },
+      { file: SETTINGS_PATH, text: settings },
+      { file: '~/.claude/settings.json', text: readUserSettings() },
+    ]);
+  }
+
+  /** A file's text for a check that only looks (a file it cannot read says nothing). */
+  #readOrNothing(path: string): string | undefined {
+    try {
+      return this.repo.read(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Applies the plan (unless --dry-run), prints what it did, and lets the next run in. */
   protected applyAndReport(plan: Plan, next: string): void {
-    if (!this.options.dryRun) applyPlan(this.repo, plan.changes, plan.emptiedFolders);
+    if (!this.options.dryRun) {
+      this.#refuseWhereYoDroppedRoot();
+      applyPlan(this.repo, plan.changes, plan.emptiedFolders);
+    }
     this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next }));
     this.done();
+  }
+
+  /**
+   * `yo`, started as root, runs generators as an unprivileged user (it drops root) that cannot write a folder
+   * root owns: say that, and what to do, rather than only "cannot write".
+   */
+  #refuseWhereYoDroppedRoot(): void {
+    const uid = process.getuid?.();
+    const script = process.argv[1] ?? '';
+    const underYo = basename(script) === 'yo' || script.endsWith('/yo/lib/cli.js');
+    if (!underYo || uid === undefined || uid === 0) return;
+    try {
+      accessSync(this.repo.realRoot, constants.W_OK);
+      return;
+    } catch {
+      // Not writable: whose home does the environment name? Root's, when yo dropped root.
+    }
+    if (ownerOf(homedir()) !== 0) return;
+    throw new AiPackError(
+      `yo was started as root, so it runs generators as an unprivileged user (uid ${uid}), who cannot write to ${this.repo.root}. ` +
+        'Run the generator without yo, as root: npx generator-ai-pack (or generator-ai-pack); or start yo as the user who owns the folder. Nothing was written.',
+    );
   }
 
   /** The run's work is over: the repository's lock goes. */
@@ -154,6 +234,23 @@ function quietYeomanErrors(log: Generator['log']): Generator['log'] {
       ? log
       : log.error(message as string, ...(rest as []));
   return new Proxy(log, { get: (target, key) => (key === 'error' ? error : Reflect.get(target, key)) });
+}
+
+/** The user's own settings (~/.claude/settings.json), read like a repository file; undefined when there are none or they cannot be read. */
+function readUserSettings(): string | undefined {
+  try {
+    return new Repository(homedir()).read(SETTINGS_PATH);
+  } catch {
+    return undefined;
+  }
+}
+
+function ownerOf(path: string): number | undefined {
+  try {
+    return statSync(path).uid;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeRealHome(): string | undefined {

@@ -1,46 +1,59 @@
 import { spawnSync } from 'node:child_process';
-import { relative } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
-import { ANSWER_SPECS, type AnswerSpec, checkAnswers, checkSavedAnswers, spawnedAmong } from '../lib/answers.js';
+import {
+  answerLines,
+  checkSavedSources,
+  type Guess,
+  guessOf010,
+  type Resolution,
+  resolveAnswers,
+  sourcesOf,
+} from '../lib/answer-sources.js';
+import {
+  ANSWER_SPECS,
+  type AnswerSpec,
+  belongsTo,
+  COMMAND_SPECS,
+  checkAnswers,
+  checkSavedAnswers,
+  promptProblem,
+} from '../lib/answers.js';
 import { type Answers, DEFAULT_ANSWERS, ROLES, SETTINGS_PATH } from '../lib/catalogue.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
-import { packFor } from '../lib/pack.js';
+import { AiPackError } from '../lib/errors.js';
+import { packFor, withoutEmptyAllow } from '../lib/pack.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
 import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
-import { RECORD_KEY } from '../lib/record-file.js';
+import { bothInstalledWarning } from '../lib/plugin-enabled.js';
+import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
 import { releasedContent } from '../lib/releases.js';
 import { parseSettings } from '../lib/settings.js';
+import { sameJson } from '../lib/strict-json.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
 
-type Options = Partial<Record<keyof Answers, string | boolean>> & { pluginSettings?: string; userSettings?: boolean };
+type Options = Partial<Record<keyof Answers, string | boolean>>;
 
 /**
  * `yo ai-pack` / `generator-ai-pack`: installs the pack, or updates it in place. Thin glue: the answers
- * come from lib/answers.ts, the plan from lib/plan.ts; this class asks, plans, applies and prints.
+ * are declared in lib/answers.ts and worked out in lib/answer-sources.ts, the plan comes from lib/plan.ts;
+ * this class asks, plans, applies and prints.
  */
 export default class AppGenerator extends PackGenerator<Options> {
   private answers!: Answers;
+  /** The answers and where each came from; the prompt may change both. */
+  private resolution!: Resolution;
   private given: Partial<Answers> = {};
+  private saved: Partial<Answers> = {};
   private detected: Detection = {};
-  /** Where each command answer came from, for the summary: "--test-command", ".yo-rc.json", "from uv.lock". */
-  private commandSources: Partial<Record<CommandName, string>> = {};
 
   constructor(args: string[], options: ConstructorParameters<typeof PackGenerator<Options>>[1]) {
     super(args, options);
     for (const spec of ANSWER_SPECS)
       this.option(spec.option, { type: spec.kind === 'boolean' ? Boolean : String, description: spec.help });
-    this.option('user-settings', {
-      type: Boolean,
-      description:
-        "With --scope user: also merge the pack's permissions into ~/.claude/settings.json (they then apply in every folder you open)",
-    });
-    this.option('plugin-settings', {
-      type: String,
-      description:
-        'For a team on the ai-pack plugin: write only the settings a project needs (permissions, the marketplace and the enabled plugin), no skill files; give the marketplace source (owner/repo, a git URL or an absolute folder)',
-    });
   }
 
   initializing(): void {
@@ -50,11 +63,28 @@ export default class AppGenerator extends PackGenerator<Options> {
     const settings = this.repo.read(SETTINGS_PATH);
     if (settings !== undefined) parseSettings(settings, SETTINGS_PATH);
     this.given = checkAnswers(this.options as Record<string, unknown>, (spec) => `--${spec.option}`);
+    const misplaced = ANSWER_SPECS.filter(
+      (spec) => this.given[spec.name] !== undefined && !belongsTo(spec, this.personal),
+    );
+    if (misplaced.length > 0) {
+      const options = misplaced.map((spec) => `--${spec.option}`).join(', ');
+      throw new AiPackError(
+        this.personal
+          ? `${options}: for a project install, not --scope user; leave it out (or run in the project without --scope user); nothing was written.`
+          : `${options}: only with --scope user (the install in ~/.claude); add --scope user or leave it out; nothing was written.`,
+      );
+    }
   }
 
-  /** A pack in a subfolder, or one git will not commit, is easy to miss: say so before writing it. */
+  /** A pack in a subfolder, one git will not commit, or a folder git does not track is easy to miss: say so before writing. */
   #warnWhereItMatters(): void {
     const root = this.repo.gitRoot();
+    if (!isGitWorkTree(root)) {
+      this.warn(
+        `${this.repo.root} is not in a git repository: the pack is meant to be committed with the project, so that teammates get it and git shows your edits to it. If this is a project, run git init first.`,
+      );
+      return;
+    }
     if (root !== this.repo.realRoot) {
       this.warn(
         `${this.repo.root} is a subfolder of the repository at ${root}: Claude Code finds this .claude/ only when started here or below (run the generator in ${root} for the whole repository).`,
@@ -68,58 +98,65 @@ export default class AppGenerator extends PackGenerator<Options> {
   }
 
   /**
-   * Saved answers (an update reuses them), else what the repository's build files say, else the pack's
-   * defaults; a command nothing suggests is none (no rule approves it).
+   * Each answer: an option, else a saved choice, else this version's guess (what the repository's build
+   * files say, or the pack's default); a saved guess is guessed again, so an update keeps choices only.
    */
-  #defaults(): Answers {
-    const saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
-    this.detected = this.personal ? {} : detectCommands(this.destinationRoot(), this.repo.gitRoot());
-    const detected = {
-      testCommand: this.detected.testCommand?.command ?? '',
-      buildCommand: this.detected.buildCommand?.command ?? '',
-    };
-    for (const spec of ANSWER_SPECS) {
-      if (!isCommand(spec.name)) continue;
-      const reason = this.detected[spec.name]?.reason;
-      this.commandSources[spec.name] =
-        this.given[spec.name] !== undefined
-          ? `--${spec.option}`
-          : saved[spec.name] !== undefined
-            ? `saved in ${this.recordPath}`
-            : reason
-              ? `detected: ${reason}`
-              : 'nothing detected';
-    }
-    return { ...DEFAULT_ANSWERS, ...detected, ...saved };
+  #resolve(): Resolution {
+    this.saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
+    const savedSources = checkSavedSources(this.record?.sources, this.recordPath);
+    const detect = !this.personal && COMMAND_SPECS.some((spec) => this.given[spec.name] === undefined);
+    this.detected = detect ? detectCommands(this.destinationRoot(), this.repo.gitRoot()) : {};
+    const guesses = Object.fromEntries(ANSWER_SPECS.map((spec) => [spec.name, this.#guess(spec)]));
+    // A record from before sources were kept (0.1.0, 0.2.0): what 0.1.0 guessed, and "none", were guesses too.
+    const old = this.record && !this.record.sources ? guessOf010((path) => this.repo.read(path)) : undefined;
+    const oldGuesses = old ? Object.fromEntries(COMMAND_SPECS.map((spec) => [spec.name, ['', old[spec.name]]])) : {};
+    return resolveAnswers({
+      given: this.given,
+      saved: this.saved,
+      savedSources,
+      guesses: guesses as Record<keyof Answers, Guess>,
+      oldGuesses,
+    });
+  }
+
+  /**
+   * What this version picks for an answer nobody gave. A command nothing suggests is none (no rule approves
+   * it); a home folder is not a project, so nothing is detected there.
+   */
+  #guess(spec: AnswerSpec): Guess {
+    if (spec.guess === 'default') return { value: DEFAULT_ANSWERS[spec.name], source: 'default' };
+    if (this.personal) return { value: '', source: 'default' };
+    const found = (this.detected as Partial<Record<keyof Answers, { command: string; reason: string }>>)[spec.name];
+    return { value: found?.command ?? '', source: 'detected', reason: found?.reason };
   }
 
   async prompting(): Promise<void> {
-    const defaults = this.#defaults();
-    const missing = ANSWER_SPECS.filter(
-      (spec) => this.given[spec.name] === undefined && !(this.personal && PROJECT_ONLY.includes(spec.name)),
-    );
-    if (this.options.yes || missing.length === 0) {
-      this.answers = { ...defaults, ...this.given };
-      return;
-    }
+    this.resolution = this.#resolve();
+    const { answers: known, how } = this.resolution;
+    const asked = (spec: AnswerSpec) =>
+      spec.question !== undefined &&
+      belongsTo(spec, this.personal) &&
+      this.given[spec.name] === undefined &&
+      (spec.askedWhen?.(known, this.personal) ?? true);
+    const missing = ANSWER_SPECS.filter(asked);
+    if (this.options.yes || missing.length === 0) return;
     this.requireTerminal(`answers for ${missing.map((spec) => `--${spec.option}`).join(', ')}`);
-    const asked: Partial<Answers> = {};
-    for (const spec of missing) {
-      const known = { ...defaults, ...this.given, ...asked };
-      if (spec.name === 'agents' && spawnedAmong(known.skills).length === 0) continue;
-      const { [spec.name]: answer } = await this.prompt<Record<string, unknown>>([
-        questionFor(spec, known, this.detected),
+    // In table order, each question seeing the answers before it (the agents question names the roles chosen).
+    for (const spec of ANSWER_SPECS) {
+      if (!asked(spec)) continue;
+      const { [spec.name]: answer } = await this.ask<Record<string, unknown>>([
+        questionFor(spec, known, how[spec.name].reason),
       ] as PromptQuestions<Record<string, unknown>>);
-      Object.assign(
-        asked,
-        checkAnswers({ [spec.name]: answer }, () => 'the prompt'),
-      );
-      if (isCommand(spec.name) && answer !== known[spec.name]) this.commandSources[spec.name] = 'typed at the prompt';
+      const checked = checkAnswers({ [spec.name]: answer }, () => 'the prompt')[spec.name];
+      if (checked !== undefined && !sameJson(checked, known[spec.name])) {
+        Object.assign(known, { [spec.name]: checked });
+        how[spec.name] = { source: 'typed', saved: false };
+      }
     }
-    this.answers = { ...defaults, ...this.given, ...asked };
   }
 
   async writing(): Promise<void> {
+    this.answers = this.resolution.answers;
     const policy: EditedFilePolicy = this.options.force
       ? 'force'
       : this.options.yes || !this.canPrompt()
@@ -127,16 +164,26 @@ export default class AppGenerator extends PackGenerator<Options> {
         : 'ask';
     let plan = this.#plan(policy);
     if (plan.offers.length > 0) plan = this.#plan(policy, await this.#ask(plan.offers));
-    this.applyAndReport(plan, this.#next());
+    this.#warnIfThePluginIsOnToo(plan);
+    this.applyAndReport(plan, this.#next(plan));
   }
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
-    const { answers } = this;
+    const { answers, personal } = this;
     const pack = packFor(answers);
+    const approves = !personal || answers.userSettings;
     const common = {
       disk: this.disk,
       record: this.record,
       answers,
+      sources: sourcesOf(this.resolution.how),
+      answerLines: answerLines({
+        resolution: this.resolution,
+        saved: this.saved,
+        personal,
+        approves,
+        recordPath: this.recordPath,
+      }),
       files: pack.files,
       version: this.packageVersion,
       policy,
@@ -144,30 +191,36 @@ export default class AppGenerator extends PackGenerator<Options> {
       now: new Date(),
       baseOf: releasedContent,
       merge: mergeWithLabels,
+      recordPath: this.recordPath,
     };
     // A personal install writes skills and agents only: permissions belong to each project (see the summary),
-    // unless the user asks for them in ~/.claude/settings.json, where they apply in every folder.
-    if (this.personal)
-      return planInstall({
-        ...common,
-        settings: this.options.userSettings ? pack.settings : undefined,
-        claudeMdSection: undefined,
-        recordPath: this.recordPath,
-        approvals: [],
-      }).plan;
-    const approvals = ANSWER_SPECS.filter((spec) => isCommand(spec.name)).map((spec) => ({
-      option: `--${spec.option}`,
-      label: spec.label,
-      command: String(answers[spec.name]),
-      source: this.commandSources[spec.name as CommandName] ?? '',
-    }));
-    const { pluginSettings } = this.options;
-    // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
-    if (pluginSettings !== undefined) {
-      const settings = pluginProjectSettings(answers, parseMarketplaceSource(pluginSettings));
-      return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined, approvals }).plan;
+    // unless the user asks for them in ~/.claude/settings.json, where they apply in every folder. Asked no
+    // longer, the entries the pack put there go (it then contributes nothing).
+    if (personal) {
+      const settings = answers.userSettings ? pack.settings : this.record?.settings.length ? {} : undefined;
+      return planInstall({ ...common, settings, claudeMdSection: undefined }).plan;
     }
-    return planInstall({ ...common, settings: pack.settings, claudeMdSection: pack.claudeMdSection, approvals }).plan;
+    // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
+    if (answers.pluginSettings !== '') {
+      const settings = withoutEmptyAllow(
+        pluginProjectSettings(answers, parseMarketplaceSource(answers.pluginSettings)),
+      );
+      return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined }).plan;
+    }
+    return planInstall({ ...common, settings: pack.settings, claudeMdSection: pack.claudeMdSection }).plan;
+  }
+
+  /** The plugin and the pack's own files load side by side in the client: say so (the settings as they will be). */
+  #warnIfThePluginIsOnToo(plan: Plan): void {
+    if (this.answers.pluginSettings !== '') return;
+    const planned = plan.changes.find((change) => change.kind === 'write' && change.path === SETTINGS_PATH);
+    const enabledBy = this.pluginEnabledBy(planned?.kind === 'write' ? planned.content : undefined);
+    if (enabledBy)
+      this.warn(
+        this.personal
+          ? bothInstalledWarning(enabledBy, '~/.claude', 'generator-ai-pack uninstall --scope user')
+          : bothInstalledWarning(enabledBy, 'this project', 'generator-ai-pack uninstall'),
+      );
   }
 
   /** Yeoman's way: for each file the user changed, take the pack's version, keep theirs, or see the diff first. */
@@ -175,7 +228,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     const decisions: Record<string, boolean> = {};
     for (const offer of offers) {
       for (;;) {
-        const { choice } = await this.prompt<{ choice: 'take' | 'keep' | 'diff' }>([
+        const { choice } = await this.ask<{ choice: 'take' | 'keep' | 'diff' }>([
           {
             type: 'expand',
             name: 'choice',
@@ -200,11 +253,16 @@ export default class AppGenerator extends PackGenerator<Options> {
     return decisions;
   }
 
-  #next(): string {
-    if (this.options.pluginSettings !== undefined) {
-      return `Commit .claude/settings.json; each teammate then runs "/plugin install ${PLUGIN_ID}" in Claude Code (the marketplace is already declared).`;
+  #next(plan: Plan): string {
+    // The record is a file of the project's like the pack's own: updates and uninstall read it.
+    const commit = plan.changes.length > 0 && !this.personal;
+    if (this.answers.pluginSettings !== '') {
+      const install = `each teammate runs "/plugin install ${PLUGIN_ID}" in Claude Code (the marketplace is declared).`;
+      return commit
+        ? `Commit ${SETTINGS_PATH} and ${YO_RC} (the install record); then ${install}`
+        : capitalized(install);
     }
-    if (this.personal && this.options.userSettings) {
+    if (this.personal && this.answers.userSettings) {
       return "The skills and agents are in ~/.claude for every repository of yours, and the pack's permissions in ~/.claude/settings.json, where they apply in every folder you open.";
     }
     if (this.personal) {
@@ -212,9 +270,26 @@ export default class AppGenerator extends PackGenerator<Options> {
     }
     const where = relative(process.cwd(), this.destinationRoot());
     const place = where === '' ? 'here' : `in ${where}`;
-    return this.answers.skills.includes('orchestrator')
-      ? `Open Claude Code ${place} and ask it to "use the orchestrator skill" for your next multi-part task.`
-      : `Open Claude Code ${place}; it picks up the ${this.answers.skills.join(', ')} skill(s) from .claude/skills/.`;
+    const open = this.answers.skills.includes('orchestrator')
+      ? `open Claude Code ${place} and ask it to "use the orchestrator skill" for your next multi-part task.`
+      : `open Claude Code ${place}; it picks up the ${this.answers.skills.join(', ')} skill(s) from .claude/skills/.`;
+    return commit
+      ? `Commit .claude/ and ${YO_RC} (the install record, which updates and uninstall read), then ${open}`
+      : capitalized(open);
+  }
+}
+
+function capitalized(sentence: string): string {
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+/** A folder git tracks: the git root found above it has a `.git` (a folder, or a file in a worktree). */
+function isGitWorkTree(root: string): boolean {
+  try {
+    lstatSync(join(root, '.git'));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -234,20 +309,10 @@ function mergeWithLabels(input: { base: string; ours: string; theirs: string }) 
   });
 }
 
-const COMMANDS = ['testCommand', 'buildCommand'] as const;
-/** Answers that concern a project's settings and CLAUDE.md: not asked for a personal install. */
-const PROJECT_ONLY: readonly (keyof Answers)[] = ['testCommand', 'buildCommand', 'claudeMd'];
-type CommandName = (typeof COMMANDS)[number];
-
-function isCommand(name: string): name is CommandName {
-  return (COMMANDS as readonly string[]).includes(name);
-}
-
-function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): object {
-  const reason = isCommand(spec.name) ? detected[spec.name]?.reason : undefined;
+function questionFor(spec: AnswerSpec, known: Answers, reason: string | undefined): object {
   const base = {
     name: spec.name,
-    message: reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known),
+    message: reason ? `${spec.question?.(known)} [detected ${reason}]` : spec.question?.(known),
   };
   switch (spec.kind) {
     case 'roles':
@@ -259,9 +324,15 @@ function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): obj
         default: known.skills,
         validate: (roles: readonly unknown[]) => roles.length > 0 || 'Pick at least one role.',
       };
-    case 'command':
-      return { ...base, type: 'input', default: known[spec.name] };
     case 'boolean':
       return { ...base, type: 'confirm', default: known[spec.name] };
+    default:
+      // A bad answer is asked again, with the reason.
+      return {
+        ...base,
+        type: 'input',
+        default: known[spec.name],
+        validate: (value: unknown) => promptProblem(spec, value) ?? true,
+      };
   }
 }

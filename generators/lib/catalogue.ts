@@ -24,6 +24,13 @@ export interface Answers {
   agents: boolean;
   /** Add (or refresh) the marked ai-pack section in CLAUDE.md. */
   claudeMd: boolean;
+  /**
+   * The plugin form: the marketplace source (`owner/repo`, a git URL or an absolute folder) the project's
+   * settings point at, and no skill files; empty for the full project install.
+   */
+  pluginSettings: string;
+  /** With `--scope user`: also merge the pack's permissions into ~/.claude/settings.json. */
+  userSettings: boolean;
 }
 
 /** Exactly what `--yes` installs into an empty repository, and what `templates/pack/` holds. */
@@ -33,6 +40,8 @@ export const DEFAULT_ANSWERS: Readonly<Answers> = Object.freeze({
   buildCommand: 'npm run build',
   agents: true,
   claudeMd: false,
+  pluginSettings: '',
+  userSettings: false,
 });
 
 export const SETTINGS_PATH = '.claude/settings.json';
@@ -74,18 +83,22 @@ const NOT_IN_A_RULE: [RegExp, string][] = [
  * An empty string means "no command"; a blank one is a mistake.
  */
 export function checkCommand(command: string, source: string): string {
+  const problem = commandProblem(command);
+  if (problem) throw new AiPackError(`${source}: ${problem} ("" for none); nothing was written.`);
+  return command.trim();
+}
+
+/** Why `command` cannot become a rule, as a sentence naming it; undefined when it can. */
+export function commandProblem(command: string): string | undefined {
   const trimmed = command.trim();
   const problem =
     command !== '' && trimmed === ''
       ? 'nothing but spaces'
       : NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
-  if (problem) {
-    throw new AiPackError(
-      `${source}: ${JSON.stringify(command)} has ${problem}. Give a plain command such as "npm test" ` +
-        '(it becomes a permission rule that lets background agents run it), or "" for none; nothing was written.',
-    );
-  }
-  return trimmed;
+  return problem
+    ? `${JSON.stringify(command)} has ${problem}. Give a plain command such as "npm test" ` +
+        '(it becomes a permission rule that lets background agents run it)'
+    : undefined;
 }
 
 function listFiles(dir: string, prefix: string): string[] {

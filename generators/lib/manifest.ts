@@ -10,6 +10,8 @@ import { isJsonObject } from './strict-json.js';
 export interface InstallRecord {
   version: string;
   answers: Record<string, unknown>;
+  /** Where each answer came from (see answer-sources.ts, which checks it); absent in records of 0.1.0 and 0.2.0. */
+  sources?: unknown;
   /** Repository-relative path → SHA-256 (hex) of the content the pack wrote, line endings normalised. */
   files: Record<string, string>;
   /** What the pack added to `.claude/settings.json`, so uninstall takes out exactly that. */

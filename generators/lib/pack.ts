@@ -20,7 +20,7 @@ export function packFor(answers: Answers): PackContent {
   const template = parseSettings(readPackFile(SETTINGS_PATH), join(templatesRoot, 'pack', SETTINGS_PATH));
   return {
     files: selectedFiles(answers),
-    settings: packSettings(template, answers),
+    settings: withoutEmptyAllow(packSettings(template, answers)),
     claudeMdSection: answers.claudeMd ? claudeMdSection(answers) : undefined,
   };
 }
@@ -28,4 +28,12 @@ export function packFor(answers: Answers): PackContent {
 function claudeMdSection(answers: Answers): string {
   const template = readFileSync(join(templatesRoot, 'claude-md-section.md.ejs'), 'utf8');
   return ejs.render(template, { roles: answers.skills, agents: answers.agents ? spawnedAmong(answers.skills) : [] });
+}
+
+/** No command to approve: no `allow` list at all, rather than an empty one that reads as if something were missing. */
+export function withoutEmptyAllow(settings: JsonObject): JsonObject {
+  const permissions = settings.permissions as { allow?: unknown[] } | undefined;
+  if (permissions?.allow?.length !== 0) return settings;
+  const { allow: _none, ...rest } = permissions;
+  return { ...settings, permissions: rest };
 }

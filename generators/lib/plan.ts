@@ -18,6 +18,7 @@ import type { JsonObject } from './strict-json.js';
 const NEW_VERSION_SUFFIX = '.ai-pack-new';
 /** Where replaced or migrated files are kept, one folder per run. */
 const BACKUP_ROOT = '.claude/ai-pack-backup';
+const BACKUP_IGNORE = `${BACKUP_ROOT}/.gitignore`;
 
 export type SummaryKind =
   | 'added'
@@ -35,9 +36,11 @@ export type SummaryKind =
   | 'offered'
   | 'declined'
   | 'ignored'
-  | 'approved';
+  | 'approved'
+  | 'no rule'
+  | 'changed';
 
-interface SummaryLine {
+export interface SummaryLine {
   kind: SummaryKind;
   text: string;
 }
@@ -82,17 +85,12 @@ export type EditedFilePolicy =
 
 type ThreeWayMerge = (input: { base: string; ours: string; theirs: string }) => { clean: boolean; text: string };
 
-interface Approval {
-  option: string;
-  label: string;
-  command: string;
-  source: string;
-}
-
 export interface InstallInput {
   disk: DiskView;
   record: InstallRecord | undefined;
   answers: Answers;
+  /** Where each answer came from (typed, an option, detected, a default), kept in the record for the next update. */
+  sources?: Record<string, string>;
   /** The pack's files for these answers (repo-relative path → content). */
   files: Record<string, string>;
   /** The settings the pack contributes for these answers; undefined: settings.json is left alone (a personal install). */
@@ -101,8 +99,8 @@ export interface InstallInput {
   recordPath?: string;
   /** The body of the CLAUDE.md section, when the answers ask for it. */
   claudeMdSection: string | undefined;
-  /** The commands the settings approve, and where each came from, for the summary. */
-  approvals?: Approval[];
+  /** The summary's lines about the answers: commands approved, answers changed (lib/answer-sources.ts). */
+  answerLines?: SummaryLine[];
   version: string;
   policy: EditedFilePolicy;
   decisions?: Record<string, boolean>;
@@ -143,7 +141,12 @@ class PlanBuilder {
 
   /** Copies a file's current content into this run's backup folder; returns the folder. */
   backUp(path: string, content: string): string {
-    this.#backupFolder ??= posix.join(BACKUP_ROOT, this.now.toISOString().replace(/[:.]/g, '-'));
+    if (!this.#backupFolder) {
+      this.#backupFolder = posix.join(BACKUP_ROOT, this.now.toISOString().replace(/[:.]/g, '-'));
+      // Backups are copies for the user, not for the repository: the folder tells git to ignore it, whole.
+      if (this.disk.read(BACKUP_IGNORE) === undefined)
+        this.write(BACKUP_IGNORE, '*\n', 'added', `${BACKUP_IGNORE} (git ignores the backups in ${BACKUP_ROOT}/)`);
+    }
     this.write(posix.join(this.#backupFolder, path), content);
     return this.#backupFolder;
   }
@@ -170,12 +173,13 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   const settings = input.settings
     ? planSettings(build, input.settings, previous)
     : { recorded: [], declined: [], created: false, text: undefined };
-  for (const approval of input.approvals ?? []) build.line('approved', describeApproval(approval));
+  for (const line of input.answerLines ?? []) build.line(line.kind, line.text);
   planClaudeMd(build, input);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
     version: input.version,
     answers: { ...input.answers },
+    ...(input.sources && { sources: input.sources }),
     files,
     settings: settings.recorded,
     ...(settings.declined.length > 0 && { declined: settings.declined }),
@@ -403,20 +407,27 @@ function planSettings(
   };
 }
 
-/** Background agents may run an approved command without asking: the summary names each, and why. */
-function describeApproval({ option, label, command, source }: Approval): string {
-  return command
-    ? `${label} "${command}" (${source}): background agents may run it without asking`
-    : `no ${label} (${source}); add one with ${option} "<command>" so background agents may run it`;
+/**
+ * Settings entries as the summary and `status` name them, in plain words: each rule by name
+ * (`Bash(pytest *)`), also inside a whole block the pack added (`permissions`), and any other key by its
+ * names (`enabledPlugins "ai-pack@generator-ai-pack"`), never as a JSON pointer.
+ */
+export function entryNames(entries: InstallRecord['settings']): string[] {
+  return entries.flatMap((entry) => {
+    const rules = 'items' in entry ? entry.items : listedIn(entry.value);
+    if (rules.length > 0) return rules.map((rule) => (typeof rule === 'string' ? rule : JSON.stringify(rule)));
+    const [key, ...below] = entry.path
+      .split('/')
+      .slice(1)
+      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    return [[key, ...below.map((part) => JSON.stringify(part))].join(' ')];
+  });
 }
 
-/** Settings entries as the summary and `status` name them: rules by name, other keys by path. */
-export function entryNames(entries: InstallRecord['settings']): string[] {
-  return entries.flatMap((entry) =>
-    'items' in entry
-      ? entry.items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
-      : [entry.path],
-  );
+/** Every entry of the lists in a value (a `permissions` block's rules); none for a value without lists. */
+function listedIn(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return value !== null && typeof value === 'object' ? Object.values(value).flatMap(listedIn) : [];
 }
 
 function describeEntries(entries: InstallRecord['settings']): string {

@@ -1,7 +1,16 @@
 import type { Plan, SummaryKind } from './plan.js';
 
 /** Lines that are news rather than changes: listed after the changes. */
-const NOTE_KINDS: ReadonlySet<SummaryKind> = new Set(['kept', 'offered', 'declined', 'ignored', 'approved', 'adopted']);
+const NOTE_KINDS: ReadonlySet<SummaryKind> = new Set([
+  'kept',
+  'offered',
+  'declined',
+  'ignored',
+  'changed',
+  'approved',
+  'no rule',
+  'adopted',
+]);
 
 /**
  * The closing summary of a run: one line per change with its reason, then the notes. A run that changes no

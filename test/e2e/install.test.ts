@@ -37,10 +37,12 @@ describe('fresh install', () => {
     const repo = makeRepo();
     const run = await runInProcess(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
-    expect(settingsOf(repo).permissions.allow.filter((rule: string) => rule.startsWith('Bash('))).toStrictEqual([]);
+    // No rule, and no empty allow list either.
+    expect(settingsOf(repo).permissions).not.toHaveProperty('allow');
     expect(run.stdout).toMatch(
-      /approved\s+no test command \(nothing detected\); add one with --test-command "<command>"/,
+      /no rule\s+for a test command \(nothing detected\); add one with --test-command "<command>"/,
     );
+    expect(run.stdout).not.toMatch(/approved\s+no /);
   });
 
   it('the summary and --dry-run name each approved command and why', async () => {
@@ -135,6 +137,8 @@ describe('fresh install', () => {
       buildCommand: '',
       agents: false,
       claudeMd: false,
+      pluginSettings: '',
+      userSettings: false,
     });
     const before = readTree(repo);
 

@@ -52,6 +52,8 @@ describe('app generator through yeoman-test (prompts)', () => {
       buildCommand: 'cargo build',
       agents: true,
       claudeMd: true,
+      pluginSettings: '',
+      userSettings: false,
     });
   });
 

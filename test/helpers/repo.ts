@@ -149,11 +149,11 @@ export function offline(): string[] | undefined {
   return spawnSync('unshare', ['--net', 'true']).status === 0 ? ['unshare', '--net'] : undefined;
 }
 
-/** The files in the backup folders, by the path they were backed up from. */
+/** The files in the backup folders, by the path they were backed up from (not the folder's own .gitignore). */
 export function backups(repo: string): Record<string, string> {
   return Object.fromEntries(
     Object.entries(readTree(repo))
-      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/'))
+      .filter(([path]) => path.startsWith('.claude/ai-pack-backup/') && path !== '.claude/ai-pack-backup/.gitignore')
       .map(([path, content]) => [path.replace(/^\.claude\/ai-pack-backup\/[^/]+\//, ''), content]),
   );
 }
