@@ -1,10 +1,11 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
+import { contentHash } from '../../generators/lib/eol.js';
 import { packageVersion, packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { hasStackTrace, makeRepo, mtimes, readTree, tempFolder, writeManifestOf } from '../helpers/repo.js';
+import { hasStackTrace, makeRepo, mtimes, readTree, tempFolder, writeFiles, writeManifestOf } from '../helpers/repo.js';
 
 const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS).length;
 
@@ -153,8 +154,10 @@ describe('generator-ai-pack status', () => {
       'installed',
       'ok',
       'package',
+      'pending',
       'settings',
       'source',
+      'warnings',
     ]);
   });
 
@@ -201,5 +204,101 @@ describe('generator-ai-pack status', () => {
     const { run, report } = await statusJson(repo);
     expect(run.status).toBe(1);
     expect(report).toMatchObject({ installed: null, source: null, ok: false });
+  });
+});
+
+describe('status: what waits for the user, and a pack loaded twice', () => {
+  /** An install whose tester skill the user edited, updated from an older pack: the new version waits beside it. */
+  async function withPendingNewVersion(): Promise<string> {
+    const repo = await installed();
+    writeFileSync(join(repo, SKILL), 'my own tester skill\n');
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = contentHash('what an older pack wrote\n');
+    });
+    const update = await runInProcess(repo, ['--yes']);
+    expect(update.status, update.output).toBe(0);
+    expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(true);
+    return repo;
+  }
+
+  it('lists a pending .ai-pack-new file and what to do with it; not "All is well" (exit 1) until it is dealt with', async () => {
+    const repo = await withPendingNewVersion();
+    const { run, report } = await statusJson(repo);
+    expect(run.status).toBe(1);
+    expect(report.pending).toStrictEqual([`${SKILL}.ai-pack-new`]);
+    expect(report.ok).toBe(false);
+    const human = await runInProcess(repo, ['status']);
+    expect(human.status).toBe(1);
+    expect(human.output).toContain(`  pending    ${SKILL}.ai-pack-new (the pack's version of ${SKILL})`);
+    expect(human.output).toContain(`diff ${SKILL} ${SKILL}.ai-pack-new`);
+    expect(human.output).toMatch(/then delete the \.ai-pack-new file; or run the generator without --yes/);
+    expect(human.output).not.toMatch(/All is well/);
+
+    rmSync(join(repo, `${SKILL}.ai-pack-new`));
+    const after = await runInProcess(repo, ['status']);
+    expect(after.status, after.output).toBe(0);
+    expect(after.output).toMatch(/All is well\./);
+  });
+
+  it('a record that lists no real pack file is not "All is well"', async () => {
+    const repo = await installed();
+    for (const files of [{}, { '.git/HEAD': contentHash('x') }]) {
+      writeManifestOf(repo, (manifest) => {
+        manifest.files = files;
+      });
+      const { run, report } = await statusJson(repo);
+      expect(run.status).toBe(1);
+      expect(report.ok).toBe(false);
+      expect(report.warnings).toStrictEqual([
+        '.yo-rc.json records an install of the pack but lists none of its files: nothing of the pack is installed here.',
+      ]);
+      const human = await runInProcess(repo, ['status']);
+      expect(human.output).not.toMatch(/All is well/);
+      expect(human.output).toMatch(/Run the generator with --yes/);
+    }
+  });
+
+  it('the plugin form lists no file and is well', async () => {
+    const repo = makeRepo();
+    expect((await runInProcess(repo, ['--yes', '--plugin-settings', 'acme/generator-ai-pack'])).status).toBe(0);
+    const { run, report } = await statusJson(repo);
+    expect(run.status, run.output).toBe(0);
+    expect(report.warnings).toStrictEqual([]);
+  });
+
+  const PLUGIN_ON = '{ "enabledPlugins": { "ai-pack@generator-ai-pack": true } }\n';
+  const PLUGIN_OFF = '{ "enabledPlugins": { "ai-pack@generator-ai-pack": false } }\n';
+
+  it('warns when the plugin is enabled in the user settings and the pack is installed in the project; the install warns too', async () => {
+    const home = tempFolder('ai-pack-home-');
+    writeFiles(home, { '.claude/settings.json': PLUGIN_ON });
+    const repo = makeRepo();
+    const install = await runInProcess(repo, ['--yes'], { env: { HOME: home } });
+    expect(install.status, install.output).toBe(0);
+    expect(install.stderr).toMatch(
+      /warning: the ai-pack plugin is enabled \(ai-pack@generator-ai-pack in ~\/\.claude\/settings\.json\) and the pack is installed in this project too/,
+    );
+    const run = await runInProcess(repo, ['status', '--json'], { env: { HOME: home } });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).warnings[0]).toMatch(/every skill shows up twice/);
+    const human = await runInProcess(repo, ['status'], { env: { HOME: home } });
+    expect(human.output).toMatch(/warning: the ai-pack plugin is enabled/);
+    expect(human.output).not.toMatch(/All is well/);
+
+    // The project's local settings turn it off for this project: the most local file wins, as in the client.
+    writeFiles(repo, { '.claude/settings.local.json': PLUGIN_OFF });
+    const off = await runInProcess(repo, ['status'], { env: { HOME: home } });
+    expect(off.status, off.output).toBe(0);
+  });
+
+  it("warns when the project's own settings enable the plugin beside the project install", async () => {
+    const home = tempFolder('ai-pack-home-');
+    const repo = await installed();
+    editSettings(repo, (settings) => {
+      settings.enabledPlugins = { 'ai-pack@generator-ai-pack': true };
+    });
+    const run = await runInProcess(repo, ['status'], { env: { HOME: home } });
+    expect(run.status).toBe(1);
+    expect(run.output).toMatch(/ai-pack@generator-ai-pack in \.claude\/settings\.json/);
   });
 });
