@@ -85,6 +85,32 @@ describe('generator-ai-pack plugin <dir>', () => {
     for (const cost of Object.values(figures.skills)) expect(cost.onInvoke).toBeLessThanOrEqual(BUDGETS.skillOnInvoke);
   });
 
+  it('installed with the real client and installed in a project too: the install and status warn; disabled, all is well', async () => {
+    const home = throwAwayHome();
+    temps.push(home);
+    const claude = (...args: string[]) => {
+      const result = runClaude(args, { cwd: home, home, prefix: offline() });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    };
+    claude('plugin', 'marketplace', 'add', marketplace);
+    claude('plugin', 'install', PLUGIN_ID);
+    const repo = makeRepo();
+    temps.push(repo);
+    const env = { HOME: home };
+    const install = await runInProcess(repo, ['--yes'], { env });
+    expect(install.status, install.output).toBe(0);
+    expect(install.stderr).toContain(
+      `warning: the ai-pack plugin is enabled (${PLUGIN_ID} in ~/.claude/settings.json)`,
+    );
+    const status = await runInProcess(repo, ['status'], { env });
+    expect(status.status).toBe(1);
+    expect(status.output).toMatch(/Claude Code would load both/);
+    claude('plugin', 'disable', PLUGIN_ID);
+    const disabled = await runInProcess(repo, ['status'], { env });
+    expect(disabled.status, disabled.output).toBe(0);
+    expect(disabled.output).toMatch(/All is well/);
+  });
+
   it('a second run changes no file and says so', async () => {
     const times = mtimes(marketplace);
     const run = await runInProcess(packageRoot, ['plugin', marketplace]);
