@@ -166,7 +166,7 @@ function whereFrom(spec: AnswerSpec, { source, saved, reason }: ResolvedAnswer, 
     case 'detected':
       return reason ? `detected: ${reason}` : 'nothing detected';
     default:
-      return "this version's default";
+      return 'none given';
   }
 }
 

@@ -5,6 +5,11 @@ import { packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, readTree, snapshot, tempFolder } from '../helpers/repo.js';
 
+/** The record of a personal install: `file` in `folder`. */
+function readManifestOf(folder: string, file: string): any {
+  return JSON.parse(readFileSync(join(folder, file), 'utf8'))['generator-ai-pack'];
+}
+
 /** A throw-away home folder with personal settings of the user's own. */
 function home(): string {
   const folder = tempFolder('ai-pack-home-');
@@ -72,5 +77,55 @@ describe('--scope user: one install for every repository of this user', () => {
     const run = await runInProcess(folder, ['--yes', '--scope', 'global'], { env: { HOME: folder } });
     expect(run.status, run.output).toBe(1);
     expect(run.stderr).toMatch(/--scope "global": give "project" .* or "user"/);
+  });
+
+  it('uninstall removes a ~/.claude the install made, and only that', async () => {
+    const folder = tempFolder('ai-pack-home-');
+    const env = { HOME: folder };
+    expect((await runInProcess(folder, ['--yes', '--scope', 'user'], { env })).status).toBe(0);
+    expect(readManifestOf(join(folder, '.claude'), 'generator-ai-pack.json').createdFolders).toContain('.claude');
+    const run = await runInProcess(folder, ['uninstall', '--scope', 'user'], { env });
+    expect(run.status, run.output).toBe(0);
+    expect(snapshot(folder)).toStrictEqual({});
+  });
+
+  it('--user-settings with no command: no empty allow list, and the summary says so; a command given is approved and named', async () => {
+    const folder = home();
+    const env = { HOME: folder };
+    const bare = await runInProcess(folder, ['--yes', '--scope', 'user', '--user-settings'], { env });
+    expect(bare.status, bare.output).toBe(0);
+    const settings = JSON.parse(readFileSync(join(folder, '.claude/settings.json'), 'utf8'));
+    expect(settings.permissions).not.toHaveProperty('allow');
+    expect(settings.permissions.deny).toContain('Read(./**/.env)');
+    expect(bare.stdout).toMatch(/no rule\s+for a test command \(none given\); add one with --test-command/);
+
+    const run = await runInProcess(folder, ['--yes', '--scope', 'user', '--test-command', 'make test'], { env });
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toMatch(/approved\s+test command "make test" \(--test-command\)/);
+    expect(JSON.parse(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).permissions.allow).toStrictEqual([
+      'Bash(make test *)',
+    ]);
+  });
+
+  it('--user-settings is remembered; --no-user-settings takes the permissions out again, bytes as before', async () => {
+    const folder = home();
+    const before = readFileSync(join(folder, '.claude/settings.json'), 'utf8');
+    const env = { HOME: folder };
+    expect((await runInProcess(folder, ['--yes', '--scope', 'user', '--user-settings'], { env })).status).toBe(0);
+    const merged = readFileSync(join(folder, '.claude/settings.json'), 'utf8');
+    const again = await runInProcess(folder, ['--yes', '--scope', 'user'], { env });
+    expect(again.status, again.output).toBe(0);
+    expect(again.output).toMatch(/already up to date/);
+    expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(merged);
+    const off = await runInProcess(folder, ['--yes', '--scope', 'user', '--no-user-settings'], { env });
+    expect(off.status, off.output).toBe(0);
+    expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(before);
+  });
+
+  it('--user-settings belongs to --scope user: in a project it is an error', async () => {
+    const repo = tempFolder('ai-pack-repo-');
+    const run = await runInProcess(repo, ['--yes', '--user-settings'], { env: { HOME: home() } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--user-settings: only with --scope user/);
   });
 });
