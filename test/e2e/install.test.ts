@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ANSWER_SPECS } from '../../generators/lib/answers.js';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
 import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
@@ -43,6 +44,18 @@ describe('fresh install', () => {
       /no rule\s+for a test command \(nothing detected\); add one with --test-command "<command>"/,
     );
     expect(run.stdout).not.toMatch(/approved\s+no /);
+  });
+
+  it('a folder git does not track installs with a warning saying so; a git repository gets none', async () => {
+    const folder = tempFolder('ai-pack-plain-');
+    writeFileSync(join(folder, 'package.json'), NPM_PACKAGE_JSON);
+    const run = await runInProcess(folder, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stderr).toContain(
+      `warning: ${folder} is not in a git repository: the pack is meant to be committed with the project`,
+    );
+    const repo = npmProject();
+    expect((await runInProcess(repo, ['--yes'])).stderr).not.toMatch(/git repository/);
   });
 
   it('the summary and --dry-run name each approved command and why', async () => {
@@ -195,6 +208,13 @@ describe('real process: the shipped command', () => {
     for (const sub of subs) expect(run.stdout).toContain(sub);
   });
 
+  it('--help lists --version and the option of every answer in the answers table', () => {
+    const run = runLauncher(makeRepo(), ['--help']);
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toMatch(/-V, --version\s+Print the version of generator-ai-pack/);
+    for (const spec of ANSWER_SPECS) expect(run.stdout).toContain(`--${spec.option}`);
+  });
+
   it('--version prints the package version, and nothing else', () => {
     const run = runLauncher(makeRepo(), ['--version']);
     expect(run.status, run.output).toBe(0);
@@ -261,4 +281,37 @@ describe('real process: the shipped command', () => {
     expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
     expect(readManifestOf(repo).answers.skills).toStrictEqual([...ROLES]);
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    '`yo ai-pack` started as root in a folder root owns: says yo dropped root and what to run instead',
+    () => {
+      // As a root user runs it: yo switches to an unprivileged user, HOME and the folder stay root's.
+      const parent = tempFolder('ai-pack-yo-root-');
+      chmodSync(parent, 0o755);
+      mkdirSync(join(parent, 'node_modules'));
+      symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));
+      const home = join(parent, 'home');
+      mkdirSync(home, { mode: 0o755 });
+      const repo = join(parent, 'repo');
+      mkdirSync(repo, { mode: 0o755 });
+      spawnSync('git', ['init', '-q'], { cwd: repo });
+      const before = readTree(repo);
+      const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
+      const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
+        cwd: repo,
+        input: '',
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
+      });
+      const output = result.stdout + result.stderr;
+      expect(result.status, output).not.toBe(0);
+      expect(output).toMatch(
+        /yo was started as root, so it runs generators as an unprivileged user \(uid \d+\), who cannot write to /,
+      );
+      expect(output).toContain('Run the generator without yo, as root: npx generator-ai-pack');
+      expect(hasStackTrace(output), output).toBe(false);
+      expect(readTree(repo)).toStrictEqual(before);
+    },
+  );
 });

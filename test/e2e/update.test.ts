@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffComm } from 'node-diff3';
@@ -138,6 +139,27 @@ describe('update', () => {
     expect(backups(repo)).toStrictEqual({ [SKILL]: edited });
     expect(existsSync(join(repo, `${SKILL}.ai-pack-new`))).toBe(false);
     expect(run.output).toMatch(/replaced\s+.*ai-pack-backup/);
+  });
+
+  it('a backup folder tells git to ignore it: git status shows no backup, and the summary names it', async () => {
+    const repo = await installed();
+    writeFileSync(join(repo, SKILL), `${packFile(SKILL)}\nMy own rule.\n`);
+    writeManifestOf(repo, (manifest) => {
+      manifest.files[SKILL] = hashContent('what an older pack wrote\n');
+    });
+    const run = await runInProcess(repo, ['--yes', '--force']);
+    expect(run.status, run.output).toBe(0);
+    expect(read(repo, '.claude/ai-pack-backup/.gitignore')).toBe('*\n');
+    expect(run.output).toMatch(
+      /added\s+\.claude\/ai-pack-backup\/\.gitignore \(git ignores the backups in \.claude\/ai-pack-backup\/\)/,
+    );
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(status).toContain('.claude/skills/orchestrator/SKILL.md');
+    expect(status).not.toContain('ai-pack-backup');
+    expect(Object.keys(backups(repo))).toStrictEqual([SKILL]);
   });
 
   it('a file the pack no longer ships (a role deselected) is removed when unchanged, with the folders the pack made for it', async () => {
