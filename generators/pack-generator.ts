@@ -74,13 +74,13 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return scope === 'user';
   }
 
-  /** Why not the home folder, and what to do instead (the plugin generator has its own advice). */
-  protected homeFolderRefusal(): string {
-    return (
-      `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
-      'For skills in every repository of yours, run with --scope user; for one project, run inside it. Nothing was written.'
-    );
-  }
+  /**
+   * Why not the home folder, and what to do instead (the plugin generator has its own advice). A field, not
+   * a method: Yeoman would run a generator's own methods as tasks.
+   */
+  protected homeFolderRefusal = (home: string): string =>
+    `${home} is your home folder, not a project: its .claude/ holds your personal settings. ` +
+    'For skills in every repository of yours, run with --scope user; for one project, run inside it. Nothing was written.';
 
   /** Where the install record lives: `.yo-rc.json` in a project, ~/.claude/generator-ai-pack.json for a personal install. */
   protected get recordPath(): string {
@@ -94,7 +94,8 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
         '--scope user installs into your home folder: leave out the directory; nothing was written.',
       );
     this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
-    if (!this.personal && this.repo.realRoot === safeRealHome()) throw new AiPackError(this.homeFolderRefusal());
+    if (!this.personal && this.repo.realRoot === safeRealHome())
+      throw new AiPackError(this.homeFolderRefusal(this.repo.root));
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);

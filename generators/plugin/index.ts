@@ -47,12 +47,9 @@ export default class PluginGenerator extends PackGenerator {
     this.#made = true;
   }
 
-  protected override homeFolderRefusal(): string {
-    return (
-      `${this.destinationRoot()} is your home folder: the marketplace goes into a folder of its own, e.g. ` +
-      'generator-ai-pack plugin ~/ai-pack-marketplace (made when missing). Nothing was written.'
-    );
-  }
+  protected override homeFolderRefusal = (home: string): string =>
+    `${home} is your home folder: the marketplace goes into a folder of its own, e.g. ` +
+    'generator-ai-pack plugin ~/ai-pack-marketplace (made when missing). Nothing was written.';
 
   writing(): void {
     const where = this.destinationRoot();
