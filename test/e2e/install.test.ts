@@ -251,30 +251,8 @@ describe('real process: the shipped command', () => {
   });
 
   it('`yo ai-pack --yes` through the real yo installs the same files', () => {
-    // yo finds generators in node_modules folders above the working directory: link the package
-    // into a parent folder's node_modules, as `npm install generator-ai-pack` would. No network.
     // yo drops root, so HOME and the target must be writable by any user.
-    const parent = tempFolder('ai-pack-yo-');
-    chmodSync(parent, 0o777);
-    mkdirSync(join(parent, 'node_modules'));
-    symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));
-    const home = join(parent, 'home');
-    mkdirSync(home);
-    chmodSync(home, 0o777);
-    const repo = join(parent, 'repo');
-    mkdirSync(repo);
-    chmodSync(repo, 0o777);
-    spawnSync('git', ['init', '-q'], { cwd: repo });
-    writeFileSync(join(repo, 'package.json'), NPM_PACKAGE_JSON);
-
-    const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
-    const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
-      cwd: repo,
-      input: '',
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
-    });
+    const { repo, result } = runYo(0o777, { 'package.json': NPM_PACKAGE_JSON });
     const output = result.stdout + result.stderr;
     expect(result.status, output).toBe(0);
     expect(hasStackTrace(output), output).toBe(false);
@@ -286,24 +264,7 @@ describe('real process: the shipped command', () => {
     '`yo ai-pack` started as root in a folder root owns: says yo dropped root and what to run instead',
     () => {
       // As a root user runs it: yo switches to an unprivileged user, HOME and the folder stay root's.
-      const parent = tempFolder('ai-pack-yo-root-');
-      chmodSync(parent, 0o755);
-      mkdirSync(join(parent, 'node_modules'));
-      symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));
-      const home = join(parent, 'home');
-      mkdirSync(home, { mode: 0o755 });
-      const repo = join(parent, 'repo');
-      mkdirSync(repo, { mode: 0o755 });
-      spawnSync('git', ['init', '-q'], { cwd: repo });
-      const before = readTree(repo);
-      const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
-      const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
-        cwd: repo,
-        input: '',
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
-      });
+      const { repo, result } = runYo(0o755);
       const output = result.stdout + result.stderr;
       expect(result.status, output).not.toBe(0);
       expect(output).toMatch(
@@ -311,7 +272,34 @@ describe('real process: the shipped command', () => {
       );
       expect(output).toContain('Run the generator without yo, as root: npx generator-ai-pack');
       expect(hasStackTrace(output), output).toBe(false);
-      expect(readTree(repo)).toStrictEqual(before);
+      expect(readTree(repo)).toStrictEqual({});
     },
   );
 });
+
+/**
+ * Runs the real `yo ai-pack --yes` in a new git repository holding `files`, its folders (and HOME) of `mode`.
+ * yo finds generators in node_modules folders above the working directory: the package is linked into a
+ * parent folder's node_modules, as `npm install generator-ai-pack` would. No network.
+ */
+function runYo(mode: number, files: Record<string, string> = {}) {
+  const parent = tempFolder('ai-pack-yo-');
+  mkdirSync(join(parent, 'node_modules'));
+  symlinkSync(packageRoot, join(parent, 'node_modules/generator-ai-pack'));
+  const home = join(parent, 'home');
+  const repo = join(parent, 'repo');
+  mkdirSync(home);
+  mkdirSync(repo);
+  for (const folder of [parent, home, repo]) chmodSync(folder, mode);
+  spawnSync('git', ['init', '-q'], { cwd: repo });
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(repo, path), content);
+  const yo = join(packageRoot, 'node_modules/yo/lib/cli.js');
+  const result = spawnSync(node, [yo, 'ai-pack', '--yes', '--no-insight'], {
+    cwd: repo,
+    input: '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
+  });
+  return { repo, result };
+}

@@ -21,6 +21,17 @@ const SKILL = '.claude/skills/tester/SKILL.md';
 const ENTER = '\r';
 const PROMPTS = [/Which role skills/, /Test command/, /Build command/, /Add agents/, /CLAUDE\.md/];
 
+/** An install whose tester skill the user edited, from an older pack: the pack has a new version to offer. */
+function editedAfterAnOlderPack(): string {
+  const repo = makeRepo();
+  expect(runLauncher(repo, ['--yes']).status).toBe(0);
+  writeFileSync(join(repo, SKILL), 'my own tester\n');
+  writeManifestOf(repo, (record) => {
+    record.files[SKILL] = contentHash('what an older pack wrote\n');
+  });
+  return repo;
+}
+
 describe('real process: in a real terminal', () => {
   it('asks each question; Enter at each installs the defaults and saves the answers', async () => {
     const repo = npmProject();
@@ -49,13 +60,7 @@ describe('real process: in a real terminal', () => {
   });
 
   it('offers the new version of a file the user edited, with a diff; "n" keeps the user\'s bytes, "y" takes the pack\'s', async () => {
-    const repo = makeRepo();
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    writeFileSync(join(repo, SKILL), 'my own tester\n');
-    // Installed from an older pack: the pack has a new version to offer.
-    writeManifestOf(repo, (record) => {
-      record.files[SKILL] = contentHash('what an older pack wrote\n');
-    });
+    const repo = editedAfterAnOlderPack();
     const overwrite = /Overwrite \.claude\/skills\/tester\/SKILL\.md\?/;
 
     const declined = await runInTerminal(
@@ -134,12 +139,7 @@ describe('real process: in a real terminal', () => {
   }
 
   it('Ctrl-C at the question about an edited file ends quietly too (exit 130), the file untouched', async () => {
-    const repo = makeRepo();
-    expect(runLauncher(repo, ['--yes']).status).toBe(0);
-    writeFileSync(join(repo, SKILL), 'my own tester\n');
-    writeManifestOf(repo, (record) => {
-      record.files[SKILL] = contentHash('what an older pack wrote\n');
-    });
+    const repo = editedAfterAnOlderPack();
     const before = readTree(repo);
     const { status, screen } = await runInTerminal(
       repo,
