@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
 import {
   answerLines,
+  answersShownBy,
   checkSavedSources,
   type Guess,
   guessOf010,
@@ -24,6 +25,7 @@ import {
 import { type Answers, DEFAULT_ANSWERS, ROLES, SETTINGS_PATH } from '../lib/catalogue.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
 import { AiPackError } from '../lib/errors.js';
+import type { InstallRecord } from '../lib/manifest.js';
 import { packFor, withoutEmptyAllow } from '../lib/pack.js';
 import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../lib/plan.js';
 import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
@@ -102,8 +104,11 @@ export default class AppGenerator extends PackGenerator<Options> {
    * files say, or the pack's default); a saved guess is guessed again, so an update keeps choices only.
    */
   #resolve(): Resolution {
-    this.saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
     const savedSources = checkSavedSources(this.record?.sources, this.recordPath);
+    this.saved = {
+      ...(this.record && !this.record.sources ? this.#shownByOldRecord(this.record) : {}),
+      ...checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY),
+    };
     const detect = !this.personal && COMMAND_SPECS.some((spec) => this.given[spec.name] === undefined);
     this.detected = detect ? detectCommands(this.destinationRoot(), this.repo.gitRoot()) : {};
     const guesses = Object.fromEntries(ANSWER_SPECS.map((spec) => [spec.name, this.#guess(spec)]));
@@ -117,6 +122,20 @@ export default class AppGenerator extends PackGenerator<Options> {
       guesses: guesses as Record<keyof Answers, Guess>,
       oldGuesses,
     });
+  }
+
+  /** What a record of 0.1.0 or 0.2.0 shows of answers it did not keep; one that would not pass today's checks is left out. */
+  #shownByOldRecord(record: InstallRecord): Partial<Answers> {
+    return Object.fromEntries(
+      Object.entries(answersShownBy(record, this.personal)).filter(([name, value]) => {
+        try {
+          checkAnswers({ [name]: value }, () => this.recordPath);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
   }
 
   /**

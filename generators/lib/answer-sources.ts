@@ -1,7 +1,9 @@
 import { ANSWER_SPECS, type AnswerSpec, belongsTo, COMMAND_SPECS, showValue } from './answers.js';
 import type { Answers } from './catalogue.js';
 import { AiPackError } from './errors.js';
+import type { InstallRecord } from './manifest.js';
 import type { SummaryLine } from './plan.js';
+import { MARKETPLACE_NAME } from './plugin.js';
 import { isJsonObject, sameJson } from './strict-json.js';
 
 /**
@@ -91,6 +93,30 @@ export function checkSavedSources(stored: unknown, file: string): Partial<Answer
     );
   }
   return stored as Partial<AnswerSources>;
+}
+
+/**
+ * Answers a record of 0.1.0 or 0.2.0 did not keep but shows: the plugin form (the marketplace the pack put
+ * into settings.json) and, in a personal record, the permissions put into ~/.claude/settings.json. Without
+ * them an update would take out what the user asked for.
+ */
+export function answersShownBy(record: InstallRecord, personal: boolean): Record<string, unknown> {
+  const marketplace = record.settings.flatMap((entry) => {
+    const value = 'value' in entry ? entry.value : undefined;
+    const ours =
+      entry.path === '/extraKnownMarketplaces' && isJsonObject(value)
+        ? value[MARKETPLACE_NAME]
+        : entry.path === `/extraKnownMarketplaces/${MARKETPLACE_NAME}`
+          ? value
+          : undefined;
+    const source = isJsonObject(ours) ? ours.source : undefined;
+    const where = isJsonObject(source) ? (source.repo ?? source.url ?? source.path) : undefined;
+    return typeof where === 'string' ? [where] : [];
+  })[0];
+  return {
+    ...(marketplace !== undefined && { pluginSettings: marketplace }),
+    ...(personal && record.settings.length > 0 && { userSettings: true }),
+  };
 }
 
 /**

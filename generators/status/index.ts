@@ -1,3 +1,4 @@
+import { answersShownBy } from '../lib/answer-sources.js';
 import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
 import { contentHash } from '../lib/eol.js';
 import { packVersionOf } from '../lib/frontmatter.js';
@@ -113,7 +114,8 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
   /** A record that names no pack file (forged, or every path in it refused) installs nothing, unless it is the plugin form. */
   #recordWithoutFiles(): string[] {
     const record = this.record;
-    if (!record || Object.keys(record.files).length > 0 || record.answers.pluginSettings) return [];
+    const pluginForm = record?.answers.pluginSettings || (record && answersShownBy(record, false).pluginSettings);
+    if (!record || Object.keys(record.files).length > 0 || pluginForm) return [];
     return [
       `${this.recordPath} records an install of the pack but lists none of its files: nothing of the pack is installed here.`,
     ];

@@ -100,6 +100,20 @@ describe('--plugin-settings is an answer like the others', () => {
     },
   );
 
+  it('a 0.2.0 record of the plugin form (which kept no such answer) keeps the plugin form too', async () => {
+    const repo = npmProject();
+    expect((await runInProcess(repo, ['--yes', '--plugin-settings', 'acme/generator-ai-pack'])).status).toBe(0);
+    asWrittenBy010(repo);
+    const settings = readFileSync(join(repo, '.claude/settings.json'), 'utf8');
+    const run = await runInProcess(repo, ['--yes']);
+    expect(run.status, run.output).toBe(0);
+    expect(existsSync(join(repo, '.claude/skills'))).toBe(false);
+    expect(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).toBe(settings);
+    expect(readManifestOf(repo).answers.pluginSettings).toBe('acme/generator-ai-pack');
+    const status = await runInProcess(repo, ['status']);
+    expect(status.output).not.toMatch(/lists none of its files/);
+  });
+
   it('belongs to a project: with --scope user it is an error', async () => {
     const home = makeRepo();
     const run = await runInProcess(home, ['--yes', '--scope', 'user', '--plugin-settings', 'acme/x'], {

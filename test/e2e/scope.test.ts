@@ -122,6 +122,23 @@ describe('--scope user: one install for every repository of this user', () => {
     expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(before);
   });
 
+  it('a record of 0.2.0 (which kept no such answer) with permissions in ~/.claude/settings.json keeps them', async () => {
+    const folder = home();
+    const env = { HOME: folder };
+    expect((await runInProcess(folder, ['--yes', '--scope', 'user', '--user-settings'], { env })).status).toBe(0);
+    const record = join(folder, '.claude/generator-ai-pack.json');
+    const rc = JSON.parse(readFileSync(record, 'utf8'));
+    delete rc['generator-ai-pack'].sources;
+    delete rc['generator-ai-pack'].answers.userSettings;
+    delete rc['generator-ai-pack'].answers.pluginSettings;
+    writeFileSync(record, JSON.stringify(rc, null, 2));
+    const merged = readFileSync(join(folder, '.claude/settings.json'), 'utf8');
+    const run = await runInProcess(folder, ['--yes', '--scope', 'user'], { env });
+    expect(run.status, run.output).toBe(0);
+    expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(merged);
+    expect(readManifestOf(join(folder, '.claude'), 'generator-ai-pack.json').answers.userSettings).toBe(true);
+  });
+
   it('--user-settings belongs to --scope user: in a project it is an error', async () => {
     const repo = tempFolder('ai-pack-repo-');
     const run = await runInProcess(repo, ['--yes', '--user-settings'], { env: { HOME: home() } });

@@ -32,13 +32,16 @@ describe('the answers table', () => {
     expect(COMMAND_SPECS.map((spec) => spec.name)).toStrictEqual(['testCommand', 'buildCommand']);
   });
 
-  it.each(
-    ANSWER_SPECS.filter((spec) => spec.kind !== 'boolean').map((spec) => [spec.option, spec] as const),
-  )('--%s with a value that looks like an option is an error naming the option', (option, spec) => {
-    const run = () => checkAnswers({ [spec.name]: '--dry-run' }, () => `--${option}`);
-    expect(run).toThrow(AiPackError);
-    expect(run).toThrow(new RegExp(`^--${option}: "--dry-run" is an option, not a value: --${option} needs its value`));
-  });
+  it.each(ANSWER_SPECS.filter((spec) => spec.kind !== 'boolean').map((spec) => [spec.option, spec] as const))(
+    '--%s with a value that looks like an option is an error naming the option',
+    (option, spec) => {
+      const run = () => checkAnswers({ [spec.name]: '--dry-run' }, () => `--${option}`);
+      expect(run).toThrow(AiPackError);
+      expect(run).toThrow(
+        new RegExp(`^--${option}: "--dry-run" is an option, not a value: --${option} needs its value`),
+      );
+    },
+  );
 
   it('refuses the placeholder owner of the README in any form of marketplace source', () => {
     for (const source of [
