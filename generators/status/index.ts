@@ -97,9 +97,11 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const record = this.record;
     if (!record) return [];
     const paths = new Set([...Object.keys(record.files), ...Object.keys(record.newVersions ?? {})]);
+    // The version names a file only when it is a version (the record is a file anyone can commit).
+    const suffixes = ['.ai-pack-new', ...(/^[\w.+-]+$/.test(record.version) ? [`.ai-pack-new-${record.version}`] : [])];
     return [...paths]
       .sort()
-      .flatMap((path) => [`${path}.ai-pack-new`, `${path}.ai-pack-new-${record.version}`])
+      .flatMap((path) => suffixes.map((suffix) => path + suffix))
       .filter((path) => this.#exists(path));
   }
 

@@ -240,6 +240,21 @@ describe('status: what waits for the user, and a pack loaded twice', () => {
     expect(after.output).toMatch(/All is well\./);
   });
 
+  it('also lists the version-named file written beside an .ai-pack-new the user edited; a forged version names none', async () => {
+    const repo = await withPendingNewVersion();
+    writeFileSync(join(repo, `${SKILL}.ai-pack-new`), 'my notes on the new version\n');
+    expect((await runInProcess(repo, ['--yes'])).status).toBe(0);
+    const versioned = `${SKILL}.ai-pack-new-${packageVersion}`;
+    expect(existsSync(join(repo, versioned))).toBe(true);
+    expect((await statusJson(repo)).report.pending).toStrictEqual([`${SKILL}.ai-pack-new`, versioned]);
+
+    writeManifestOf(repo, (manifest) => {
+      manifest.version = '../../x';
+    });
+    const { report } = await statusJson(repo);
+    expect(report.pending).toStrictEqual([`${SKILL}.ai-pack-new`]);
+  });
+
   it('a record that lists no real pack file is not "All is well"', async () => {
     const repo = await installed();
     for (const files of [{}, { '.git/HEAD': contentHash('x') }]) {
