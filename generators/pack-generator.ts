@@ -184,7 +184,8 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
       this.#refuseWhereYoDroppedRoot();
       applyPlan(this.repo, plan.changes, plan.emptiedFolders);
     }
-    this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next }));
+    const record = this.personal ? `~/${this.recordPath}` : this.recordPath;
+    this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next, record }));
     this.done();
   }
 

@@ -105,34 +105,36 @@ export default class AppGenerator extends PackGenerator<Options> {
    */
   #resolve(): Resolution {
     const savedSources = checkSavedSources(this.record?.sources, this.recordPath);
+    // A record from before sources were kept (0.1.0, 0.2.0) says less: what it shows and what 0.1.0 guessed help.
+    const old = this.record && !this.record.sources ? this.record : undefined;
     this.saved = {
-      ...(this.record && !this.record.sources ? this.#shownByOldRecord(this.record) : {}),
+      ...(old && this.#shownByOldRecord(old)),
       ...checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY),
     };
     const detect = !this.personal && COMMAND_SPECS.some((spec) => this.given[spec.name] === undefined);
     this.detected = detect ? detectCommands(this.destinationRoot(), this.repo.gitRoot()) : {};
     const guesses = Object.fromEntries(ANSWER_SPECS.map((spec) => [spec.name, this.#guess(spec)]));
-    // A record from before sources were kept (0.1.0, 0.2.0): what 0.1.0 guessed, and "none", were guesses too.
-    const old = this.record && !this.record.sources ? guessOf010((path) => this.repo.read(path)) : undefined;
-    const oldGuesses = old ? Object.fromEntries(COMMAND_SPECS.map((spec) => [spec.name, ['', old[spec.name]]])) : {};
+    const guessed010 = old && guessOf010((path) => this.repo.read(path));
     return resolveAnswers({
       given: this.given,
       saved: this.saved,
       savedSources,
       guesses: guesses as Record<keyof Answers, Guess>,
-      oldGuesses,
+      // "None" was a guess too: nothing was detected then.
+      oldGuesses: guessed010
+        ? Object.fromEntries(COMMAND_SPECS.map((spec) => [spec.name, ['', guessed010[spec.name]]]))
+        : {},
     });
   }
 
-  /** What a record of 0.1.0 or 0.2.0 shows of answers it did not keep; one that would not pass today's checks is left out. */
+  /** What a record of 0.1.0 or 0.2.0 shows of answers it did not keep, as far as it passes today's checks. */
   #shownByOldRecord(record: InstallRecord): Partial<Answers> {
     return Object.fromEntries(
-      Object.entries(answersShownBy(record, this.personal)).filter(([name, value]) => {
+      Object.entries(answersShownBy(record, this.personal)).flatMap(([name, value]) => {
         try {
-          checkAnswers({ [name]: value }, () => this.recordPath);
-          return true;
+          return Object.entries(checkAnswers({ [name]: value }, () => this.recordPath));
         } catch {
-          return false;
+          return [];
         }
       }),
     );

@@ -214,7 +214,9 @@ function changeLine(spec: AnswerSpec, before: unknown, after: unknown, resolved:
         ? "this version's default"
         : resolved.source === 'typed'
           ? 'typed at the prompt'
-          : `--${spec.option}`;
+          : spec.kind === 'boolean'
+            ? optionFor(spec, after)
+            : `--${spec.option}`;
   const guessed = resolved.source === 'detected' || resolved.source === 'default';
   const undo = guessed ? `; it was a guess, not your choice (${optionFor(spec, before)} brings it back)` : '';
   return {

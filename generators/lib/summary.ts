@@ -18,7 +18,12 @@ const NOTE_KINDS: ReadonlySet<SummaryKind> = new Set([
  */
 export function formatPlan(
   plan: Plan,
-  { version, dryRun, next }: { version: string; dryRun: boolean; next: string },
+  {
+    version,
+    dryRun,
+    next,
+    record = '.yo-rc.json',
+  }: { version: string; dryRun: boolean; next: string; record?: string },
 ): string {
   const changed = plan.changes.length > 0;
   const headline = !changed
@@ -26,7 +31,7 @@ export function formatPlan(
     : `generator-ai-pack ${version}${dryRun ? ' (dry run: nothing was written; this is what would change)' : ''}:`;
   const changes = plan.lines.filter((line) => !NOTE_KINDS.has(line.kind));
   // A run whose only change is the install record (say, new answers that change no file) still says so.
-  if (changed && changes.length === 0) changes.push({ kind: 'updated', text: '.yo-rc.json (the install record)' });
+  if (changed && changes.length === 0) changes.push({ kind: 'updated', text: `${record} (the install record)` });
   const lines = [...changes, ...plan.lines.filter((line) => NOTE_KINDS.has(line.kind))];
   return [headline, ...lines.map((line) => `  ${line.kind.padEnd(9)} ${line.text}`), '', `Next: ${next}`].join('\n');
 }

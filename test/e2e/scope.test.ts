@@ -119,6 +119,9 @@ describe('--scope user: one install for every repository of this user', () => {
     expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(merged);
     const off = await runInProcess(folder, ['--yes', '--scope', 'user', '--no-user-settings'], { env });
     expect(off.status, off.output).toBe(0);
+    expect(off.stdout).toMatch(
+      /changed\s+permissions in ~\/\.claude\/settings\.json: now no \(--no-user-settings\), was yes/,
+    );
     expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(before);
   });
 
@@ -137,6 +140,17 @@ describe('--scope user: one install for every repository of this user', () => {
     expect(run.status, run.output).toBe(0);
     expect(readFileSync(join(folder, '.claude/settings.json'), 'utf8')).toBe(merged);
     expect(readManifestOf(join(folder, '.claude'), 'generator-ai-pack.json').answers.userSettings).toBe(true);
+  });
+
+  it('an answer that changes no file updates the record alone, named where it is', async () => {
+    const folder = tempFolder('ai-pack-home-');
+    const env = { HOME: folder };
+    const args = ['--yes', '--scope', 'user', '--skills', 'orchestrator'];
+    expect((await runInProcess(folder, [...args, '--no-agents'], { env })).status).toBe(0);
+    // The orchestrator alone spawns no role of the pack's: agents or not, no file changes.
+    const run = await runInProcess(folder, [...args, '--agents'], { env });
+    expect(run.status, run.output).toBe(0);
+    expect(run.stdout).toMatch(/updated\s+~\/\.claude\/generator-ai-pack\.json \(the install record\)/);
   });
 
   it('--user-settings belongs to --scope user: in a project it is an error', async () => {
