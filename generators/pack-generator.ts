@@ -6,7 +6,7 @@ import { AiPackError } from './lib/errors.js';
 import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
 import { packageVersion } from './lib/paths.js';
-import type { DiskView, Plan } from './lib/plan.js';
+import { type DiskView, entryNames, type Plan } from './lib/plan.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
 import { everShippedPaths } from './lib/releases.js';
 import { Repository } from './lib/repository.js';
@@ -92,12 +92,20 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
-    const { record, ignored, answers } = recordOf(this.repo.read(this.recordPath), everShippedPaths(), this.recordPath);
+    const { record, ignored, ignoredSettings, answers } = recordOf(
+      this.repo.read(this.recordPath),
+      everShippedPaths(),
+      this.recordPath,
+    );
     this.record = record;
     this.savedAnswers = answers;
     for (const path of ignored)
       this.warn(
         `${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
+      );
+    for (const name of new Set(entryNames(ignoredSettings)))
+      this.warn(
+        `${this.recordPath} claims the settings entry ${JSON.stringify(name)} for the pack, which no version of the pack writes: left alone.`,
       );
   }
 

@@ -74,18 +74,21 @@ const NOT_IN_A_RULE: [RegExp, string][] = [
  * An empty string means "no command"; a blank one is a mistake.
  */
 export function checkCommand(command: string, source: string): string {
-  const trimmed = command.trim();
-  const problem =
-    command !== '' && trimmed === ''
-      ? 'nothing but spaces'
-      : NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
+  const problem = commandProblem(command);
   if (problem) {
     throw new AiPackError(
       `${source}: ${JSON.stringify(command)} has ${problem}. Give a plain command such as "npm test" ` +
         '(it becomes a permission rule that lets background agents run it), or "" for none; nothing was written.',
     );
   }
-  return trimmed;
+  return command.trim();
+}
+
+/** What makes `command` unfit for a `Bash(<command> *)` rule (see checkCommand); undefined when it is fit. */
+export function commandProblem(command: string): string | undefined {
+  const trimmed = command.trim();
+  if (command !== '' && trimmed === '') return 'nothing but spaces';
+  return NOT_IN_A_RULE.find(([pattern]) => pattern.test(trimmed))?.[1];
 }
 
 function listFiles(dir: string, prefix: string): string[] {

@@ -43,14 +43,14 @@ export type SettingsAdditions = SettingsAddition[];
  * The smallest piece an addition is made of: one array entry, or one other value (a string, a number,
  * an empty object or array). The user keeps or deletes pieces one by one, and the pack ships them so.
  */
-interface Piece {
+export interface Piece {
   kind: 'item' | 'value';
   /** Keys from the top level to the array (item) or to the key (value). */
   keys: string[];
   value: unknown;
 }
 
-const pieceId = (piece: Piece) => JSON.stringify([piece.kind, piece.keys, piece.value]);
+export const pieceId = (piece: Piece) => JSON.stringify([piece.kind, piece.keys, piece.value]);
 
 function piecesOfAddition(addition: SettingsAddition): Piece[] {
   const keys = keysOf(addition.path);
@@ -67,7 +67,7 @@ function piecesOfValue(keys: string[], value: unknown): Piece[] {
 }
 
 /** The pieces a whole settings object is made of (the top level itself is no piece). */
-function piecesOf(settings: JsonObject): Piece[] {
+export function piecesOf(settings: JsonObject): Piece[] {
   return Object.entries(settings).flatMap(([key, value]) => piecesOfValue([key], value));
 }
 
@@ -99,6 +99,16 @@ function filterValue(keys: string[], value: unknown, keep: (piece: Piece) => boo
     return items.length === 0 && !shells ? undefined : items;
   }
   return keep({ kind: 'value', keys, value }) ? value : undefined;
+}
+
+/** The additions split by piece: what `owned` accepts, and the rest. */
+export function splitAdditions(
+  additions: SettingsAdditions,
+  owned: (piece: Piece) => boolean,
+): { owned: SettingsAdditions; other: SettingsAdditions } {
+  const part = (keep: (piece: Piece) => boolean) =>
+    additions.flatMap((addition) => filterAddition(addition, keep) ?? []);
+  return { owned: part(owned), other: part((piece) => !owned(piece)) };
 }
 
 /** Pieces back into additions: array entries grouped by array, in order; other values one each. */
@@ -277,14 +287,13 @@ function mergeInto(
  * The settings with exactly the pack's entries taken out, newest addition first (an update may have
  * appended to an array an earlier install created). A value the user changed stays; a container the
  * pack created goes once nothing of the user's is in it; an array of the user's stays, even empty.
- * `empty`: nothing but `{}` is left, so a file the pack created may go.
  */
 export function removeSettingsText(
   text: string,
   recorded: SettingsAdditions,
   file: string,
   declined: SettingsAdditions = [],
-): { text: string; empty: boolean } {
+): { text: string } {
   parseSettings(text, file);
   // A declined piece the file holds again was written back by the user: it stays, though its container may go.
   const declinedIds = new Set(declined.flatMap(piecesOfAddition).map(pieceId));
@@ -293,8 +302,7 @@ export function removeSettingsText(
     const ours = filterAddition(addition, (piece) => !declinedIds.has(pieceId(piece)), true);
     if (ours) result = takeOut(result, ours);
   }
-  const rest = JSON.parse(result) as JsonObject;
-  return { text: result, empty: Object.keys(rest).length === 0 };
+  return { text: result };
 }
 
 function takeOut(text: string, addition: SettingsAddition): string {
