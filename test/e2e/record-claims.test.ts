@@ -163,3 +163,22 @@ describe('a committed .yo-rc.json claiming the user’s settings', () => {
     expect(readFileSync(join(repo, SETTINGS), 'utf8')).toBe(USERS);
   });
 });
+
+describe('a record of 20,000 rules', () => {
+  it('uninstall takes them out in linear time (one parse, one edit), giving back the user’s bytes exactly', async () => {
+    const users = '{\n\t"permissions": {\n\t\t"allow": [\n\t\t\t"Bash(mine *)"\n\t\t]\n\t},\n\t"model": "opus"\n}\n';
+    const rules = Array.from({ length: 20_000 }, (_, index) => `Bash(tool-${index} --flag *)`);
+    const withRules = users.replace(
+      '"Bash(mine *)"',
+      `"Bash(mine *)"${rules.map((rule) => `,\n\t\t\t"${rule}"`).join('')}`,
+    );
+    const repo = npmProject({
+      [SETTINGS]: withRules,
+      '.yo-rc.json': yoRc({ settings: [{ path: '/permissions/allow', items: rules }] }),
+    });
+    const uninstall = await runInProcess(repo, ['uninstall']);
+    expectClean(uninstall);
+    expect(uninstall.ms).toBeLessThan(10_000);
+    expect(readFileSync(join(repo, SETTINGS), 'utf8')).toBe(users);
+  });
+});
