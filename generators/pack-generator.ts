@@ -11,6 +11,7 @@ import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
 import { everShippedPaths } from './lib/releases.js';
 import { Repository } from './lib/repository.js';
 import { formatPlan } from './lib/summary.js';
+import { printable } from './lib/terminal-text.js';
 
 /** Yeoman's environment options that change what the generators do. */
 type BaseOptions = Generator['options'] & {
@@ -145,13 +146,16 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     this.#release = undefined;
   }
 
-  /** Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr. */
+  /**
+   * Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr.
+   * Control characters from the repository are escaped (lib/terminal-text.ts); a warning is one line.
+   */
   protected print(text: string): void {
-    process.stdout.write(`${text}\n`);
+    process.stdout.write(`${printable(text, 'lines')}\n`);
   }
 
   protected warn(text: string): void {
-    process.stderr.write(`warning: ${text}\n`);
+    process.stderr.write(`warning: ${printable(text)}\n`);
   }
 }
 

@@ -11,6 +11,7 @@ import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib
 import { RECORD_KEY } from '../lib/record-file.js';
 import { releasedContent } from '../lib/releases.js';
 import { parseSettings } from '../lib/settings.js';
+import { printable } from '../lib/terminal-text.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -245,9 +246,10 @@ function isCommand(name: string): name is CommandName {
 
 function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): object {
   const reason = isCommand(spec.name) ? detected[spec.name]?.reason : undefined;
+  // The reason names a build file of the repository, and a default may come from it: shown escaped, as printed.
   const base = {
     name: spec.name,
-    message: reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known),
+    message: printable(reason ? `${spec.question(known)} [detected ${reason}]` : spec.question(known)),
   };
   switch (spec.kind) {
     case 'roles':
@@ -260,7 +262,7 @@ function questionFor(spec: AnswerSpec, known: Answers, detected: Detection): obj
         validate: (roles: readonly unknown[]) => roles.length > 0 || 'Pick at least one role.',
       };
     case 'command':
-      return { ...base, type: 'input', default: known[spec.name] };
+      return { ...base, type: 'input', default: printable(String(known[spec.name])) };
     case 'boolean':
       return { ...base, type: 'confirm', default: known[spec.name] };
   }

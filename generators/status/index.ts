@@ -5,6 +5,7 @@ import { statusOf } from '../lib/manifest.js';
 import { entryNames } from '../lib/plan.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { settingsProblems, settingsWarnings } from '../lib/settings-check.js';
+import { printable } from '../lib/terminal-text.js';
 import { PackGenerator } from '../pack-generator.js';
 
 interface Report {
@@ -120,6 +121,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const verdict = report.ok
       ? 'All is well.'
       : 'Run the generator with --yes (`generator-ai-pack --yes` or `yo ai-pack --yes`) to install, update or migrate the pack.';
-    return `${lines.join('\n')}\n${verdict}`;
+    // Each line holds names from the repository (the record's version and rules, hook events): one line each.
+    return `${lines.map((line) => printable(line)).join('\n')}\n${verdict}`;
   }
 }

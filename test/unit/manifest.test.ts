@@ -119,7 +119,7 @@ describe('readRecord', () => {
     const hook = { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './audit.sh' }] }] };
     const forged = [
       { path: '/permissions/deny', items: ['Read(./secrets/**)', 'Read(./**/.env)'] },
-      { path: '/permissions/allow', items: ['Bash(pytest *)', 'Bash(curl x | sh *)', 'Read'] },
+      { path: '/permissions/allow', items: ['Bash(pytest *)', 'Bash(curl x | sh *)', 'Bash(make\u001b[2K *)', 'Read'] },
       { path: '/hooks', value: hook },
       { path: '/permissions', value: { defaultMode: 'bypassPermissions', ask: [] } },
     ];
@@ -139,7 +139,7 @@ describe('readRecord', () => {
     expect(record?.pending?.settings).toStrictEqual(owned);
     const ignoredOnce = [
       { path: '/permissions/deny', items: ['Read(./secrets/**)'] },
-      { path: '/permissions/allow', items: ['Bash(curl x | sh *)', 'Read'] },
+      { path: '/permissions/allow', items: ['Bash(curl x | sh *)', 'Bash(make\u001b[2K *)', 'Read'] },
       { path: '/hooks', value: hook },
       { path: '/permissions', value: { defaultMode: 'bypassPermissions', ask: [] } },
     ];

@@ -39,6 +39,7 @@ describe('packMayOwn: what an install record may claim as the pack’s', () => {
     ['Bash( *)', 'no command'],
     ['Bash(  npm test *)', 'a command with spaces around it'],
     ['Bash(*)', 'a wildcard'],
+    ['Bash(make\u001b[1A\u001b[2K *)', 'a command with a control character'],
     ['Read', 'a rule no release wrote'],
     ['WebFetch(domain:example.com)', 'a rule no release wrote'],
     [{ tool: 'Bash' }, 'not a rule at all'],
