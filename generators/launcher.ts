@@ -11,8 +11,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { satisfiesRange } from './lib/engines.js';
 import { nodeRange, packageRoot, packageVersion } from './lib/paths.js';
+import { printable } from './lib/terminal-text.js';
 
 /**
  * The built sub-generators (scripts/build.ts), `<sub>/index.js` each. Found from the package root, not
@@ -117,15 +119,18 @@ function report(error: unknown): void {
     process.exitCode = 130;
     return;
   }
-  // Errors the user can act on carry their own message; anything else is a bug worth a stack trace.
+  // Errors the user can act on carry their own message, one line; anything else is a bug worth a stack trace.
+  // Either may name a file or value from the repository: its control characters are escaped (lib/terminal-text.ts).
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message =
     error instanceof Error && error.name === 'AiPackError'
-      ? error.message
+      ? printable(error.message)
       : error instanceof Error && code && FILE_SYSTEM_REFUSALS.has(code)
-        ? `${error.message}. Check the permissions and free space of that folder, then run again.`
-        : error;
-  console.error('generator-ai-pack:', message);
+        ? printable(`${error.message}. Check the permissions and free space of that folder, then run again.`)
+        : typeof error === 'string'
+          ? printable(error)
+          : printable(inspect(error), 'lines');
+  console.error(`generator-ai-pack: ${message}`);
   process.exitCode = 1;
 }
 

@@ -8,12 +8,13 @@ import { AiPackError } from './lib/errors.js';
 import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
 import { packageVersion } from './lib/paths.js';
-import type { DiskView, Plan } from './lib/plan.js';
+import { type DiskView, entryNames, type Plan } from './lib/plan.js';
 import { pluginEnabledBy } from './lib/plugin-enabled.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
 import { everShippedPaths } from './lib/releases.js';
 import { Repository } from './lib/repository.js';
 import { formatPlan } from './lib/summary.js';
+import { printable } from './lib/terminal-text.js';
 
 /** Yeoman's environment options that change what the generators do. */
 type BaseOptions = Generator['options'] & {
@@ -99,12 +100,20 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
-    const { record, ignored, answers } = recordOf(this.repo.read(this.recordPath), everShippedPaths(), this.recordPath);
+    const { record, ignored, ignoredSettings, answers } = recordOf(
+      this.repo.read(this.recordPath),
+      everShippedPaths(),
+      this.recordPath,
+    );
     this.record = record;
     this.savedAnswers = answers;
     for (const path of ignored)
       this.warn(
         `${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
+      );
+    for (const name of new Set(entryNames(ignoredSettings)))
+      this.warn(
+        `${this.recordPath} claims the settings entry ${JSON.stringify(name)} for the pack, which no version of the pack writes: left alone.`,
       );
   }
 
@@ -219,13 +228,16 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     this.#release = undefined;
   }
 
-  /** Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr. */
+  /**
+   * Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr.
+   * Control characters from the repository are escaped (lib/terminal-text.ts); a warning is one line.
+   */
   protected print(text: string): void {
-    process.stdout.write(`${text}\n`);
+    process.stdout.write(`${printable(text, 'lines')}\n`);
   }
 
   protected warn(text: string): void {
-    process.stderr.write(`warning: ${text}\n`);
+    process.stderr.write(`warning: ${printable(text)}\n`);
   }
 }
 

@@ -22,6 +22,8 @@ buildSync({
   entryPoints: [join(root, 'generators/lib/releases.ts')],
   bundle: true,
   platform: 'node',
+  // As in scripts/build.ts: jsonc-parser's "main" is a UMD build whose relative require()s a bundle cannot follow.
+  mainFields: ['module', 'main'],
   format: 'esm',
   outfile: bundle,
   logLevel: 'error',

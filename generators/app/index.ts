@@ -34,6 +34,7 @@ import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
 import { releasedContent } from '../lib/releases.js';
 import { parseSettings } from '../lib/settings.js';
 import { sameJson } from '../lib/strict-json.js';
+import { printable } from '../lib/terminal-text.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -331,9 +332,10 @@ function mergeWithLabels(input: { base: string; ours: string; theirs: string }) 
 }
 
 function questionFor(spec: AnswerSpec, known: Answers, reason: string | undefined): object {
+  // The reason names a build file of the repository, and a default may come from it: shown escaped, as printed.
   const base = {
     name: spec.name,
-    message: reason ? `${spec.question?.(known)} [detected ${reason}]` : spec.question?.(known),
+    message: printable(reason ? `${spec.question?.(known)} [detected ${reason}]` : (spec.question?.(known) ?? '')),
   };
   switch (spec.kind) {
     case 'roles':
@@ -352,7 +354,7 @@ function questionFor(spec: AnswerSpec, known: Answers, reason: string | undefine
       return {
         ...base,
         type: 'input',
-        default: known[spec.name],
+        default: typeof known[spec.name] === 'string' ? printable(known[spec.name] as string) : known[spec.name],
         validate: (value: unknown) => promptProblem(spec, value) ?? true,
       };
   }

@@ -70,6 +70,7 @@ export function parseRoles(input: string | readonly string[], source = '--skills
  */
 const NOT_IN_A_RULE: [RegExp, string][] = [
   [/[\r\n]/, 'a line break (it must be a single command line)'],
+  [/\p{Cc}/u, 'a control character (an escape sequence, a carriage return: it could rewrite what the terminal shows)'],
   [/\*/, '"*" (a wildcard in a rule allows any command)'],
   [/&&|\|\||[;&|]/, 'a shell control operator (;, &, &&, ||, |) that would chain another command'],
   [/[<>]/, 'a redirect (< or >) that would read or write any file'],

@@ -12,7 +12,7 @@ import { detectEol, type Eol } from './eol.js';
  * (inline containers stay inline).
  */
 
-export type { JSONPath };
+export type { JSONPath, Node };
 
 interface Style {
   eol: Eol;
@@ -62,19 +62,140 @@ export function appendItem(text: string, arrayPath: JSONPath, value: unknown): s
  * the last member out leaves `{}` or `[]`.
  */
 export function removeAt(text: string, path: JSONPath): string {
-  const node = nodeAt(text, path);
-  if (!node) return text;
-  const member = node.parent?.type === 'property' ? node.parent : node;
-  const container = member.parent!;
-  const siblings = container.children!;
-  const index = siblings.indexOf(member);
-  const [from, to] =
-    siblings.length === 1
-      ? [container.offset + 1, container.offset + container.length - 1]
-      : index > 0
-        ? [end(siblings[index - 1]!), end(member)]
-        : [member.offset, siblings[1]!.offset];
-  return applyEdits(text, [{ offset: from, length: to - from, content: '' }]);
+  return removeAll(text, [path]);
+}
+
+/** Removes every path of `paths` (each as in the text given), as removeAt one by one would; linear. */
+export function removeAll(text: string, paths: JSONPath[]): string {
+  const removals = new JsonRemovals(text);
+  for (const path of paths) {
+    const node = findNodeAtLocation(removals.root, path);
+    if (node) removals.remove(node);
+  }
+  return removals.text();
+}
+
+/**
+ * Many removals from one parse of the text, so that taking out n entries costs one pass, not n parses:
+ * each lookup sees the removals made before it, as if each had been applied to the text in turn, and
+ * `text()` gives exactly what removeAt one by one would. A member goes with the separator before it (after
+ * it, when it is the first left); the last member out leaves `{}` or `[]`; every other byte stays.
+ */
+export class JsonRemovals {
+  readonly root: Node;
+  readonly #source: string;
+  /** Members taken out: properties, and array entries. */
+  readonly #removed = new Set<Node>();
+  /** Containers and properties with a removal somewhere inside: the only nodes `text()` rebuilds. */
+  readonly #touched = new Set<Node>();
+  readonly #left = new Map<Node, number>();
+  readonly #properties = new Map<Node, Map<string, Node>>();
+  readonly #entries = new Map<Node, Map<string, Node[]>>();
+
+  constructor(text: string) {
+    this.#source = text;
+    this.root = treeOf(text);
+  }
+
+  /** The value at `keys` (object keys only), undefined when absent or taken out. */
+  at(keys: readonly string[]): Node | undefined {
+    let node: Node | undefined = this.root;
+    for (const key of keys) {
+      if (node.type !== 'object') return undefined;
+      const property = this.#propertiesOf(node).get(key);
+      if (!property || this.#removed.has(property)) return undefined;
+      node = property.children?.[1];
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  /** The last entry of `array` still in it whose JSON is `value`'s (key order counts). */
+  lastEntry(array: Node, value: unknown): Node | undefined {
+    const same = this.#entriesOf(array).get(JSON.stringify(value));
+    while (same?.length && this.#removed.has(same.at(-1)!)) same.pop();
+    return same?.at(-1);
+  }
+
+  /** The value of a node as written (read from its own text, so `__proto__` stays a key). */
+  valueOf(node: Node): unknown {
+    return JSON.parse(this.#source.slice(node.offset, end(node)));
+  }
+
+  /** True when every member of the object or array has been taken out (or it had none). */
+  isEmpty(container: Node): boolean {
+    return this.#membersLeft(container) === 0;
+  }
+
+  /** Takes out a property's value (with its key) or an array entry. */
+  remove(node: Node): void {
+    const member = node.parent?.type === 'property' ? node.parent : node;
+    const container = member.parent;
+    if (!container || this.#removed.has(member)) return;
+    this.#left.set(container, this.#membersLeft(container) - 1);
+    this.#removed.add(member);
+    for (let at: Node | undefined = container; at && !this.#touched.has(at); at = at.parent) this.#touched.add(at);
+  }
+
+  /** The text with every removal applied. */
+  text(): string {
+    const source = this.#source;
+    return source.slice(0, this.root.offset) + this.#render(this.root) + source.slice(end(this.root));
+  }
+
+  #render(node: Node): string {
+    const source = this.#source;
+    if (!this.#touched.has(node)) return source.slice(node.offset, end(node));
+    const children = node.children!;
+    if (node.type === 'property') {
+      const value = children[1]!;
+      return source.slice(node.offset, value.offset) + this.#render(value) + source.slice(end(value), end(node));
+    }
+    if (this.isEmpty(node)) return source[node.offset]! + source[end(node) - 1]!;
+    // Each member left keeps the separator before it, the first left the text before the first member.
+    let text = source.slice(node.offset, children[0]!.offset);
+    let first = true;
+    for (const [index, child] of children.entries()) {
+      if (this.#removed.has(child)) continue;
+      if (!first) text += source.slice(end(children[index - 1]!), child.offset);
+      text += this.#render(child);
+      first = false;
+    }
+    return text + source.slice(end(children.at(-1)!), end(node));
+  }
+
+  #membersLeft(container: Node): number {
+    return this.#left.get(container) ?? container.children?.length ?? 0;
+  }
+
+  #propertiesOf(object: Node): Map<string, Node> {
+    let properties = this.#properties.get(object);
+    if (!properties) {
+      properties = new Map();
+      // The first of two equal keys, as findNodeAtLocation finds it (callers refuse such files anyway).
+      for (const property of object.children ?? []) {
+        const key = property.children![0]!.value as string;
+        if (!properties.has(key)) properties.set(key, property);
+      }
+      this.#properties.set(object, properties);
+    }
+    return properties;
+  }
+
+  #entriesOf(array: Node): Map<string, Node[]> {
+    let entries = this.#entries.get(array);
+    if (!entries) {
+      entries = new Map();
+      for (const entry of array.children ?? []) {
+        const json = JSON.stringify(this.valueOf(entry));
+        const same = entries.get(json);
+        if (same) same.push(entry);
+        else entries.set(json, [entry]);
+      }
+      this.#entries.set(array, entries);
+    }
+    return entries;
+  }
 }
 
 function end(node: Node): number {

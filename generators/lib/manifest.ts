@@ -1,6 +1,7 @@
 import { contentHash } from './eol.js';
 import { AiPackError } from './errors.js';
-import type { SettingsAddition, SettingsAdditions } from './settings.js';
+import { type SettingsAddition, type SettingsAdditions, splitAdditions } from './settings.js';
+import { packMayOwn } from './settings-claims.js';
 import { isJsonObject } from './strict-json.js';
 
 /**
@@ -40,14 +41,16 @@ export interface PendingRecord {
 /**
  * The record as stored, checked: a committed `.yo-rc.json` is untrusted input. A broken shape stops the run
  * with a message; a path that is not one the pack ever ships (`.git/HEAD`, `../x`, an absolute path) is left
- * out of the record, reported in `ignored`, and never touched.
+ * out of the record, reported in `ignored`, and never touched. Likewise a settings entry (added, declined, or in
+ * a pending note) that no version of the pack writes (a hook, the user's own deny rule; see settings-claims.ts)
+ * is left out and reported in `ignoredSettings`: the record cannot make an update retire it or uninstall take it out.
  */
 export function readRecord(
   stored: unknown,
   file: string,
   packPaths: ReadonlySet<string>,
-): { record: InstallRecord | undefined; ignored: string[] } {
-  if (stored === undefined) return { record: undefined, ignored: [] };
+): { record: InstallRecord | undefined; ignored: string[]; ignoredSettings: SettingsAdditions } {
+  if (stored === undefined) return { record: undefined, ignored: [], ignoredSettings: [] };
   const problem = recordProblem(stored);
   if (problem) {
     throw new AiPackError(
@@ -68,18 +71,30 @@ export function readRecord(
   const newVersions =
     record.newVersions && Object.fromEntries(Object.entries(record.newVersions).filter(([path]) => isPackPath(path)));
   const createdFolders = record.createdFolders?.filter(isFolderOfPack);
+  const ignoredSettings: SettingsAdditions = [];
+  const packEntries = (additions: SettingsAdditions) => {
+    const { owned, other } = splitAdditions(additions, packMayOwn);
+    ignoredSettings.push(...other);
+    return owned;
+  };
+  const settings = packEntries(record.settings ?? []);
+  const declined = record.declined && packEntries(record.declined);
   const pending = record.pending && {
     ...record.pending,
+    settings: packEntries(record.pending.settings),
+    declined: packEntries(record.pending.declined),
     createdFolders: record.pending.createdFolders.filter(isFolderOfPack),
   };
   const kept = {
     ...record,
     files,
+    settings,
+    ...(declined && { declined }),
     ...(newVersions && { newVersions }),
     ...(createdFolders && { createdFolders }),
     ...(pending && { pending }),
   };
-  return { record: kept, ignored: [...new Set(ignored)] };
+  return { record: kept, ignored: [...new Set(ignored)], ignoredSettings };
 }
 
 function recordProblem(stored: unknown): string | undefined {

@@ -5,6 +5,7 @@ import { contentHash, detectEol, withEol } from './eol.js';
 import { type FilePlan, type InstallRecord, type PendingRecord, planFiles, statusOf } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
 import { removeSettingsText, updateSettingsText } from './settings.js';
+import { packMayOwn } from './settings-claims.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -16,6 +17,8 @@ import type { JsonObject } from './strict-json.js';
 
 /** Beside a file the user changed, the pack's new version goes under this suffix. */
 const NEW_VERSION_SUFFIX = '.ai-pack-new';
+/** The settings' deny rules: what keeps secrets from being read. */
+const DENY_RULES = '/permissions/deny';
 /** Where replaced or migrated files are kept, one folder per run. */
 const BACKUP_ROOT = '.claude/ai-pack-backup';
 const BACKUP_IGNORE = `${BACKUP_ROOT}/.gitignore`;
@@ -398,6 +401,15 @@ function planSettings(
       'declined',
       `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`,
     );
+  // A safety rule left out on the record's word alone is named on every run: a forged record cannot drop it silently.
+  const declinedSafetyRules = update.declined.filter(
+    (entry) => entry.path === DENY_RULES && !newlyDeclined.includes(entry),
+  );
+  if (declinedSafetyRules.length > 0)
+    build.line(
+      'declined',
+      `${SETTINGS_PATH}: ${describeEntries(declinedSafetyRules)} (deny rules that keep secrets from being read; the install record says you removed them, so updates leave them out: put them back in ${SETTINGS_PATH} to have them again)`,
+    );
   const changed = update.text !== text ? update.text : undefined;
   return {
     recorded: update.recorded,
@@ -550,6 +562,16 @@ export interface UninstallInput {
   packVersionsBeside: (path: string) => string[];
 }
 
+/**
+ * settings.json without the pack's entries holds nothing of the user's: an empty object, the pack's own `$schema`
+ * aside (compared as JSON, not as text). Only then may a file the pack created go, whatever the record claims.
+ */
+function nothingButPack(settingsText: string): boolean {
+  const { $schema, ...rest } = JSON.parse(settingsText) as JsonObject;
+  const schemaOfPack = $schema === undefined || packMayOwn({ kind: 'value', keys: ['$schema'], value: $schema });
+  return schemaOfPack && Object.keys(rest).length === 0;
+}
+
 /** Takes out what the pack wrote and the user has not changed; lists, and keeps, what the user edited. */
 export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBeside }: UninstallInput): Plan {
   const build = new PlanBuilder(disk, new Date(0));
@@ -565,7 +587,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
     const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH, record.declined);
-    if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
+    if (record.createdSettings && nothingButPack(remaining.text)) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }

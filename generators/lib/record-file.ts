@@ -1,6 +1,7 @@
 import { applyEdits, modify } from 'jsonc-parser';
 import { AiPackError } from './errors.js';
 import { type InstallRecord, readRecord } from './manifest.js';
+import type { SettingsAdditions } from './settings.js';
 import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
 
 /** Yeoman's config file, shared with other generators: the install record is one entry in it. */
@@ -20,16 +21,15 @@ function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
   return parsed;
 }
 
-/** The install record in `.yo-rc.json` text (undefined: no file), with the paths it may not name left out. */
+/** The install record in `.yo-rc.json` text (undefined: no file), with the paths and settings entries it may not claim left out. */
 export function recordOf(
   text: string | undefined,
   packPaths: ReadonlySet<string>,
   file = YO_RC,
-): { record: InstallRecord | undefined; ignored: string[]; answers: unknown } {
-  if (text === undefined) return { record: undefined, ignored: [], answers: undefined };
+): { record: InstallRecord | undefined; ignored: string[]; ignoredSettings: SettingsAdditions; answers: unknown } {
+  if (text === undefined) return { record: undefined, ignored: [], ignoredSettings: [], answers: undefined };
   const stored = parseYoRc(text, file)[RECORD_KEY];
-  const { record, ignored } = readRecord(stored, file, packPaths);
-  return { record, ignored, answers: isJsonObject(stored) ? stored.answers : undefined };
+  return { ...readRecord(stored, file, packPaths), answers: isJsonObject(stored) ? stored.answers : undefined };
 }
 
 /**

@@ -1,25 +1,31 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { SETTINGS_PATH } from './catalogue.js';
 import { contentHash } from './eol.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
+import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
  * The pack files of every released version, shipped with the package (`templates/releases/<version>.json`),
  * so that an update can always find the version a user's edited file started from: the base of a
  * three-way merge. They are found by content hash, as the install record keeps it, whatever version
- * label the record carries. Written by scripts/version.ts, which `npm version` runs (also `npm run release-snapshot`); a released
+ * label the record carries. Each release also holds the settings it merged (its settings.json template), so
+ * that an install record can claim only entries some version of the pack writes (see settings-claims.ts).
+ * Written by scripts/version.ts, which `npm version` runs (also `npm run release-snapshot`); a released
  * version's file never changes.
  */
 
 const releasesRoot = join(templatesRoot, 'releases');
 
 /** Merged into the user's settings by recorded additions, never copied: no merge base is needed. */
-const MERGED_FILES = new Set(['.claude/settings.json']);
+const MERGED_FILES = new Set([SETTINGS_PATH]);
 
 export interface Release {
   version: string;
   /** Repository-relative path → content, for every file the version copies into a repository. */
   files: Record<string, string>;
+  /** The version's `.claude/settings.json` template, for the default answers: merged, not copied. */
+  settings: JsonObject;
 }
 
 /** The files of the pack in `root` as a release holds them (sorted by path, settings.json left out). */
@@ -39,9 +45,17 @@ export function releaseFile(version: string, dir: string = releasesRoot): string
   return join(dir, `${version}.json`);
 }
 
+/** The settings template of the pack in `root` (the package's own file: a broken one is a defect, it throws). */
+export function packSettingsTemplate(root: string = packRoot): JsonObject {
+  const file = join(root, SETTINGS_PATH);
+  const settings: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!isJsonObject(settings)) throw new Error(`generator-ai-pack: ${file} is not a settings object`);
+  return settings;
+}
+
 /** Writes `<dir>/<version>.json` from the pack; returns its path. */
 export function writeRelease(version: string = packageVersion, { dir = releasesRoot, root = packRoot } = {}): string {
-  const release: Release = { version, files: packFiles(root) };
+  const release: Release = { version, files: packFiles(root), settings: packSettingsTemplate(root) };
   mkdirSync(dir, { recursive: true });
   const file = releaseFile(version, dir);
   writeFileSync(file, `${JSON.stringify(release, null, 2)}\n`);
@@ -57,8 +71,9 @@ export function readReleases(dir: string = releasesRoot): Release[] {
     const release = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Release;
     const wellFormed =
       `${release.version}.json` === name &&
-      typeof release.files === 'object' &&
-      Object.values(release.files).every((content) => typeof content === 'string');
+      isJsonObject(release.files) &&
+      Object.values(release.files).every((content) => typeof content === 'string') &&
+      isJsonObject(release.settings);
     if (!wellFormed)
       throw new Error(
         `generator-ai-pack: ${join(dir, name)} is not a release snapshot of version ${name.replace(/\.json$/, '')}`,
@@ -90,4 +105,9 @@ export function releasedContent(path: string, hash: string): string | undefined 
 /** Every path a version of the pack copies into a repository: an install record may name only these. */
 export function everShippedPaths(): Set<string> {
   return new Set(shipped().keys());
+}
+
+/** The settings template of every release and of the pack as it is now: what some version of the pack merges. */
+export function everShippedSettings(): JsonObject[] {
+  return [...readReleases().map((release) => release.settings), packSettingsTemplate()];
 }

@@ -1,5 +1,14 @@
 import { AiPackError } from './errors.js';
-import { appendItem, appendProperty, type JSONPath, nodeAt, removeAt, valueAt } from './json-edit.js';
+import {
+  appendItem,
+  appendProperty,
+  type JSONPath,
+  JsonRemovals,
+  type Node,
+  nodeAt,
+  removeAll,
+  valueAt,
+} from './json-edit.js';
 import { isJsonObject, type JsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
 
 /**
@@ -43,14 +52,14 @@ export type SettingsAdditions = SettingsAddition[];
  * The smallest piece an addition is made of: one array entry, or one other value (a string, a number,
  * an empty object or array). The user keeps or deletes pieces one by one, and the pack ships them so.
  */
-interface Piece {
+export interface Piece {
   kind: 'item' | 'value';
   /** Keys from the top level to the array (item) or to the key (value). */
   keys: string[];
   value: unknown;
 }
 
-const pieceId = (piece: Piece) => JSON.stringify([piece.kind, piece.keys, piece.value]);
+export const pieceId = (piece: Piece) => JSON.stringify([piece.kind, piece.keys, piece.value]);
 
 function piecesOfAddition(addition: SettingsAddition): Piece[] {
   const keys = keysOf(addition.path);
@@ -67,7 +76,7 @@ function piecesOfValue(keys: string[], value: unknown): Piece[] {
 }
 
 /** The pieces a whole settings object is made of (the top level itself is no piece). */
-function piecesOf(settings: JsonObject): Piece[] {
+export function piecesOf(settings: JsonObject): Piece[] {
   return Object.entries(settings).flatMap(([key, value]) => piecesOfValue([key], value));
 }
 
@@ -101,6 +110,16 @@ function filterValue(keys: string[], value: unknown, keep: (piece: Piece) => boo
   return keep({ kind: 'value', keys, value }) ? value : undefined;
 }
 
+/** The additions split by piece: what `owned` accepts, and the rest. */
+export function splitAdditions(
+  additions: SettingsAdditions,
+  owned: (piece: Piece) => boolean,
+): { owned: SettingsAdditions; other: SettingsAdditions } {
+  const part = (keep: (piece: Piece) => boolean) =>
+    additions.flatMap((addition) => filterAddition(addition, keep) ?? []);
+  return { owned: part(owned), other: part((piece) => !owned(piece)) };
+}
+
 /** Pieces back into additions: array entries grouped by array, in order; other values one each. */
 function additionsOf(pieces: Piece[]): SettingsAdditions {
   const additions: SettingsAdditions = [];
@@ -118,16 +137,13 @@ function additionsOf(pieces: Piece[]): SettingsAdditions {
   return additions;
 }
 
-/** True when the settings hold the piece: the entry is in the array, or the key holds that value. */
-function holds(settings: JsonObject, piece: Piece): boolean {
-  let current: unknown = settings;
-  for (const key of piece.keys) {
-    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return false;
-    current = current[key];
-  }
-  return piece.kind === 'item'
-    ? Array.isArray(current) && includesJson(current, piece.value)
-    : sameJson(current, piece.value);
+/**
+ * Whether the settings hold a piece (the entry is in the array, or the key holds that value): one lookup in
+ * an index of their pieces, so a record of thousands of entries costs no scan of the lists per entry.
+ */
+function holdsIn(settings: JsonObject): (piece: Piece) => boolean {
+  const held = new Set(piecesOf(settings).map(pieceId));
+  return (piece) => held.has(pieceId(piece));
 }
 
 function includesJson(array: unknown[], item: unknown): boolean {
@@ -191,7 +207,7 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
   // No file yet: start from an empty object, and write a file only if the pack has something to add.
   let text = migrated?.text ?? '{}\n';
   const shipped = new Set(piecesOf(input.pack).map(pieceId));
-  const before = JSON.parse(text) as JsonObject;
+  const heldBefore = holdsIn(JSON.parse(text) as JsonObject);
 
   const recorded: SettingsAdditions = [];
   const retired: SettingsAdditions = [];
@@ -202,23 +218,25 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
     // container around it was the pack's. One the user wrote back by hand after declining it is theirs.
     const kept = filterAddition(
       addition,
-      (piece) => shipped.has(pieceId(piece)) && !(holds(before, piece) && declinedBefore.has(pieceId(piece))),
+      (piece) => shipped.has(pieceId(piece)) && !(heldBefore(piece) && declinedBefore.has(pieceId(piece))),
     );
-    const retiring = filterAddition(addition, (piece) => holds(before, piece) && !shipped.has(pieceId(piece)));
+    const retiring = filterAddition(addition, (piece) => heldBefore(piece) && !shipped.has(pieceId(piece)));
     if (kept) recorded.push(kept);
     if (retiring) retired.push(retiring);
-    deletedByUser.push(...piecesOfAddition(addition).filter((piece) => !holds(before, piece)));
+    deletedByUser.push(...piecesOfAddition(addition).filter((piece) => !heldBefore(piece)));
   }
-  for (const addition of retired.toReversed()) text = takeOut(text, addition);
+  const retirement = new JsonRemovals(text);
+  for (const addition of retired.toReversed()) takeOut(retirement, addition);
+  text = retirement.text();
 
   const declinedIds = new Set([...input.declined.flatMap(piecesOfAddition), ...deletedByUser].map(pieceId));
   const added: SettingsAdditions = [];
   text = mergeInto(text, [], input.pack, (piece) => !declinedIds.has(pieceId(piece)), added);
   recorded.push(...added);
 
-  const after = JSON.parse(text) as JsonObject;
+  const heldAfter = holdsIn(JSON.parse(text) as JsonObject);
   const declined = uniquePieces([...input.declined.flatMap(piecesOfAddition), ...deletedByUser]).filter(
-    (piece) => shipped.has(pieceId(piece)) && !holds(after, piece),
+    (piece) => shipped.has(pieceId(piece)) && !heldAfter(piece),
   );
   const unchanged = input.text === undefined ? added.length === 0 && retired.length === 0 : text === input.text;
   return {
@@ -277,56 +295,53 @@ function mergeInto(
  * The settings with exactly the pack's entries taken out, newest addition first (an update may have
  * appended to an array an earlier install created). A value the user changed stays; a container the
  * pack created goes once nothing of the user's is in it; an array of the user's stays, even empty.
- * `empty`: nothing but `{}` is left, so a file the pack created may go.
  */
 export function removeSettingsText(
   text: string,
   recorded: SettingsAdditions,
   file: string,
   declined: SettingsAdditions = [],
-): { text: string; empty: boolean } {
+): { text: string } {
   parseSettings(text, file);
   // A declined piece the file holds again was written back by the user: it stays, though its container may go.
   const declinedIds = new Set(declined.flatMap(piecesOfAddition).map(pieceId));
-  let result = text;
+  // One parse for every entry, however many the record lists: a removal is a mark, the text is rebuilt once.
+  const removals = new JsonRemovals(text);
   for (const addition of recorded.toReversed()) {
     const ours = filterAddition(addition, (piece) => !declinedIds.has(pieceId(piece)), true);
-    if (ours) result = takeOut(result, ours);
+    if (ours) takeOut(removals, ours);
   }
-  const rest = JSON.parse(result) as JsonObject;
-  return { text: result, empty: Object.keys(rest).length === 0 };
+  return { text: removals.text() };
 }
 
-function takeOut(text: string, addition: SettingsAddition): string {
+function takeOut(removals: JsonRemovals, addition: SettingsAddition): void {
   const keys = keysOf(addition.path);
-  if ('items' in addition) return removeItems(text, keys, addition.items);
-  return takeOutValue(text, keys, addition.value);
+  if ('items' in addition) {
+    const array = removals.at(keys);
+    if (array?.type === 'array') removeItems(removals, array, addition.items);
+  } else takeOutValue(removals, keys, addition.value);
 }
 
-function takeOutValue(text: string, keys: string[], added: unknown): string {
-  const current = valueAt(text, keys);
-  if (current === undefined) return text; // the user removed it already
-  if (isJsonObject(current) && isJsonObject(added)) {
-    for (const [key, value] of Object.entries(added)) text = takeOutValue(text, [...keys, key], value);
-    const rest = valueAt(text, keys);
-    return isJsonObject(rest) && Object.keys(rest).length === 0 ? removeAt(text, keys) : text;
+function takeOutValue(removals: JsonRemovals, keys: string[], added: unknown): void {
+  const current = removals.at(keys);
+  if (!current) return; // the user removed it already
+  if (current.type === 'object' && isJsonObject(added)) {
+    for (const [key, value] of Object.entries(added)) takeOutValue(removals, [...keys, key], value);
+    if (removals.isEmpty(current)) removals.remove(current);
+  } else if (current.type === 'array' && Array.isArray(added)) {
+    removeItems(removals, current, added);
+    if (removals.isEmpty(current)) removals.remove(current);
+  } else if (current.type !== 'object' && current.type !== 'array' && sameJson(removals.valueOf(current), added)) {
+    removals.remove(current);
   }
-  if (Array.isArray(current) && Array.isArray(added)) {
-    text = removeItems(text, keys, added);
-    return (valueAt(text, keys) as unknown[]).length === 0 ? removeAt(text, keys) : text;
-  }
-  return sameJson(current, added) ? removeAt(text, keys) : text;
 }
 
 /** Removes one occurrence per item, the last one: the pack appends, so its entries sit at the end. */
-function removeItems(text: string, keys: string[], items: unknown[]): string {
+function removeItems(removals: JsonRemovals, array: Node, items: unknown[]): void {
   for (const item of items) {
-    const current = valueAt(text, keys);
-    if (!Array.isArray(current)) return text;
-    const index = current.findLastIndex((entry) => sameJson(entry, item));
-    if (index >= 0) text = removeAt(text, [...keys, index]);
+    const entry = removals.lastEntry(array, item);
+    if (entry) removals.remove(entry);
   }
-  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,11 +412,7 @@ export function migrateSettingsText(
 ): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
   const settings = parseSettings(text, file);
   const { removals, findings, removedStrings } = planMigration(settings);
-  // Last in the file first: a removal never moves what comes before it, so the other paths stay valid.
-  const lastFirst = removals
-    .map((path) => ({ path, offset: nodeAt(text, path)!.offset }))
-    .sort((a, b) => b.offset - a.offset);
-  const result = lastFirst.reduce((current, { path }) => removeAt(current, path), text);
+  const result = removeAll(text, removals);
   const stillNamed = new Set(stringsIn(JSON.parse(result)).flatMap(repoScripts));
   const scripts = [...new Set(removedStrings.flatMap(repoScripts))].filter((script) => !stillNamed.has(script));
   return { text: result, findings, scripts };

@@ -1,4 +1,5 @@
 import type { Plan, SummaryKind } from './plan.js';
+import { printable } from './terminal-text.js';
 
 /** Lines that are news rather than changes: listed after the changes. */
 const NOTE_KINDS: ReadonlySet<SummaryKind> = new Set([
@@ -33,5 +34,7 @@ export function formatPlan(
   // A run whose only change is the install record (say, new answers that change no file) still says so.
   if (changed && changes.length === 0) changes.push({ kind: 'updated', text: `${record} (the install record)` });
   const lines = [...changes, ...plan.lines.filter((line) => NOTE_KINDS.has(line.kind))];
-  return [headline, ...lines.map((line) => `  ${line.kind.padEnd(9)} ${line.text}`), '', `Next: ${next}`].join('\n');
+  // One line each, whatever a file name or a rule in it holds: a line break inside cannot forge another line.
+  const shown = lines.map((line) => `  ${line.kind.padEnd(9)} ${printable(line.text)}`);
+  return [headline, ...shown, '', `Next: ${printable(next)}`].join('\n');
 }

@@ -7,6 +7,7 @@ import { entryNames } from '../lib/plan.js';
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
 import { findEnforcement, parseSettings } from '../lib/settings.js';
 import { settingsProblems, settingsWarnings as settingsWarningsOf } from '../lib/settings-check.js';
+import { printable } from '../lib/terminal-text.js';
 import { PackGenerator } from '../pack-generator.js';
 
 interface Report {
@@ -177,7 +178,8 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       ...report.settings.warnings.map((warning) => `  warning: ${warning}`),
       ...report.warnings.map((warning) => `warning: ${warning}`),
     ];
-    return [...lines, ...this.#whatToDo(report)].join('\n');
+    // Each line may hold names from the repository (the record's version and rules, hook events, file names): one line each.
+    return [...lines, ...this.#whatToDo(report)].map((line) => printable(line)).join('\n');
   }
 
   /** One line per thing to do, or "All is well." */

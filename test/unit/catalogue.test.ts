@@ -119,6 +119,12 @@ describe('checkCommand', () => {
     ['a\rb', 'line break'],
     ['   ', 'nothing but spaces'],
     ['npm test (x)', 'parenthesis'],
+    ['make\u001b[1A\u001b[2K', 'control character'],
+    ['npm test\u009b2K', 'control character'],
+    ['npm\ttest', 'control character'],
+    ['rm -rf /\b\b\b\b\b\b\b\bnpm test', 'control character'],
+    ['npm test\u007f', 'control character'],
+    ['npm test\u0000', 'control character'],
   ])('refuses %j, saying why and where it came from', (command, why) => {
     const message = errorOf(() => checkCommand(command, '.yo-rc.json (generator-ai-pack.answers.testCommand)')).message;
     expect(message).toContain('.yo-rc.json (generator-ai-pack.answers.testCommand)');

@@ -1,5 +1,14 @@
+import fc from 'fast-check';
+import { findNodeAtLocation, type JSONPath, type Node, parseTree } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { appendItem, appendProperty, removeAt, valueAt } from '../../generators/lib/json-edit.js';
+import {
+  appendItem,
+  appendProperty,
+  JsonRemovals,
+  removeAll,
+  removeAt,
+  valueAt,
+} from '../../generators/lib/json-edit.js';
 
 describe('appendProperty and appendItem', () => {
   it('follow a block layout: the indent of the last member, the line end of the file', () => {
@@ -55,5 +64,93 @@ describe('removeAt', () => {
     }
     for (const text of ['{}', '{"b": 1}', block])
       expect(removeAt(appendProperty(text, [], 'new', { x: [1] }), ['new'])).toBe(text);
+  });
+});
+
+/** removeAt as it was before JsonRemovals: one parse and one edit per removal (the reference for the batch). */
+function removeOneByOne(text: string, path: JSONPath): string {
+  const node = findNodeAtLocation(parseTree(text)!, path);
+  if (!node) return text;
+  const member = node.parent?.type === 'property' ? node.parent : node;
+  const container = member.parent!;
+  const siblings = container.children!;
+  const index = siblings.indexOf(member);
+  const endOf = (at: Node) => at.offset + at.length;
+  const [from, to] =
+    siblings.length === 1
+      ? [container.offset + 1, endOf(container) - 1]
+      : index > 0
+        ? [endOf(siblings[index - 1]!), endOf(member)]
+        : [member.offset, siblings[1]!.offset];
+  return text.slice(0, from) + text.slice(to);
+}
+
+describe('JsonRemovals and removeAll: many removals from one parse', () => {
+  const layouts = fc.constantFrom(
+    (value: unknown) => JSON.stringify(value),
+    (value: unknown) => JSON.stringify(value, null, 2),
+    (value: unknown) => JSON.stringify(value, null, '\t').replaceAll('\n', '\r\n'),
+    (value: unknown) => `  ${JSON.stringify(value, null, 1).replaceAll(',', ' ,  ')}\n`,
+  );
+  const json = fc.dictionary(
+    fc.constantFrom('a', 'b', 'c', 'd', '__proto__'),
+    fc.oneof(
+      fc.array(fc.oneof(fc.constantFrom('x', 'y', 1), fc.dictionary(fc.constantFrom('p', 'q'), fc.nat(3))), {
+        maxLength: 6,
+      }),
+      fc.dictionary(fc.constantFrom('e', 'f', 'g'), fc.oneof(fc.nat(3), fc.array(fc.nat(2), { maxLength: 3 }))),
+      fc.string({ maxLength: 3 }),
+    ),
+  );
+
+  /** Every member path in `value`, parents before children. */
+  const memberPaths = (value: unknown, path: JSONPath = []): JSONPath[] =>
+    Array.isArray(value)
+      ? value.flatMap((item, index) => [[...path, index], ...memberPaths(item, [...path, index])])
+      : typeof value === 'object' && value !== null
+        ? Object.entries(value).flatMap(([key, inner]) => [[...path, key], ...memberPaths(inner, [...path, key])])
+        : [];
+
+  it('gives byte for byte what removeAt one by one gives, whatever the subset and the layout', () => {
+    fc.assert(
+      fc.property(
+        json.chain((value) =>
+          fc.tuple(
+            fc.constant(value),
+            fc.subarray(memberPaths(value)),
+            layouts.map((layout) => layout(value)),
+          ),
+        ),
+        ([, paths, text]) => {
+          // One by one, last in the file first, so the earlier paths stay valid: as the migration did.
+          const tree = parseTree(text)!;
+          const lastFirst = [...paths].sort(
+            (a, b) => findNodeAtLocation(tree, b)!.offset - findNodeAtLocation(tree, a)!.offset,
+          );
+          expect(removeAll(text, paths)).toBe(lastFirst.reduce(removeOneByOne, text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sees its own removals: a key taken out is gone, an array emptied is empty, the last equal entry goes first', () => {
+    const text = '{\n  "a": ["x", {"p": 1}, "x"],\n  "b": {"c": 1}\n}\n';
+    const removals = new JsonRemovals(text);
+    const array = removals.at(['a'])!;
+    expect(removals.lastEntry(array, 'x')).toBe(array.children![2]);
+    removals.remove(removals.lastEntry(array, 'x')!);
+    expect(removals.lastEntry(array, 'x')).toBe(array.children![0]);
+    removals.remove(removals.lastEntry(array, 'x')!);
+    expect(removals.lastEntry(array, 'x')).toBeUndefined();
+    expect(removals.isEmpty(array)).toBe(false);
+    removals.remove(removals.lastEntry(array, { p: 1 })!);
+    expect(removals.isEmpty(array)).toBe(true);
+    removals.remove(removals.at(['b', 'c'])!);
+    expect(removals.at(['b', 'c'])).toBeUndefined();
+    expect(removals.text()).toBe('{\n  "a": [],\n  "b": {}\n}\n');
+    removals.remove(removals.at(['b'])!);
+    expect(removals.at(['b'])).toBeUndefined();
+    expect(removals.text()).toBe('{\n  "a": []\n}\n');
   });
 });

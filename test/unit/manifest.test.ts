@@ -103,8 +103,51 @@ describe('readRecord', () => {
   };
 
   it('returns a valid record with its content, and undefined before the first install', () => {
-    expect(readRecord(valid, '.yo-rc.json', packPaths)).toStrictEqual({ record: valid, ignored: [] });
-    expect(readRecord(undefined, '.yo-rc.json', packPaths)).toStrictEqual({ record: undefined, ignored: [] });
+    expect(readRecord(valid, '.yo-rc.json', packPaths)).toStrictEqual({
+      record: valid,
+      ignored: [],
+      ignoredSettings: [],
+    });
+    expect(readRecord(undefined, '.yo-rc.json', packPaths)).toStrictEqual({
+      record: undefined,
+      ignored: [],
+      ignoredSettings: [],
+    });
+  });
+
+  it('leaves out, and reports, every settings entry no version of the pack writes, in settings, declined and a pending note', () => {
+    const hook = { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './audit.sh' }] }] };
+    const forged = [
+      { path: '/permissions/deny', items: ['Read(./secrets/**)', 'Read(./**/.env)'] },
+      { path: '/permissions/allow', items: ['Bash(pytest *)', 'Bash(curl x | sh *)', 'Bash(make\u001b[2K *)', 'Read'] },
+      { path: '/hooks', value: hook },
+      { path: '/permissions', value: { defaultMode: 'bypassPermissions', ask: [] } },
+    ];
+    const stored = {
+      ...valid,
+      settings: forged,
+      declined: [{ path: '/permissions/deny', items: ['Read(./**/*.pem)', 'Read(./mine)'] }],
+      pending: { settings: forged, declined: [], createdSettings: true, createdFolders: [] },
+    };
+    const { record, ignoredSettings } = readRecord(stored, '.yo-rc.json', packPaths);
+    const owned = [
+      { path: '/permissions/deny', items: ['Read(./**/.env)'] },
+      { path: '/permissions/allow', items: ['Bash(pytest *)'] },
+    ];
+    expect(record?.settings).toStrictEqual(owned);
+    expect(record?.declined).toStrictEqual([{ path: '/permissions/deny', items: ['Read(./**/*.pem)'] }]);
+    expect(record?.pending?.settings).toStrictEqual(owned);
+    const ignoredOnce = [
+      { path: '/permissions/deny', items: ['Read(./secrets/**)'] },
+      { path: '/permissions/allow', items: ['Bash(curl x | sh *)', 'Bash(make\u001b[2K *)', 'Read'] },
+      { path: '/hooks', value: hook },
+      { path: '/permissions', value: { defaultMode: 'bypassPermissions', ask: [] } },
+    ];
+    expect(ignoredSettings).toStrictEqual([
+      ...ignoredOnce,
+      { path: '/permissions/deny', items: ['Read(./mine)'] },
+      ...ignoredOnce,
+    ]);
   });
 
   it('leaves out, and reports, every path the pack never ships: .git, .., absolute, other files, foreign folders', () => {

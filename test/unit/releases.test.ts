@@ -6,7 +6,9 @@ import { contentHash } from '../../generators/lib/eol.js';
 import { packageVersion } from '../../generators/lib/paths.js';
 import {
   everShippedPaths,
+  everShippedSettings,
   packFiles,
+  packSettingsTemplate,
   readReleases,
   releasedContent,
   releaseFile,
@@ -42,6 +44,46 @@ describe('the shipped releases', () => {
       `templates/pack differs from ${file}. A released version's files never change (they are the merge base of ` +
         'later updates): bump the version (`npm version minor`), which snapshots the pack as the new version.',
     ).toStrictEqual(packFiles());
+    expect(release.settings, `the settings template differs from the one ${file} released`).toStrictEqual(
+      packSettingsTemplate(),
+    );
+  });
+
+  it('every release holds the settings it merged: 0.1.0 its Edit, Write, git and legacy command rules', () => {
+    const settingsOf = (version: string) => readReleases().find((release) => release.version === version)!.settings;
+    expect(settingsOf('0.1.0')).toStrictEqual({
+      $schema: 'https://json.schemastore.org/claude-code-settings.json',
+      permissions: {
+        allow: [
+          'Edit',
+          'Write',
+          'Bash(npm test)',
+          'Bash(npm test:*)',
+          'Bash(npm run build)',
+          'Bash(npm run build:*)',
+          'Bash(git status)',
+          'Bash(git diff:*)',
+          'Bash(git log:*)',
+          'Bash(git show:*)',
+        ],
+        deny: ['Read(./.env)', 'Read(./.env.*)', 'Read(./**/*.pem)', 'Read(./**/*.key)', 'Read(./**/id_rsa*)'],
+      },
+    });
+    expect(settingsOf('0.2.0')).toStrictEqual({
+      $schema: 'https://json.schemastore.org/claude-code-settings.json',
+      permissions: {
+        allow: ['Bash(npm test *)', 'Bash(npm run build *)'],
+        deny: [
+          'Read(./**/.env)',
+          'Read(./**/.env.*)',
+          'Read(./**/*.pem)',
+          'Read(./**/*.key)',
+          'Read(./**/id_rsa*)',
+          'Read(./**/id_ed25519*)',
+        ],
+      },
+    });
+    expect(everShippedSettings()).toStrictEqual([settingsOf('0.1.0'), settingsOf('0.2.0'), packSettingsTemplate()]);
   });
 
   it('0.1.0 holds the files it copied into a repository, and not the merged settings.json', () => {
@@ -74,12 +116,12 @@ describe('the shipped releases', () => {
 });
 
 describe('writeRelease and readReleases', () => {
-  it('writes every file of a pack folder, sorted, settings.json left out, and reads it back', () => {
+  it('writes every file of a pack folder, sorted, settings.json apart as data, and reads it back', () => {
     const root = tempDir();
     const files = {
       '.claude/skills/b/SKILL.md': 'b\r\n',
       '.claude/agents/a.md': 'a\n',
-      '.claude/settings.json': '{}\n',
+      '.claude/settings.json': '{ "permissions": { "deny": ["Read(./.env)"] } }\n',
     };
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(root, 'pack', path)), { recursive: true });
@@ -87,19 +129,22 @@ describe('writeRelease and readReleases', () => {
     }
     const file = writeRelease('9.9.9', { dir: join(root, 'releases'), root: join(root, 'pack') });
     expect(file).toBe(join(root, 'releases', '9.9.9.json'));
-    expect(readFileSync(file, 'utf8')).toBe(
-      `${JSON.stringify({ version: '9.9.9', files: { '.claude/agents/a.md': 'a\n', '.claude/skills/b/SKILL.md': 'b\r\n' } }, null, 2)}\n`,
-    );
-    expect(readReleases(join(root, 'releases'))).toStrictEqual([
-      { version: '9.9.9', files: { '.claude/agents/a.md': 'a\n', '.claude/skills/b/SKILL.md': 'b\r\n' } },
-    ]);
+    const release = {
+      version: '9.9.9',
+      files: { '.claude/agents/a.md': 'a\n', '.claude/skills/b/SKILL.md': 'b\r\n' },
+      settings: { permissions: { deny: ['Read(./.env)'] } },
+    };
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(release, null, 2)}\n`);
+    expect(readReleases(join(root, 'releases'))).toStrictEqual([release]);
   });
 
-  it('refuses a snapshot whose name and version disagree, or whose files are not text', () => {
+  it('refuses a snapshot whose name and version disagree, whose files are not text, or that has no settings', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.1', files: {} }));
+    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.1', files: {}, settings: {} }));
     expect(() => readReleases(dir)).toThrow(/1\.0\.0\.json is not a release snapshot of version 1\.0\.0/);
-    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.0', files: { a: 1 } }));
+    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.0', files: { a: 1 }, settings: {} }));
+    expect(() => readReleases(dir)).toThrow(/not a release snapshot/);
+    writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.0', files: {} }));
     expect(() => readReleases(dir)).toThrow(/not a release snapshot/);
   });
 });

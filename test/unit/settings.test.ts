@@ -354,10 +354,10 @@ describe('removeSettingsText', () => {
     },
   );
 
-  it('leaves {} of a file the pack created, and says it is empty', () => {
+  it('leaves {} of a file the pack created', () => {
     const installed = update(undefined);
-    expect(remove(installed.text!, installed.recorded)).toEqual({ text: '{}\n', empty: true });
-    expect(remove('{"model": "opus"}', installed.recorded)).toEqual({ text: '{"model": "opus"}', empty: false });
+    expect(remove(installed.text!, installed.recorded)).toEqual({ text: '{}\n' });
+    expect(remove('{"model": "opus"}', installed.recorded)).toEqual({ text: '{"model": "opus"}' });
   });
 
   it('keeps a container of the user even when it ends up empty', () => {
