@@ -10,6 +10,7 @@ import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../li
 import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
 import { RECORD_KEY } from '../lib/record-file.js';
 import { releasedContent } from '../lib/releases.js';
+import { Repository } from '../lib/repository.js';
 import { parseSettings } from '../lib/settings.js';
 import { mergeThreeWay } from '../lib/three-way.js';
 import { PackGenerator } from '../pack-generator.js';
@@ -73,7 +74,9 @@ export default class AppGenerator extends PackGenerator<Options> {
    */
   #defaults(): Answers {
     const saved = checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY);
-    this.detected = this.personal ? {} : detectCommands(this.destinationRoot(), this.repo.gitRoot());
+    // Both commands given: nothing to detect, so nothing of the repository is read for it.
+    const bothGiven = COMMANDS.every((name) => this.given[name] !== undefined);
+    this.detected = this.personal || bothGiven ? {} : this.#detect();
     const detected = {
       testCommand: this.detected.testCommand?.command ?? '',
       buildCommand: this.detected.buildCommand?.command ?? '',
@@ -90,7 +93,15 @@ export default class AppGenerator extends PackGenerator<Options> {
               ? `detected: ${reason}`
               : 'nothing detected';
     }
+    if (COMMANDS.some((name) => this.given[name] === undefined && saved[name] === undefined))
+      for (const note of this.detected.notes ?? []) this.warn(note);
     return { ...DEFAULT_ANSWERS, ...detected, ...saved };
+  }
+
+  /** Through the repository's checked reader, from its root: a package folder inherits its workspace's files. */
+  #detect(): Detection {
+    const repository = new Repository(this.repo.gitRoot());
+    return detectCommands(repository, repository.relativePath(this.repo.realRoot));
   }
 
   async prompting(): Promise<void> {
