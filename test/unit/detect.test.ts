@@ -331,6 +331,11 @@ describe('detectCommands: order and fall-through', () => {
       'dotnet build App.sln',
     ]);
     expect(detectIn(repoWith({ 'My App.sln': '', 'App.csproj': '' }))).toEqual({});
+    // A lone project file's name is not named when it is not plain: it would reach the terminal.
+    expect(detectIn(repoWith({ 'App\u001b[1A\u001b[2K.csproj': '' })).testCommand).toEqual({
+      command: 'dotnet test',
+      reason: 'from the .NET project file here',
+    });
     expect(detectIn(repoWith({ 'CMakeLists.txt': 'project(x)\n' }))).toStrictEqual({
       buildCommand: { command: 'cmake', reason: CMAKE_BUILD },
     });
