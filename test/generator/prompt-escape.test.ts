@@ -40,14 +40,14 @@ function capturedStdout(): () => string {
 }
 
 describe('prompts show the repository’s names escaped', () => {
-  it('the detected reason naming a committed App\\e[1A\\e[2K.csproj', async () => {
+  it('the detected reason does not name a committed App\\e[1A\\e[2K.csproj, and no question holds a raw control character', async () => {
     const asked: Asked[] = [];
     const repo = makeRepo({ [`App${REWRITE}.csproj`]: '<Project Sdk="Microsoft.NET.Sdk"></Project>\n' });
     capturedStdout();
     await helpers.run(app).cd(repo).withAnswers({}, recordingPrompts(asked));
     const test = asked.find((question) => question.name === 'testCommand')!;
     expect(test.message).toBe(
-      'Test command background agents may run without asking (empty for none): [detected from App\\u001b[1A\\u001b[2K.csproj]',
+      'Test command background agents may run without asking (empty for none): [detected from the .NET project file here]',
     );
     expect(test.default).toBe('dotnet test');
     for (const { message } of asked) expect(RAW_CONTROL.test(String(message)), String(message)).toBe(false);
