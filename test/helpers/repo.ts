@@ -137,11 +137,14 @@ export function writeManifestOf(root: string, edit: (manifest: any) => void): vo
 
 /**
  * Runs `command args` as the unprivileged user `nobody` (tests run as root, which ignores permission
- * bits), through util-linux `setpriv`; undefined when that is not possible on this machine.
+ * bits), through util-linux `setpriv`; undefined when that is not possible on this machine. Its own
+ * folder for the generator's locks and cache is in the test run's temporary folder (see global-setup.ts).
  */
 export function asNobody(): string[] | undefined {
   const probe = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']);
-  return probe.status === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : undefined;
+  if (probe.status !== 0) return undefined;
+  const cache = `XDG_CACHE_HOME=${join(tmpdir(), 'user-cache-nobody')}`;
+  return ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', 'env', cache];
 }
 
 /** Runs `command args` with no network at all (a new, empty network namespace); undefined where that is not possible. */
