@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { applyPlan } from './lib/apply.js';
 import { AiPackError } from './lib/errors.js';
@@ -34,6 +35,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   /** The saved answers as stored, checked by the app generator before use. */
   protected savedAnswers: unknown;
   #release: (() => void) | undefined;
+  #closeRepository: (() => void) | undefined;
 
   constructor(args: string[], options: BaseOptions & O) {
     // Yeoman reads the working folder's .yo-rc.json while it constructs the generator: check it first, so
@@ -78,11 +80,13 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** Opens the repository, takes its lock and reads the install record: before any question or plan. */
   protected openRepository(): void {
-    if (this.personal && this.options.directory)
-      throw new AiPackError(
-        '--scope user installs into your home folder: leave out the directory; nothing was written.',
-      );
-    this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
+    this.repo = this.personal
+      ? new Repository(this.#homeFolder(), { personal: true })
+      : new Repository(this.destinationRoot());
+    // Its folder handles go when the run is done; on an error, when the process exits.
+    const repo = this.repo;
+    this.#closeRepository = () => repo.close();
+    process.once('exit', this.#closeRepository);
     if (!this.personal && this.repo.realRoot === safeRealHome()) {
       throw new AiPackError(
         `${this.repo.root} is your home folder, not a project: its .claude/ holds your personal settings. ` +
@@ -92,18 +96,41 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
-    const { record, ignored, answers } = recordOf(this.repo.read(this.recordPath), everShippedPaths(), this.recordPath);
+    const { record, ignored, answers } = recordOf(
+      this.repo.read(this.recordPath),
+      everShippedPaths(),
+      this.repo.shown(this.recordPath),
+    );
     this.record = record;
     this.savedAnswers = answers;
     for (const path of ignored)
       this.warn(
-        `${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
+        `${this.repo.shown(this.recordPath)} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
       );
+  }
+
+  /** The home folder of a personal install: HOME, which must name an existing folder. */
+  #homeFolder(): string {
+    if (this.options.directory)
+      throw new AiPackError(
+        '--scope user installs into your home folder: leave out the directory; nothing was written.',
+      );
+    const home = homedir();
+    if (!isAbsolute(home))
+      throw new AiPackError(
+        `--scope user installs into your home folder, but HOME is ${home === '' ? 'empty' : `"${home}", not an absolute path`}. ` +
+          'Set HOME to your home folder (or run without --scope user, in a project); nothing was written.',
+      );
+    return home;
   }
 
   /** The repository as the planner reads it: confined, never blocking. */
   protected get disk(): DiskView {
-    return { read: (path) => this.repo.read(path), isFolder: (path) => this.repo.isFolder(path) };
+    return {
+      read: (path) => this.repo.read(path),
+      isFolder: (path) => this.repo.isFolder(path),
+      shown: (path) => this.repo.shown(path),
+    };
   }
 
   /** The adapter reads a real terminal, or is a test adapter that answers by itself. */
@@ -131,10 +158,13 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** The run's work is over: the repository's lock goes. */
   protected done(): void {
-    if (!this.#release) return;
-    process.removeListener('exit', this.#release);
-    this.#release();
+    for (const letGo of [this.#release, this.#closeRepository]) {
+      if (!letGo) continue;
+      process.removeListener('exit', letGo);
+      letGo();
+    }
     this.#release = undefined;
+    this.#closeRepository = undefined;
   }
 
   /** Results go to stdout, so `generator-ai-pack status > file` captures them; warnings and errors to stderr. */
@@ -158,7 +188,7 @@ function quietYeomanErrors(log: Generator['log']): Generator['log'] {
 
 function safeRealHome(): string | undefined {
   try {
-    return new Repository(homedir()).realRoot;
+    return realpathSync(homedir());
   } catch {
     return undefined;
   }

@@ -48,7 +48,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     if (!this.personal) this.#warnWhereItMatters();
     // The user's settings must be mergeable before any question is asked: otherwise nothing is written.
     const settings = this.repo.read(SETTINGS_PATH);
-    if (settings !== undefined) parseSettings(settings, SETTINGS_PATH);
+    if (settings !== undefined) parseSettings(settings, this.repo.shown(SETTINGS_PATH));
     this.given = checkAnswers(this.options as Record<string, unknown>, (spec) => `--${spec.option}`);
   }
 

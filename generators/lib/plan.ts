@@ -17,7 +17,7 @@ import type { JsonObject } from './strict-json.js';
 /** Beside a file the user changed, the pack's new version goes under this suffix. */
 const NEW_VERSION_SUFFIX = '.ai-pack-new';
 /** Where replaced or migrated files are kept, one folder per run. */
-const BACKUP_ROOT = '.claude/ai-pack-backup';
+export const BACKUP_ROOT = '.claude/ai-pack-backup';
 
 export type SummaryKind =
   | 'added'
@@ -69,6 +69,12 @@ export interface Plan {
 export interface DiskView {
   read(path: string): string | undefined;
   isFolder(path: string): boolean;
+  /** A path as messages name it (`~/.claude/settings.json` in a personal install); the path itself by default. */
+  shown?(path: string): string;
+}
+
+function shownIn(disk: DiskView, path: string): string {
+  return disk.shown?.(path) ?? path;
 }
 
 /** What to do with a file the user changed, when the pack has a new version of it. */
@@ -358,7 +364,7 @@ function planSettings(
   const text = build.disk.read(SETTINGS_PATH);
   const update = updateSettingsText({
     text,
-    file: SETTINGS_PATH,
+    file: shownIn(build.disk, SETTINGS_PATH),
     pack,
     recorded: previous?.settings ?? [],
     declined: previous?.declined ?? [],
@@ -553,7 +559,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
-    const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH, record.declined);
+    const remaining = removeSettingsText(settingsText, record.settings, shownIn(disk, SETTINGS_PATH), record.declined);
     if (remaining.empty && record.createdSettings) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
