@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import Generator from 'yeoman-generator';
 import { applyPlan } from './lib/apply.js';
 import { AiPackError } from './lib/errors.js';
@@ -38,12 +38,11 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   #closeRepository: (() => void) | undefined;
 
   constructor(args: string[], options: BaseOptions & O) {
-    // Yeoman reads the working folder's .yo-rc.json while it constructs the generator: check it first, so
-    // a FIFO there cannot hang the run and a broken file is a clear error, not a stack trace.
-    const cwd = (options as { env?: { cwd?: string } }).env?.cwd;
-    if (cwd && !options.help) recordOf(new Repository(cwd).read(YO_RC), everShippedPaths());
-    // The pack installs no npm packages: never run the package manager or talk about it.
-    super(args, options, { customInstallTask: true });
+    const { env } = options as { env?: YeomanEnvironment };
+    if (env) keepYeomanOffTheDisk(env, env.cwd);
+    // The pack installs no npm packages: never run the package manager or talk about it. Nor does it keep
+    // answers in ~/.yo-rc-global.json, which Yeoman would otherwise read at every prompt.
+    super(args, { ...options, skipGlobalConfig: true }, { customInstallTask: true });
     if (this.log) (this as { log: Generator['log'] }).log = quietYeomanErrors(this.log);
     this.argument('directory', {
       type: String,
@@ -60,7 +59,15 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
       description:
         'project (default): this repository; user: ~/.claude/skills and ~/.claude/agents, for every repository of yours',
     });
-    if (this.options.directory) this.destinationRoot(resolve(this.options.directory));
+    if (this.options.directory) {
+      this.destinationRoot(resolve(this.options.directory));
+      keepYeomanOffTheDisk(this.env as YeomanEnvironment, this.destinationRoot());
+    }
+  }
+
+  /** Yeoman names the app after ./package.json's "name", read with a blocking read of its own; the pack needs no name. */
+  override determineAppname(): string {
+    return basename(this.destinationRoot());
   }
 
   /** A personal install (`--scope user`): the skills and agents go into ~/.claude, with a record of their own there. */
@@ -192,4 +199,20 @@ function safeRealHome(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the generators need of Yeoman's environment here: its working folder and its in-memory file store. */
+interface YeomanEnvironment {
+  cwd: string;
+  sharedFs: { add(file: { path: string; contents: null }): unknown };
+}
+
+/**
+ * Yeoman reads `.yo-rc.json` of the folder it works in (its config storage, at construction and at every
+ * prompt) with blocking reads of its own: a FIFO there would hang the run, a huge file would end in a stack
+ * trace. The pack keeps no settings in Yeoman's config (its record is read through lib/repository.ts), so
+ * Yeoman's in-memory file store is told there is no such file, and Yeoman never opens it.
+ */
+function keepYeomanOffTheDisk(env: YeomanEnvironment, folder: string): void {
+  env.sharedFs.add({ path: join(resolve(folder), YO_RC), contents: null });
 }
