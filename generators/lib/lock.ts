@@ -15,6 +15,7 @@ import {
 import { join } from 'node:path';
 import { AiPackError } from './errors.js';
 import { processIsAlive, startTimeOf, userOfProcess } from './processes.js';
+import { kindOf } from './repository.js';
 import { isLeftOverTemporary, temporaryName } from './temporary.js';
 import { openUserFolder, type UserFolder } from './user-folder.js';
 
@@ -210,10 +211,7 @@ class LockFile {
 
 /** Why what is at the lock path is not a lock a run of this user wrote, or undefined. */
 function foreignBecause(stats: Stats): string | undefined {
-  if (stats.isSymbolicLink()) return 'a link';
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (!stats.isFile()) return 'a device or other special file';
+  if (!stats.isFile()) return kindOf(stats);
   const uid = process.getuid?.();
   if (uid !== undefined && stats.uid !== uid) return `a file of user ${stats.uid}, not yours`;
   if (stats.size > MAX_LOCK_BYTES) return `a file of ${stats.size} bytes, more than a lock holds`;

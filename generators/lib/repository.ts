@@ -337,17 +337,8 @@ export class Repository {
   }
 
   #notAFile(path: string, stats: Stats): AiPackError {
-    const kind = stats.isDirectory()
-      ? 'a folder'
-      : stats.isFIFO()
-        ? 'a FIFO (named pipe)'
-        : stats.isSocket()
-          ? 'a socket'
-          : stats.isSymbolicLink()
-            ? 'a link that appeared while the generator was reading'
-            : 'a device or other special file';
     return new AiPackError(
-      `${this.shown(path)} is ${kind}, not a regular file. Move it aside and run again; nothing was written.`,
+      `${this.shown(path)} is ${kindOf(stats)}, not a regular file. Move it aside and run again; nothing was written.`,
     );
   }
 
@@ -357,6 +348,21 @@ export class Repository {
         'move it aside (or shorten it) and run again; nothing was written.',
     );
   }
+}
+
+/** What kind of file system entry `stats` describes, in words for a message. */
+export function kindOf(stats: Stats): string {
+  return stats.isSymbolicLink()
+    ? 'a link'
+    : stats.isDirectory()
+      ? 'a folder'
+      : stats.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : stats.isSocket()
+          ? 'a socket'
+          : stats.isFile()
+            ? 'a regular file'
+            : 'a device or other special file';
 }
 
 /** Reads up to `limit` bytes from the start of an open file, whatever its size claims (it may grow meanwhile). */
