@@ -131,7 +131,7 @@ class LockFile {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw new AiPackError(
-        `cannot write the lock ${this.#shown} (${(error as Error).message}). Free some space there (or set XDG_CACHE_HOME to another folder of yours) and run again; nothing was written.`,
+        `cannot write the lock ${this.#shown} (${(error as Error).message}). Make room there (free space, permissions), or set XDG_CACHE_HOME to another folder of yours, and run again; nothing was written.`,
       );
     } finally {
       tryUnlink(temp);

@@ -111,7 +111,11 @@ export class Repository {
     }
     // Looked at before it is opened: opening a device can have effects of its own; O_NONBLOCK for a FIFO swapped in since.
     if (!found.isFile()) throw this.#notAFile(path, found);
-    const fd = openSync(entry, OPEN_FILE);
+    const fd = this.#openFile(entry, path);
+    if (fd === undefined) {
+      this.#seen.set(path, null);
+      return undefined;
+    }
     try {
       const opened = fstatSync(fd);
       if (!opened.isFile()) throw this.#notAFile(path, opened);
@@ -121,6 +125,18 @@ export class Repository {
       return decodeText(bytes);
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** The open file, or undefined when it was removed meanwhile; a link put in its place is not followed. */
+  #openFile(entry: string, path: string): number | undefined {
+    try {
+      return openSync(entry, OPEN_FILE);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'ELOOP') throw changedMeanwhile(this.shown(path));
+      throw this.#unreadable(error, path);
     }
   }
 
@@ -241,7 +257,7 @@ export class Repository {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return undefined;
-      if (code !== 'ENOTDIR' && code !== 'ELOOP') throw error;
+      if (code !== 'ENOTDIR' && code !== 'ELOOP') throw this.#unreadable(error, shown);
       const stats = lstatOrUndefined(entry);
       if (stats?.isSymbolicLink() && how.followLinks) {
         const target = this.#linkTarget(parent, name, shown);
@@ -339,6 +355,15 @@ export class Repository {
   #notAFile(path: string, stats: Stats): AiPackError {
     return new AiPackError(
       `${this.shown(path)} is ${kindOf(stats)}, not a regular file. Move it aside and run again; nothing was written.`,
+    );
+  }
+
+  /** An error opening an entry, named by its path in the repository rather than by the handle it was opened through. */
+  #unreadable(error: unknown, path: string): unknown {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return error;
+    return new AiPackError(
+      `${this.shown(path)} cannot be read (permission denied, ${code}). Check its permissions (or run as its owner); nothing was written.`,
     );
   }
 

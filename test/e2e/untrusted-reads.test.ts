@@ -3,7 +3,15 @@ import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../helpers/in-process.js';
-import { hasStackTrace, launcher, type RunResult, runLauncher, snapshot, tempFolder } from '../helpers/repo.js';
+import {
+  asNobody,
+  hasStackTrace,
+  launcher,
+  type RunResult,
+  runLauncher,
+  snapshot,
+  tempFolder,
+} from '../helpers/repo.js';
 
 /**
  * What the repository holds is untrusted, whoever reads it: the pack's own code or Yeoman's. Deep nesting,
@@ -122,6 +130,38 @@ describe("real process: ./package.json that is not a plain file is never read, b
         expect(run.ms).toBeLessThan(20_000);
       }
       expect(readFileSync(join(top, 'beside.txt'), 'utf8')).toBe('outside\n');
+    });
+  }
+});
+
+// Root reads everything: a folder or file the user may not read needs a run as another user.
+const nobody = asNobody();
+describe.skipIf(!nobody)('real process: a folder or file the user may not read (run as nobody)', () => {
+  const cases: [string, (repo: string) => void, string[], RegExp][] = [
+    [
+      '.claude',
+      (repo) => mkdirSync(join(repo, '.claude'), { mode: 0 }),
+      ['--yes'],
+      /^generator-ai-pack: \.claude cannot be read/,
+    ],
+    [
+      'CLAUDE.md',
+      (repo) => writeFileSync(join(repo, 'CLAUDE.md'), '# mine\n', { mode: 0 }),
+      ['--yes', '--claude-md'],
+      /^generator-ai-pack: CLAUDE\.md cannot be read/,
+    ],
+  ];
+  for (const [name, arrange, args, mention] of cases) {
+    it(`${name}: named by its path in the repository, exit 1, nothing written`, () => {
+      const { repo, top } = workspace();
+      execFileSync('chmod', ['-R', 'a+rwX', top]);
+      arrange(repo);
+      const before = snapshot(top);
+      const run = runLauncher(repo, args, { prefix: nobody, env: { HOME: top } });
+      expectClearRefusal(run, mention);
+      expect(run.stderr).toMatch(/\(permission denied, EACCES\)\. Check its permissions .*nothing was written\.$/m);
+      expect(run.stderr).not.toContain('/proc/');
+      expect(snapshot(top)).toStrictEqual(before);
     });
   }
 });
