@@ -220,7 +220,12 @@ export default class AppGenerator extends PackGenerator<Options> {
 
 /** The .gitignore rule (file:line: pattern) that makes git ignore `path`; undefined when none does or git is absent. */
 function gitIgnoreRule(root: string, path: string): string | undefined {
-  const result = spawnSync('git', ['check-ignore', '--verbose', '--no-index', path], { cwd: root, encoding: 'utf8' });
+  // git reads the .gitignore files itself, with blocking reads: one that is a FIFO would hang it, so it gets 3 s.
+  const result = spawnSync('git', ['check-ignore', '--verbose', '--no-index', path], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 3_000,
+  });
   if (result.status !== 0) return undefined;
   const [source] = result.stdout.split('\t');
   return source?.trim() || undefined;

@@ -134,6 +134,20 @@ describe("real process: ./package.json that is not a plain file is never read, b
   }
 });
 
+describe('real process: a .gitignore that is a FIFO (git, asked whether it ignores .claude/, reads it itself)', () => {
+  for (const where of ['.gitignore', '.claude/.gitignore']) {
+    it(`${where}: the install finishes in bounded time`, () => {
+      const { repo } = workspace();
+      mkdirSync(join(repo, '.claude'));
+      execFileSync('mkfifo', [join(repo, where)]);
+      const run = runLauncher(repo, ['--yes'], { timeoutMs: 20_000 });
+      expect(run.status, run.output).toBe(0);
+      expect(hasStackTrace(run.output)).toBe(false);
+      expect(run.ms).toBeLessThan(20_000);
+    });
+  }
+});
+
 // Root reads everything: a folder or file the user may not read needs a run as another user.
 const nobody = asNobody();
 describe.skipIf(!nobody)('real process: a folder or file the user may not read (run as nobody)', () => {
