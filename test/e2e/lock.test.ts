@@ -16,7 +16,17 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockPath, lockRepository } from '../../generators/lib/lock.js';
 import { startTimeOf } from '../../generators/lib/processes.js';
-import { asNobody, hasStackTrace, launcher, node, type RunResult, snapshot, tempFolder } from '../helpers/repo.js';
+import {
+  asNobody,
+  hasStackTrace,
+  launcher,
+  node,
+  type RunResult,
+  runAsync,
+  runLauncherAsync,
+  snapshot,
+  tempFolder,
+} from '../helpers/repo.js';
 
 /**
  * The lock that keeps two runs out of one repository lives in the user's own folder, named after the
@@ -33,37 +43,6 @@ function workspace(): { repo: string; top: string } {
   // Readable and writable by `nobody` too, for the runs as another user.
   execFileSync('chmod', ['-R', 'a+rwX', top]);
   return { repo, top };
-}
-
-/** Runs a command without blocking this process, so several can run side by side; killed after 30 s. */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, output: stdout + stderr, ms: performance.now() - started });
-    });
-  });
-}
-
-/** The launcher in `cwd` (through `prefix`, e.g. as another user). */
-function launch(
-  cwd: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; prefix?: string[] } = {},
-): Promise<RunResult> {
-  const [command, ...rest] = [...(options.prefix ?? []), node, launcher, ...args];
-  return run(command, rest, { cwd, env: options.env });
 }
 
 /** Processes a test started and must stop. */
@@ -137,7 +116,7 @@ describe.concurrent('real process: whatever is at the lock path, the run reports
       const planted = lstatSync(lock);
       const before = snapshot(top);
       try {
-        expectReported(await launch(repo, ['--yes']), lock, what);
+        expectReported(await runLauncherAsync(repo, ['--yes']), lock, what);
         expect(snapshot(top)).toStrictEqual(before);
         // Left for the user to look at and remove: it is not the generator's.
         expect(lstatSync(lock).ino).toBe(planted.ino);
@@ -150,12 +129,16 @@ describe.concurrent('real process: whatever is at the lock path, the run reports
   it.skipIf(!nobody)("a stale lock of root's, met by a run as nobody", async () => {
     const { repo } = workspace();
     // nobody's own folder, made by a run of nobody's; then root plants a lock there, of a dead process.
-    expect((await launch(repo, ['status'], { prefix: nobody })).status).toBe(1);
+    expect((await runLauncherAsync(repo, ['status'], { prefix: nobody })).status).toBe(1);
     const { dev, ino } = statSync(repo);
     const lock = join(tmpdir(), 'user-cache-nobody/generator-ai-pack', `repository-${dev}-${ino}.lock`);
     writeFileSync(lock, `${spawnSync('true').pid} 1\n`);
     try {
-      expectReported(await launch(repo, ['--yes'], { prefix: nobody }), lock, /is a file of user 0, not yours/);
+      expectReported(
+        await runLauncherAsync(repo, ['--yes'], { prefix: nobody }),
+        lock,
+        /is a file of user 0, not yours/,
+      );
     } finally {
       spawnSync('rm', ['-f', lock]);
     }
@@ -167,7 +150,7 @@ describe.concurrent('real process: a lock is taken over only when its run is gon
     const { repo } = workspace();
     const lock = lockPath(realpathSync(repo));
     writeFileSync(lock, `${sleeper()} 1\n`);
-    const run = await launch(repo, ['--yes']);
+    const run = await runLauncherAsync(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(existsSync(lock)).toBe(false);
   });
@@ -197,7 +180,7 @@ describe.concurrent('real process: one lock per repository, however it is reache
     try {
       const otherTmp = join(top, 'tmp');
       mkdirSync(otherTmp);
-      const other = await launch(repo, ['--yes'], { env: { TMPDIR: otherTmp } });
+      const other = await runLauncherAsync(repo, ['--yes'], { env: { TMPDIR: otherTmp } });
       expect(other.status, other.output).toBe(1);
       expect(other.stderr).toMatch(/another generator-ai-pack run is working in .* \(process \d+\)/);
       expect(snapshot(top)).toStrictEqual({ ...before, tmp: '<dir>' });
@@ -220,7 +203,7 @@ describe.concurrent('real process: one lock per repository, however it is reache
     mkdirSync(alias);
     const release = lockRepository(realpathSync(repo));
     try {
-      const through = await run(
+      const through = await runAsync(
         'unshare',
         ['-m', 'sh', '-c', 'mount --bind "$REPO" "$ALIAS" && cd "$ALIAS" && exec "$NODE" "$LAUNCHER" --yes'],
         { env: { REPO: repo, ALIAS: alias, NODE: node, LAUNCHER: launcher } },
@@ -250,7 +233,7 @@ describe.concurrent('real process: one lock per repository, however it is reache
       rm "$XDG_CACHE_HOME/filler"
       "$NODE" "$LAUNCHER" --yes > "$OUT/free.out" 2>&1; echo $? > "$OUT/free.status"
     `;
-    const namespace = await run('unshare', ['-m', 'sh', '-c', script], {
+    const namespace = await runAsync('unshare', ['-m', 'sh', '-c', script], {
       env: { XDG_CACHE_HOME: cache, REPO: repo, OUT: top, NODE: node, LAUNCHER: launcher },
     });
     expect(namespace.status, namespace.output).toBe(0);

@@ -9,6 +9,7 @@ import {
   launcher,
   type RunResult,
   runLauncher,
+  runLauncherAsync,
   snapshot,
   tempFolder,
 } from '../helpers/repo.js';
@@ -99,7 +100,7 @@ describe('real process: a working folder deeper than PATH_MAX', () => {
 
 // Yeoman reads ./package.json (for the app's name) and .yo-rc.json with blocking reads of its own: a FIFO
 // there would hang the run forever, so real processes with a timeout.
-describe("real process: ./package.json that is not a plain file is never read, by the pack or by Yeoman's code", () => {
+describe.concurrent("real process: ./package.json that is not a plain file is never read, by the pack or by Yeoman's code", () => {
   const cases: [string, (repo: string) => void][] = [
     ['a FIFO', (repo) => execFileSync('mkfifo', [join(repo, 'package.json')])],
     ['a link to /dev/zero', (repo) => symlinkSync('/dev/zero', join(repo, 'package.json'))],
@@ -119,12 +120,12 @@ describe("real process: ./package.json that is not a plain file is never read, b
     [['plugin', 'marketplace'], 0],
   ];
   for (const [name, arrange] of cases) {
-    it(`${name}: install, status, uninstall and plugin finish in bounded time with their usual exit code`, () => {
+    it(`${name}: install, status, uninstall and plugin finish in bounded time with their usual exit code`, async () => {
       const { repo, top } = workspace();
       arrange(repo);
       mkdirSync(join(repo, 'marketplace'));
       for (const [args, code] of subCommands) {
-        const run = runLauncher(repo, args, { timeoutMs: 20_000 });
+        const run = await runLauncherAsync(repo, args, { timeoutMs: 20_000 });
         expect(run.status, `${args.join(' ')}: ${run.output}`).toBe(code);
         expect(hasStackTrace(run.output), run.output).toBe(false);
         expect(run.ms).toBeLessThan(20_000);
@@ -134,13 +135,13 @@ describe("real process: ./package.json that is not a plain file is never read, b
   }
 });
 
-describe('real process: a .gitignore that is a FIFO (git, asked whether it ignores .claude/, reads it itself)', () => {
+describe.concurrent('real process: a .gitignore that is a FIFO (git, asked whether it ignores .claude/, reads it itself)', () => {
   for (const where of ['.gitignore', '.claude/.gitignore']) {
-    it(`${where}: the install finishes in bounded time`, () => {
+    it(`${where}: the install finishes in bounded time`, async () => {
       const { repo } = workspace();
       mkdirSync(join(repo, '.claude'));
       execFileSync('mkfifo', [join(repo, where)]);
-      const run = runLauncher(repo, ['--yes'], { timeoutMs: 20_000 });
+      const run = await runLauncherAsync(repo, ['--yes'], { timeoutMs: 20_000 });
       expect(run.status, run.output).toBe(0);
       expect(hasStackTrace(run.output)).toBe(false);
       expect(run.ms).toBeLessThan(20_000);

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -81,6 +81,44 @@ export function runLauncher(
     output: result.stdout + result.stderr,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * Runs a command without blocking this process, so that several can run side by side (tests that wait on
+ * many processes at once); killed after `timeoutMs`.
+ */
+export function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, output: stdout + stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** runLauncher without blocking: the launcher in `cwd`, through `prefix` (e.g. asNobody()) if given. */
+export function runLauncherAsync(
+  cwd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; prefix?: string[]; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const [command, ...rest] = [...(options.prefix ?? []), node, launcher, ...args];
+  return runAsync(command, rest, { ...options, cwd });
 }
 
 /** Every file below `root` (but .git), repo-relative with forward slashes, mapped to its content. */
