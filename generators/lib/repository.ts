@@ -170,7 +170,9 @@ export class Repository {
 
   /** A folder just made in `folder` (apply), opened and checked like every other. */
   madeFolder(folder: Folder, name: string): Folder {
-    return this.#child(folder, name, name, { followLinks: false })!;
+    const made = this.#child(folder, name, name, { followLinks: false });
+    if (!made) throw changedMeanwhile(this.shownFolder(folder));
+    return made;
   }
 
   /**
