@@ -17,11 +17,8 @@ const userFiles: Record<string, Buffer> = {
     LATIN1,
     Buffer.from('" },\n  "permissions": { "allow": ["Bash(make lint)"] }\n}\n'),
   ]),
-  '.yo-rc.json': Buffer.concat([
-    Buffer.from('{\n  "generator-other": {\n    "label": "'),
-    LATIN1,
-    Buffer.from('"\n  }\n}\n'),
-  ]),
+  // On one line, as a tool might write it: the record goes in after it and comes out leaving it as it was.
+  '.yo-rc.json': Buffer.concat([Buffer.from('{"generator-other":{"label":"'), LATIN1, Buffer.from('"}}\n')]),
 };
 
 function repoWith(files: Record<string, Buffer>): string {
@@ -43,6 +40,8 @@ describe('bytes that are not UTF-8 are kept exactly', () => {
     // Each file now holds the pack's additions, and the user's bytes exactly where they were.
     expect(bytesOf('CLAUDE.md').subarray(0, userFiles['CLAUDE.md'].length)).toStrictEqual(userFiles['CLAUDE.md']);
     expect(bytesOf('CLAUDE.md').includes(Buffer.from('\uFFFD'))).toBe(false);
+    const yoRc = userFiles['.yo-rc.json'];
+    expect(bytesOf('.yo-rc.json').subarray(0, yoRc.length - 2)).toStrictEqual(yoRc.subarray(0, -2));
     for (const path of ['.claude/settings.json', '.yo-rc.json']) {
       expect(bytesOf(path).includes(LATIN1), path).toBe(true);
       expect(bytesOf(path).includes(Buffer.from('\uFFFD')), path).toBe(false);
