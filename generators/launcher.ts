@@ -134,10 +134,25 @@ function report(error: unknown): void {
   process.exitCode = 1;
 }
 
+/** Why the current folder cannot be worked in, when the system cannot even name it; every path is built on it. */
+function workingFolderProblem(): string | undefined {
+  try {
+    process.cwd();
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERANGE' || code === 'ENAMETOOLONG')
+      return 'the current folder is nested too deep for this system (its path is longer than PATH_MAX). Run from a folder with a shorter path';
+    return `the current folder cannot be used (${(error as Error).message}). Change to another folder and run again`;
+  }
+}
+
 /** Runs the command line `argv` (the words after the command) in the current folder. */
 export async function runCli(argv: string[]): Promise<void> {
   // `npm run ai-pack` runs in this package's folder; work where the user typed the command instead.
   if (process.env.npm_lifecycle_event === 'ai-pack' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+  const folderProblem = workingFolderProblem();
+  if (folderProblem) return report(`${folderProblem}; nothing was written.`);
   if (!satisfiesRange(process.versions.node, nodeRange)) {
     return report(
       `needs Node ${nodeRange}; this is Node ${process.versions.node}. Install a current Node (e.g. 24 LTS) and run again.`,

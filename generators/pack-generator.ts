@@ -1,6 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import Generator, { type PromptQuestions } from 'yeoman-generator';
 import { applyPlan } from './lib/apply.js';
 import { SETTINGS_PATH } from './lib/catalogue.js';
@@ -38,14 +38,14 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
   /** The saved answers as stored, checked by the app generator before use. */
   protected savedAnswers: unknown;
   #release: (() => void) | undefined;
+  #closeRepository: (() => void) | undefined;
 
   constructor(args: string[], options: BaseOptions & O) {
-    // Yeoman reads the working folder's .yo-rc.json while it constructs the generator: check it first, so
-    // a FIFO there cannot hang the run and a broken file is a clear error, not a stack trace.
-    const cwd = (options as { env?: { cwd?: string } }).env?.cwd;
-    if (cwd && !options.help) recordOf(new Repository(cwd).read(YO_RC), everShippedPaths());
-    // The pack installs no npm packages: never run the package manager or talk about it.
-    super(args, options, { customInstallTask: true });
+    const { env } = options as { env?: YeomanEnvironment };
+    if (env) keepYeomanOffTheDisk(env, env.cwd);
+    // The pack installs no npm packages: never run the package manager or talk about it. Nor does it keep
+    // answers in ~/.yo-rc-global.json, which Yeoman would otherwise read at every prompt.
+    super(args, { ...options, skipGlobalConfig: true }, { customInstallTask: true });
     if (this.log) (this as { log: Generator['log'] }).log = quietYeomanErrors(this.log);
     this.argument('directory', {
       type: String,
@@ -62,7 +62,15 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
       description:
         'project (default): this repository; user: ~/.claude/skills and ~/.claude/agents, for every repository of yours',
     });
-    if (this.options.directory) this.destinationRoot(resolve(this.options.directory));
+    if (this.options.directory) {
+      this.destinationRoot(resolve(this.options.directory));
+      keepYeomanOffTheDisk(this.env as YeomanEnvironment, this.destinationRoot());
+    }
+  }
+
+  /** Yeoman names the app after ./package.json's "name", read with a blocking read of its own; the pack needs no name. */
+  override determineAppname(): string {
+    return basename(this.destinationRoot());
   }
 
   /** A personal install (`--scope user`): the skills and agents go into ~/.claude, with a record of their own there. */
@@ -90,36 +98,59 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** Opens the repository, takes its lock and reads the install record: before any question or plan. */
   protected openRepository(): void {
-    if (this.personal && this.options.directory)
-      throw new AiPackError(
-        '--scope user installs into your home folder: leave out the directory; nothing was written.',
-      );
-    this.repo = new Repository(this.personal ? homedir() : this.destinationRoot());
+    this.repo = this.personal
+      ? new Repository(this.#homeFolder(), { personal: true })
+      : new Repository(this.destinationRoot());
+    // Its folder handles go when the run is done; on an error, when the process exits.
+    const repo = this.repo;
+    this.#closeRepository = () => repo.close();
+    process.once('exit', this.#closeRepository);
     if (!this.personal && this.repo.realRoot === safeRealHome())
       throw new AiPackError(this.homeFolderRefusal(this.repo.root));
+    // Before the lock, which yo's unprivileged user could not take either (its folder is in root's home).
+    this.#refuseWhereYoDroppedRoot();
     this.#release = lockRepository(this.repo.realRoot);
     // Released when the run is done; on an error, when the process exits.
     process.once('exit', this.#release);
     const { record, ignored, ignoredSettings, answers } = recordOf(
       this.repo.read(this.recordPath),
       everShippedPaths(),
-      this.recordPath,
+      this.repo.shown(this.recordPath),
     );
     this.record = record;
     this.savedAnswers = answers;
     for (const path of ignored)
       this.warn(
-        `${this.recordPath} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
+        `${this.repo.shown(this.recordPath)} names ${JSON.stringify(path)}, which is not a file the pack ever ships: left alone.`,
       );
     for (const name of new Set(entryNames(ignoredSettings)))
       this.warn(
-        `${this.recordPath} claims the settings entry ${JSON.stringify(name)} for the pack, which no version of the pack writes: left alone.`,
+        `${this.repo.shown(this.recordPath)} claims the settings entry ${JSON.stringify(name)} for the pack, which no version of the pack writes: left alone.`,
       );
+  }
+
+  /** The home folder of a personal install: HOME, which must name an existing folder. */
+  #homeFolder(): string {
+    if (this.options.directory)
+      throw new AiPackError(
+        '--scope user installs into your home folder: leave out the directory; nothing was written.',
+      );
+    const home = homedir();
+    if (!isAbsolute(home))
+      throw new AiPackError(
+        `--scope user installs into your home folder, but HOME is ${home === '' ? 'empty' : `"${home}", not an absolute path`}. ` +
+          'Set HOME to your home folder (or run without --scope user, in a project); nothing was written.',
+      );
+    return home;
   }
 
   /** The repository as the planner reads it: confined, never blocking. */
   protected get disk(): DiskView {
-    return { read: (path) => this.repo.read(path), isFolder: (path) => this.repo.isFolder(path) };
+    return {
+      read: (path) => this.repo.read(path),
+      isFolder: (path) => this.repo.isFolder(path),
+      shown: (path) => this.repo.shown(path),
+    };
   }
 
   /** The adapter reads a real terminal, or is a test adapter that answers by itself. */
@@ -189,10 +220,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** Applies the plan (unless --dry-run), prints what it did, and lets the next run in. */
   protected applyAndReport(plan: Plan, next: string): void {
-    if (!this.options.dryRun) {
-      this.#refuseWhereYoDroppedRoot();
-      applyPlan(this.repo, plan.changes, plan.emptiedFolders);
-    }
+    if (!this.options.dryRun) applyPlan(this.repo, plan.changes, plan.emptiedFolders);
     const record = this.personal ? `~/${this.recordPath}` : this.recordPath;
     this.print(formatPlan(plan, { version: this.packageVersion, dryRun: this.options.dryRun === true, next, record }));
     this.done();
@@ -222,10 +250,13 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
 
   /** The run's work is over: the repository's lock goes. */
   protected done(): void {
-    if (!this.#release) return;
-    process.removeListener('exit', this.#release);
-    this.#release();
+    for (const letGo of [this.#release, this.#closeRepository]) {
+      if (!letGo) continue;
+      process.removeListener('exit', letGo);
+      letGo();
+    }
     this.#release = undefined;
+    this.#closeRepository = undefined;
   }
 
   /**
@@ -269,8 +300,24 @@ function ownerOf(path: string): number | undefined {
 
 function safeRealHome(): string | undefined {
   try {
-    return new Repository(homedir()).realRoot;
+    return realpathSync(homedir());
   } catch {
     return undefined;
   }
+}
+
+/** What the generators need of Yeoman's environment here: its working folder and its in-memory file store. */
+interface YeomanEnvironment {
+  cwd: string;
+  sharedFs: { add(file: { path: string; contents: null }): unknown };
+}
+
+/**
+ * Yeoman reads `.yo-rc.json` of the folder it works in (its config storage, at construction and at every
+ * prompt) with blocking reads of its own: a FIFO there would hang the run, a huge file would end in a stack
+ * trace. The pack keeps no settings in Yeoman's config (its record is read through lib/repository.ts), so
+ * Yeoman's in-memory file store is told there is no such file, and Yeoman never opens it.
+ */
+function keepYeomanOffTheDisk(env: YeomanEnvironment, folder: string): void {
+  env.sharedFs.add({ path: join(resolve(folder), YO_RC), contents: null });
 }

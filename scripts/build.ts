@@ -1,7 +1,8 @@
 // `npm run build`: the published package as one esbuild ESM bundle, minified, split by entry point.
 // Run with the project's Node 24 (type stripping): `node scripts/build.ts`. Starts from an empty dist/.
 //
-// Entry points: the command (dist/generators/cli.js, run by bin/generator-ai-pack.js), the launcher
+// Entry points: the command (dist/generators/cli.js, run by bin/generator-ai-pack.js, after
+// dist/generators/compile-cache.js has turned on Node's compile cache in the user's own folder), the launcher
 // it runs (dist/generators/launcher.js, which the tests import to run the command in-process) and one
 // entry per sub-generator (dist/generators/<sub>/index.js, the layout `yo ai-pack:<sub>` looks up).
 // Code they share lands in dist/generators/chunks/. The modules in LAZY_MODULES, which an install
@@ -140,6 +141,7 @@ function subGenerators(): string[] {
 const entryPoints: Record<string, string> = {
   'generators/cli': join(root, 'generators/cli.ts'),
   'generators/launcher': join(root, 'generators/launcher.ts'),
+  'generators/compile-cache': join(root, 'generators/compile-cache.ts'),
 };
 for (const sub of subGenerators()) entryPoints[`generators/${sub}/index`] = join(root, 'generators', sub, 'index.ts');
 for (const [name, lazy] of Object.entries(LAZY_MODULES)) entryPoints[`lazy/${name}`] = lazyModulePath(lazy);

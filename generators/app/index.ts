@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
 import {
@@ -65,7 +65,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     if (!this.personal) this.#warnWhereItMatters();
     // The user's settings must be mergeable before any question is asked: otherwise nothing is written.
     const settings = this.repo.read(SETTINGS_PATH);
-    if (settings !== undefined) parseSettings(settings, SETTINGS_PATH);
+    if (settings !== undefined) parseSettings(settings, this.repo.shown(SETTINGS_PATH));
     this.given = checkAnswers(this.options as Record<string, unknown>, (spec) => `--${spec.option}`);
     const misplaced = ANSWER_SPECS.filter(
       (spec) => this.given[spec.name] !== undefined && !belongsTo(spec, this.personal),
@@ -161,7 +161,11 @@ export default class AppGenerator extends PackGenerator<Options> {
   /** Through the repository's checked reader, from its root: a package folder inherits its workspace's files. */
   #detect(): Detection {
     const repository = new Repository(this.repo.gitRoot());
-    return detectCommands(repository, repository.relativePath(this.repo.realRoot));
+    try {
+      return detectCommands(repository, relative(repository.realRoot, this.repo.realRoot).split(sep).join('/'));
+    } finally {
+      repository.close();
+    }
   }
 
   async prompting(): Promise<void> {
@@ -329,7 +333,12 @@ function isGitWorkTree(root: string): boolean {
 
 /** The .gitignore rule (file:line: pattern) that makes git ignore `path`; undefined when none does or git is absent. */
 function gitIgnoreRule(root: string, path: string): string | undefined {
-  const result = spawnSync('git', ['check-ignore', '--verbose', '--no-index', path], { cwd: root, encoding: 'utf8' });
+  // git reads the .gitignore files itself, with blocking reads: one that is a FIFO would hang it, so it gets 3 s.
+  const result = spawnSync('git', ['check-ignore', '--verbose', '--no-index', path], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 3_000,
+  });
   if (result.status !== 0) return undefined;
   const [source] = result.stdout.split('\t');
   return source?.trim() || undefined;

@@ -1,32 +1,52 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { encodeText } from './bytes.js';
 import { AiPackError } from './errors.js';
-import type { Change } from './plan.js';
-import type { Repository } from './repository.js';
+import { BACKUP_ROOT, type Change } from './plan.js';
+import type { Folder, Place, Repository } from './repository.js';
+import { isLeftOverTemporary, temporaryName } from './temporary.js';
 
-/** The file operations the apply step uses; tests pass a version that fails or stops at a chosen step. */
+/** A replaced file's permissions and owner, which its new content keeps. */
+interface FileMode {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The file operations the apply step uses, on paths inside checked folders (`Folder.at`); tests pass a
+ * version that fails or stops at a chosen step.
+ */
 export interface FileIo {
-  writeFile(path: string, content: string): void;
+  /** Creates the file (never through a link, never over an existing one) with this content. */
+  writeFile(path: string, content: Uint8Array, like?: FileMode): void;
   rename(from: string, to: string): void;
   unlink(path: string): void;
   mkdir(path: string): void;
   rmdir(path: string): void;
 }
 
+const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
 export const nodeIo: FileIo = {
-  writeFile: (path, content) => fs.writeFileSync(path, content, { flag: 'wx' }),
+  writeFile: (path, content, like) => {
+    const fd = fs.openSync(path, CREATE, 0o666);
+    try {
+      fs.writeFileSync(fd, content);
+      if (like) fs.fchmodSync(fd, like.mode & 0o7777);
+      if (like && process.getuid?.() === 0) fs.fchownSync(fd, like.uid, like.gid);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (path) => fs.unlinkSync(path),
   mkdir: (path) => fs.mkdirSync(path),
   rmdir: (path) => fs.rmdirSync(path),
 };
 
-/** Temporary files are named after their target and this run, so a later run can recognise and clear them. */
-const TEMP_NAME = /^\.(.+)\.ai-pack-(\d+)-[0-9a-f]{8}\.tmp$/;
-
 interface PreparedWrite {
-  target: string;
+  place: Place;
   temp: string;
 }
 
@@ -39,6 +59,9 @@ interface PreparedWrite {
  *   4. deletions, then the folders the plan emptied, and last the install record, so a run stopped
  *      earlier is recognised and finished by the next one. A change marked `first` (the record of what the
  *      run is about to do) is renamed before all others, one marked `last` after them.
+ * Every operation goes through the handle of a folder checked once (lib/repository.ts), and each rename and
+ * delete first checks that its target is still the file the plan read: a folder swapped for a link meanwhile
+ * cannot redirect a write or a delete out of the repository.
  */
 export function applyPlan(
   repo: Repository,
@@ -51,52 +74,46 @@ export function applyPlan(
     ...changes.filter((change) => !change.stage),
     ...changes.filter((change) => change.stage === 'last'),
   ];
-  const resolved = ordered.map((change) => ({
-    change,
-    target: change.kind === 'delete' ? resolveName(repo, change.path) : repo.resolve(change.path),
-  }));
-  const folders = emptiedFolders.map((folder) => repo.resolve(folder));
-  checkWritable(
-    repo,
-    resolved.map(({ target }) => target),
-  );
-  clearStaleTemporaryFiles(new Set(resolved.map(({ target }) => dirname(target))));
+  const places = ordered.map((change) => repo.place(change.path, change.kind === 'write'));
+  for (const folder of emptiedFolders) repo.place(folder, false);
+  checkWritable(repo, places);
+  clearLeftOverTemporaries(repo, [...new Set(places.map((place) => place.folder))]);
 
-  const madeFolders: string[] = [];
+  const madeFolders: { parent: Folder; name: string }[] = [];
   const prepared = new Map<number, PreparedWrite>();
   let current = '';
   try {
-    for (const [index, { change, target }] of resolved.entries()) {
+    for (const [index, change] of ordered.entries()) {
       if (change.kind !== 'write') continue;
       current = change.path;
-      makeFolders(dirname(target), madeFolders, io);
-      const temp = join(
-        dirname(target),
-        `.${basename(target)}.ai-pack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-      );
+      const place = makeFolders(repo, repo.place(change.path), madeFolders, io);
+      const temp = join(place.folder.at, temporaryName(place.name));
       // Registered before the write: a write that fails half-way (full disk) leaves a file to remove.
-      prepared.set(index, { target, temp });
-      io.writeFile(temp, change.content);
-      copyModeAndOwner(target, temp);
+      prepared.set(index, { place, temp });
+      io.writeFile(temp, encodeText(change.content), modeOf(join(place.folder.at, place.name)));
     }
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
-    for (const folder of madeFolders.toReversed()) tryRmdir(folder, io);
+    for (const { parent, name } of madeFolders.toReversed()) tryRmdir(join(parent.at, name), io);
     throw explain(error, current, 'nothing was changed');
   }
 
-  const carryOut = (index: number, change: Change, target: string) => {
+  const carryOut = (index: number, change: Change) => {
     current = change.path;
-    if (change.kind === 'delete') return unlinkIfPresent(target, io);
-    io.rename(prepared.get(index)!.temp, target);
+    if (change.kind === 'delete') return deleteIfPresent(repo, change.path, io);
+    const { place, temp } = prepared.get(index)!;
+    repo.checkUnchanged(change.path, place);
+    io.rename(temp, join(place.folder.at, place.name));
     prepared.delete(index);
+    repo.remember(change.path, place);
   };
   try {
-    const last = resolved.findIndex(({ change }) => change.stage === 'last');
-    for (const [index, { change, target }] of resolved.entries())
-      if (change.stage !== 'last') carryOut(index, change, target);
-    for (const folder of folders) tryRmdir(folder, io);
-    if (last >= 0) carryOut(last, resolved[last].change, resolved[last].target);
+    const last = ordered.findIndex((change) => change.stage === 'last');
+    for (const [index, change] of ordered.entries()) if (change.stage !== 'last') carryOut(index, change);
+    for (const folder of emptiedFolders) removeIfEmpty(repo, folder, io);
+    if (last >= 0) carryOut(last, ordered[last]);
+    // A record removed last may have sat in a folder the plan emptied (~/.claude of a personal install): it may go now.
+    if (ordered[last]?.kind === 'delete') for (const folder of emptiedFolders) removeIfEmpty(repo, folder, io);
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
     throw explain(error, current, 'some files were already changed; run the generator again to finish');
@@ -107,15 +124,13 @@ export function applyPlan(
  * Every folder a change writes into (or the nearest existing one above it) must be writable: checked before
  * anything is touched, so a read-only sub-folder stops the run with a message instead of half a change.
  */
-function checkWritable(repo: Repository, targets: string[]): void {
+function checkWritable(repo: Repository, places: Place[]): void {
   const blocked = new Set<string>();
-  for (const target of targets) {
-    let folder = dirname(target);
-    while (!fs.existsSync(folder)) folder = dirname(folder);
+  for (const { folder } of places) {
     try {
-      fs.accessSync(folder, fs.constants.W_OK);
+      fs.accessSync(folder.at, fs.constants.W_OK);
     } catch {
-      blocked.add(repo.relativePath(folder) || '.');
+      blocked.add(repo.shownFolder(folder));
     }
   }
   if (blocked.size > 0) {
@@ -125,66 +140,93 @@ function checkWritable(repo: Repository, targets: string[]): void {
   }
 }
 
-/** A delete removes the name itself (a link the user made is unlinked, its target kept). */
-function resolveName(repo: Repository, path: string): string {
-  const slash = path.lastIndexOf('/');
-  const parent = slash < 0 ? repo.realRoot : repo.resolve(path.slice(0, slash));
-  repo.resolve(path); // the same checks as a write: nothing in .git, no link leading out
-  return join(parent, path.slice(slash + 1));
-}
-
-function makeFolders(folder: string, made: string[], io: FileIo): void {
-  if (fs.existsSync(folder)) return;
-  makeFolders(dirname(folder), made, io);
-  io.mkdir(folder);
-  made.push(folder);
+/** Makes the folders missing on the way to a place, each opened and checked as it is made; returns the place in the last. */
+function makeFolders(repo: Repository, place: Place, made: { parent: Folder; name: string }[], io: FileIo): Place {
+  let folder = place.folder;
+  for (const name of place.missing) {
+    io.mkdir(join(folder.at, name));
+    made.push({ parent: folder, name });
+    folder = repo.madeFolder(folder, name);
+  }
+  return { folder, missing: [], name: place.name };
 }
 
 /** A replaced file keeps its permissions, and its owner when we can set it (running as root). */
-function copyModeAndOwner(target: string, temp: string): void {
-  let stats: fs.Stats;
+function modeOf(path: string): FileMode | undefined {
   try {
-    stats = fs.statSync(target);
+    const stats = fs.lstatSync(path);
+    return stats.isFile() ? { mode: stats.mode, uid: stats.uid, gid: stats.gid } : undefined;
   } catch {
-    return;
-  }
-  fs.chmodSync(temp, stats.mode & 0o7777);
-  if (process.getuid?.() === 0) fs.chownSync(temp, stats.uid, stats.gid);
-}
-
-/** Temporary files left by a run that was killed: ours by name, and their process is gone. */
-function clearStaleTemporaryFiles(folders: Set<string>): void {
-  for (const folder of folders) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(folder);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const match = TEMP_NAME.exec(name);
-      // Clearing runs before this run writes any: one of its own process id is from an earlier, failed attempt.
-      const owner = Number(match?.[2]);
-      if (match && (owner === process.pid || !processIsAlive(owner))) tryUnlink(join(folder, name), nodeIo);
-    }
+    return undefined;
   }
 }
 
-export function processIsAlive(pid: number): boolean {
+/** A delete removes the name itself (a link the user made is unlinked, its target kept), if it is still what the plan read. */
+function deleteIfPresent(repo: Repository, path: string, io: FileIo): void {
+  const place = repo.place(path, false);
+  if (place.missing.length > 0) return;
+  repo.checkUnchanged(path, place);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function unlinkIfPresent(path: string, io: FileIo): void {
-  try {
-    io.unlink(path);
+    io.unlink(join(place.folder.at, place.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  repo.remember(path, place);
+}
+
+function removeIfEmpty(repo: Repository, path: string, io: FileIo): void {
+  const place = repo.place(path, false);
+  if (place.missing.length === 0) tryRmdir(join(place.folder.at, place.name), io);
+}
+
+/**
+ * Temporary files left by a run that was killed, in the folders this run writes to and in the backup folders
+ * (a run killed while backing files up leaves them there, in a folder of its own, which then goes too).
+ */
+function clearLeftOverTemporaries(repo: Repository, folders: Folder[]): void {
+  for (const folder of folders) clearFolder(folder);
+  const backups = placeOfFolder(repo, BACKUP_ROOT);
+  if (!backups) return;
+  const emptied = repo.inFolder(backups.folder, backups.name, (folder) => clearBackups(repo, folder, 0));
+  if (emptied) tryRmdir(join(backups.folder.at, backups.name), nodeIo);
+}
+
+/** Where a folder is, if it exists as one (a `.claude` that is a file, say, has no backups in it). */
+function placeOfFolder(repo: Repository, path: string): Place | undefined {
+  try {
+    return repo.isFolder(path) ? repo.place(path) : undefined;
+  } catch (error) {
+    if (error instanceof AiPackError) return undefined;
+    throw error;
+  }
+}
+
+/** Removes the left-over temporary files in a folder; true when it held one. */
+function clearFolder(folder: Folder): boolean {
+  let found = false;
+  for (const name of fs.readdirSync(folder.at)) {
+    if (!isLeftOverTemporary(name)) continue;
+    tryUnlink(join(folder.at, name), nodeIo);
+    found = true;
+  }
+  return found;
+}
+
+/** Backups mirror the pack's paths, a few folders deep: deeper folders are not the pack's and are not searched. */
+const MAX_BACKUP_DEPTH = 16;
+
+/** Clears the folders below a backup folder; one that held a temporary file and is empty now was the killed run's and goes. */
+function clearBackups(repo: Repository, folder: Folder, depth: number): boolean {
+  let emptied = clearFolder(folder);
+  if (depth >= MAX_BACKUP_DEPTH) return emptied;
+  for (const entry of fs.readdirSync(folder.at, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    if (repo.inFolder(folder, entry.name, (child) => clearBackups(repo, child, depth + 1))) {
+      tryRmdir(join(folder.at, entry.name), nodeIo);
+      emptied = true;
+    }
+  }
+  return emptied;
 }
 
 function tryUnlink(path: string, io: FileIo): void {
@@ -210,6 +252,8 @@ const FILE_SYSTEM_PROBLEMS: Record<string, string> = {
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
   EISDIR: 'a folder stands where a file should be',
+  EEXIST: 'a file appeared where the generator writes',
+  ELOOP: 'a link appeared where the generator writes',
   ENOTDIR: 'a file stands where a folder should be',
 };
 

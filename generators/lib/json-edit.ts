@@ -2,7 +2,7 @@ import { applyEdits, findNodeAtLocation, type JSONPath, type Node, parseTree } f
 import { detectEol, type Eol } from './eol.js';
 
 /**
- * In-place edits of valid JSON text: append a property or an array entry, remove one. Every byte
+ * In-place edits of valid JSON text: append a property or an array entry, replace a value, remove one. Every byte
  * outside the edit stays, and an append is undone by removing what it appended, byte for byte.
  *
  * jsonc-parser finds the nodes and applies the edits; the inserted text is written here rather than by
@@ -55,6 +55,22 @@ export function appendProperty(text: string, objectPath: JSONPath, key: string, 
 export function appendItem(text: string, arrayPath: JSONPath, value: unknown): string {
   const style = styleOf(text);
   return appendMember(text, arrayPath, (indent) => render(value, indent, style));
+}
+
+/**
+ * Replaces the value at `path` with `value`, laid out as the old one was: a block at its line's indent where
+ * it spread over several lines, inline where it did not. Every byte around it stays.
+ */
+export function replaceValue(text: string, path: JSONPath, value: unknown): string {
+  const node = nodeAt(text, path);
+  if (!node) throw new Error(`json-edit: nothing at ${JSON.stringify(path)}`); // callers check first: a bug if reached
+  const block = /[\r\n]/.test(text.slice(node.offset, end(node)));
+  return insert(
+    text,
+    node.offset,
+    end(node),
+    render(value, block ? lineIndent(text, node.offset) : undefined, styleOf(text)),
+  );
 }
 
 /**

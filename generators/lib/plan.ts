@@ -20,7 +20,7 @@ const NEW_VERSION_SUFFIX = '.ai-pack-new';
 /** The settings' deny rules: what keeps secrets from being read. */
 const DENY_RULES = '/permissions/deny';
 /** Where replaced or migrated files are kept, one folder per run. */
-const BACKUP_ROOT = '.claude/ai-pack-backup';
+export const BACKUP_ROOT = '.claude/ai-pack-backup';
 const BACKUP_IGNORE = `${BACKUP_ROOT}/.gitignore`;
 
 export type SummaryKind =
@@ -75,6 +75,12 @@ export interface Plan {
 export interface DiskView {
   read(path: string): string | undefined;
   isFolder(path: string): boolean;
+  /** A path as messages name it (`~/.claude/settings.json` in a personal install); the path itself by default. */
+  shown?(path: string): string;
+}
+
+function shownIn(disk: DiskView, path: string): string {
+  return disk.shown?.(path) ?? path;
 }
 
 /** What to do with a file the user changed, when the pack has a new version of it. */
@@ -365,7 +371,7 @@ function planSettings(
   const text = build.disk.read(SETTINGS_PATH);
   const update = updateSettingsText({
     text,
-    file: SETTINGS_PATH,
+    file: shownIn(build.disk, SETTINGS_PATH),
     pack,
     recorded: previous?.settings ?? [],
     declined: previous?.declined ?? [],
@@ -586,7 +592,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
-    const remaining = removeSettingsText(settingsText, record.settings, SETTINGS_PATH, record.declined);
+    const remaining = removeSettingsText(settingsText, record.settings, shownIn(disk, SETTINGS_PATH), record.declined);
     if (record.createdSettings && nothingButPack(remaining.text)) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);

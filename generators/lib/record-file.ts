@@ -1,5 +1,5 @@
-import { applyEdits, modify } from 'jsonc-parser';
 import { AiPackError } from './errors.js';
+import { appendProperty, removeAt, replaceValue } from './json-edit.js';
 import { type InstallRecord, readRecord } from './manifest.js';
 import type { SettingsAdditions } from './settings.js';
 import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
@@ -33,9 +33,9 @@ export function recordOf(
 }
 
 /**
- * `.yo-rc.json` with the record set (or, for undefined, taken out), edited in place: the other generators'
- * entries and the file's formatting stay. Unchanged content returns the same text; a file left holding
- * nothing returns undefined (it goes).
+ * `.yo-rc.json` with the record set (or, for undefined, taken out), edited in place (lib/json-edit.ts): the
+ * other generators' entries keep every byte, and what an install adds an uninstall takes out exactly.
+ * Unchanged content returns the same text; a file left holding nothing returns undefined (it goes).
  */
 export function recordText(
   current: string | undefined,
@@ -46,17 +46,9 @@ export function recordText(
     return record === undefined ? undefined : `${JSON.stringify({ [RECORD_KEY]: record }, null, 2)}\n`;
   const parsed = parseYoRc(current, file);
   if (sameJson(parsed[RECORD_KEY], record)) return current;
-  const next = applyEdits(current, modify(current, [RECORD_KEY], record, { formattingOptions: formattingOf(current) }));
-  const { [RECORD_KEY]: _ours, ...others } = parsed;
-  return record === undefined && Object.keys(others).length === 0 ? undefined : next;
-}
-
-/** The indent and line ending a JSON file already uses, so inserted text matches it. */
-function formattingOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
-  const indent = /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ';
-  return {
-    insertSpaces: !indent.startsWith('\t'),
-    tabSize: indent.startsWith('\t') ? 1 : indent.length,
-    eol: text.includes('\r\n') ? '\r\n' : '\n',
-  };
+  const { [RECORD_KEY]: ours, ...others } = parsed;
+  if (record === undefined) return Object.keys(others).length === 0 ? undefined : removeAt(current, [RECORD_KEY]);
+  return ours === undefined
+    ? appendProperty(current, [], RECORD_KEY, record)
+    : replaceValue(current, [RECORD_KEY], record);
 }

@@ -22,6 +22,7 @@ const STRICT = { allowTrailingComma: false, disallowComments: true, allowEmptyCo
  * twice in one object is such a problem too (readers disagree on which value wins, Claude Code keeps one).
  */
 function parseStrictTree(text: string, file: string): Node {
+  checkNesting(text, file);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, STRICT);
   if (/^[ \t\n\r]*$/.test(text)) throw syntaxError(file, text, text.length, 'the file is empty');
@@ -32,6 +33,33 @@ function parseStrictTree(text: string, file: string): Node {
   }
   checkDuplicateKeys(root, text, file);
   return root;
+}
+
+/** Deeper than any settings or record file the client or Yeoman writes; deeper still would exhaust the stack. */
+const MAX_NESTING = 100;
+
+/**
+ * One pass over the text, before any parser (jsonc-parser's, JSON.parse, the pack's own walks) recurses
+ * into it: brackets nested deeper than MAX_NESTING stop the run at the first one too many.
+ */
+function checkNesting(text: string, file: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let offset = 0; offset < text.length; offset++) {
+    const char = text[offset];
+    if (inString) {
+      if (char === '\\') offset++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      if (++depth > MAX_NESTING) {
+        throw new AiPackError(
+          `${locationOf(file, text, offset)}: nested more than ${MAX_NESTING} levels deep, which no settings file needs. ` +
+            'Flatten it (or delete the file to start afresh) and run again; no file was changed.',
+        );
+      }
+    } else if (char === ']' || char === '}') depth--;
+  }
 }
 
 /** Parses strict JSON (see parseStrictTree). A key named `__proto__` stays an ordinary key. */

@@ -60,7 +60,7 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
       statuses.filter((entry) => entry.status === status).map((entry) => entry.path);
     const files = { unchanged: pathsWith('unchanged'), modified: pathsWith('modified'), missing: pathsWith('missing') };
     const text = this.repo.read(SETTINGS_PATH);
-    const settings = text === undefined ? {} : parseSettings(text, SETTINGS_PATH);
+    const settings = text === undefined ? {} : parseSettings(text, this.repo.shown(SETTINGS_PATH));
     const enforcement = findEnforcement(settings).map((finding) => finding.explanation);
     const problems = settingsProblems(settings);
     const settingsWarnings = settingsWarningsOf(settings);

@@ -1,4 +1,3 @@
-import { rmdirSync } from 'node:fs';
 import { readPackFile } from '../lib/catalogue.js';
 import { planUninstall } from '../lib/plan.js';
 import { PackGenerator } from '../pack-generator.js';
@@ -28,20 +27,8 @@ export default class UninstallGenerator extends PackGenerator {
       packVersionsBeside: (path) => packVersionsOf(path),
     });
     this.applyAndReport(plan, 'The pack is out. Your own files, settings and backups are as they were.');
-    // A personal record lives in ~/.claude and goes last, after the emptied folders: a ~/.claude the install
-    // made goes now, if nothing else is in it. One that was there before the install is never recorded as made.
-    if (this.personal && !this.options.dryRun && this.record.createdFolders?.includes(USER_FOLDER)) {
-      try {
-        rmdirSync(this.repo.resolve(USER_FOLDER));
-      } catch {
-        // not empty: it holds something of the user's (or of Claude Code's) now
-      }
-    }
   }
 }
-
-/** The folder of a personal install, in the home folder. */
-const USER_FOLDER = '.claude';
 
 /** The pack's content for a path it ships today, if any: what a `.ai-pack-new` beside it may hold. */
 function packVersionsOf(path: string): string[] {

@@ -302,7 +302,7 @@ describe('real process: one run at a time', () => {
       release();
     }
     const dead = spawnSync('true').pid!;
-    writeFileSync(lockPath(realpathSync(repo)), String(dead));
+    writeFileSync(lockPath(realpathSync(repo)), `${dead} 12345\n`);
     const run = runLauncher(repo, ['--yes']);
     expect(run.status, run.output).toBe(0);
     expect(existsSync(lockPath(realpathSync(repo)))).toBe(false);

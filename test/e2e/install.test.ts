@@ -299,7 +299,8 @@ function runYo(mode: number, files: Record<string, string> = {}) {
     input: '',
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
+    // The user yo runs as keeps the generator's folder (locks, compile cache) in that HOME too.
+    env: { ...process.env, HOME: home, XDG_CACHE_HOME: '', FORCE_COLOR: '0', NO_COLOR: '1', NODE_PATH: '' },
   });
   return { repo, result };
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -83,6 +83,44 @@ export function runLauncher(
   };
 }
 
+/**
+ * Runs a command without blocking this process, so that several can run side by side (tests that wait on
+ * many processes at once); killed after `timeoutMs`.
+ */
+export function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, output: stdout + stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** runLauncher without blocking: the launcher in `cwd`, through `prefix` (e.g. asNobody()) if given. */
+export function runLauncherAsync(
+  cwd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; prefix?: string[]; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const [command, ...rest] = [...(options.prefix ?? []), node, launcher, ...args];
+  return runAsync(command, rest, { ...options, cwd });
+}
+
 /** Every file below `root` (but .git), repo-relative with forward slashes, mapped to its content. */
 export function readTree(root: string, dir = ''): Record<string, string> {
   const entries = readdirSync(join(root, dir), { withFileTypes: true });
@@ -137,11 +175,14 @@ export function writeManifestOf(root: string, edit: (manifest: any) => void): vo
 
 /**
  * Runs `command args` as the unprivileged user `nobody` (tests run as root, which ignores permission
- * bits), through util-linux `setpriv`; undefined when that is not possible on this machine.
+ * bits), through util-linux `setpriv`; undefined when that is not possible on this machine. Its own
+ * folder for the generator's locks and cache is in the test run's temporary folder (see global-setup.ts).
  */
 export function asNobody(): string[] | undefined {
   const probe = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']);
-  return probe.status === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : undefined;
+  if (probe.status !== 0) return undefined;
+  const cache = `XDG_CACHE_HOME=${join(tmpdir(), 'user-cache-nobody')}`;
+  return ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', 'env', cache];
 }
 
 /** Runs `command args` with no network at all (a new, empty network namespace); undefined where that is not possible. */
