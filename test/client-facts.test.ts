@@ -6,8 +6,15 @@ import { packRoot, templatesRoot } from '../generators/lib/paths.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/client-facts.js';
 import { tempFolder, writeFiles } from './helpers/repo.js';
-import { notifications, workingDirectory } from './helpers/stand-in/claude-code.js';
-import { type Block, requestText, type ToolCall, toolCalls, WAIT } from './helpers/stand-in/model.js';
+import { notifications, notificationsOf, workingDirectory } from './helpers/stand-in/claude-code.js';
+import {
+  type Block,
+  type MessagesRequest,
+  requestText,
+  type ToolCall,
+  toolCalls,
+  WAIT,
+} from './helpers/stand-in/model.js';
 import { play, projectInstall, scenarioRepo, UNPUSHED_FILE } from './helpers/stand-in/pack.js';
 
 /** Every text file of the pack, plus the CLAUDE.md section, keyed by a readable path. */
@@ -120,11 +127,7 @@ async function worktreeProbe() {
       ...(isolated ? { isolation: 'worktree' } : {}),
     },
   });
-  const byBrief = (request: Parameters<typeof notifications>[0], brief: string) => {
-    const call = toolCalls(request).find((each) => each.name === 'Agent' && each.input.prompt === brief);
-    const id = /^agentId: (\w+)/m.exec(call?.result?.text ?? '')?.[1];
-    return notifications(request).find((notification) => notification.taskId === id)!;
-  };
+  const byBrief = (request: MessagesRequest, brief: string) => notificationsOf(request, brief)[0];
   const played = await play(
     where,
     'PROBE-MAIN',

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { type Notification, notifications, workingDirectory } from './helpers/stand-in/claude-code.js';
+import { notifications, notificationsOf, workingDirectory } from './helpers/stand-in/claude-code.js';
 import {
   type Block,
   type Conversation,
@@ -303,14 +303,6 @@ async function continued(install: PackInstall) {
   return { where, played, procedure, briefs, answer: replies['needs context'].message };
 }
 
-/** The notifications of one agent, by the brief it was launched with. */
-function notificationsOf(played: Played, brief: string): Notification[] {
-  const main = played.of('main').at(-1)!.body;
-  const launched = toolCalls(main).find((call) => call.name === 'Agent' && call.input.prompt === brief);
-  const agentId = /^agentId: (\w+)/m.exec(launched?.result?.text ?? '')?.[1];
-  return notifications(main).filter((notification) => notification.taskId === agentId);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** At most `limit` client runs at once: each is a few processes, and the machine may have two cores. */
@@ -459,7 +451,7 @@ describe.each([projectInstall, pluginInstall])('$name: the pack run as written i
       const resumed = played.of('engineer').at(-2)!.body;
       for (const known of [briefs.engineer, 'are prices stored in cents or in euros?', answer])
         expect(requestText(resumed)).toContain(known);
-      const [asked, done] = notificationsOf(played, briefs.engineer);
+      const [asked, done] = notificationsOf(played.of('main').at(-1)!.body, briefs.engineer);
       expect(asked.result).toMatch(/^Result: needs context/);
       expect(done.result).toMatch(/^Result: done/);
       // It went on in its own worktree, a real one on its own branch.
@@ -483,7 +475,7 @@ describe.each([projectInstall, pluginInstall])('$name: the pack run as written i
         ['Bash', false],
       ]);
       expect(calls[2].result!.text).toMatch(/\bpass 2\b/);
-      const [blocked, done] = notificationsOf(played, briefs.tester);
+      const [blocked, done] = notificationsOf(played.of('main').at(-1)!.body, briefs.tester);
       expect(blocked.result).toMatch(/^Result: blocked\n.*npx vitest run tests/);
       expect(done.result).toMatch(/^Result: done/);
       expect(played.problems).toEqual([]);

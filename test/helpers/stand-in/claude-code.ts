@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ClientResult, claudeBinary } from '../claude.js';
 import { offline } from '../repo.js';
-import { type MessagesRequest, type StandInModel, textOf } from './model.js';
+import { type MessagesRequest, type StandInModel, textOf, toolCalls } from './model.js';
 
 /**
  * The client's whole environment, built from nothing (as `env -i` would). PATH brings git and the Node
@@ -142,4 +142,11 @@ export function notifications(request: MessagesRequest): Notification[] {
       worktreeBranch: field('worktreeBranch'),
     };
   });
+}
+
+/** The notifications of the agent launched with `prompt` (the launch result names its id). */
+export function notificationsOf(request: MessagesRequest, prompt: string): Notification[] {
+  const launch = toolCalls(request).find((call) => call.name === 'Agent' && call.input.prompt === prompt);
+  const agentId = /^agentId: (\w+)/m.exec(launch?.result?.text ?? '')?.[1];
+  return notifications(request).filter((notification) => notification.taskId === agentId);
 }

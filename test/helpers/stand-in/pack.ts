@@ -3,7 +3,7 @@
 // scripted session played through the pinned client. What the orchestrator does is read from the
 // orchestrator skill the client loaded (./procedure.ts), so a scenario runs the pack as written.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ANSWERS } from '../../../generators/lib/catalogue.js';
 import { packRoot } from '../../../generators/lib/paths.js';
@@ -34,11 +34,12 @@ export const projectInstall: PackInstall = {
 /**
  * The marketplace, and a HOME with the plugin installed from it as a user does (marketplace add, plugin
  * install), made once per test file. Each scenario's HOME is a copy: the client's record of the install
- * points into this one, which stays until the file's tests are done.
+ * points into this one, which stays until the file's tests are done (then its folders go, and the next
+ * file that asks makes them again: test files may share this module).
  */
 let installed: { marketplace: string; home: string } | undefined;
 function installedPlugin(): { marketplace: string; home: string } {
-  if (!installed) {
+  if (!installed || !existsSync(installed.home)) {
     const marketplace = tempFolder('ai-pack-marketplace-');
     writeFiles(marketplace, pluginFiles());
     const home = throwAwayHome();
