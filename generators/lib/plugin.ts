@@ -237,12 +237,12 @@ claude plugin install ${PLUGIN_ID}
 ## What a project needs besides the plugin
 
 A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and
-the project's test and build commands, a spawned engineer or tester is denied. The client also ignores \`permissionMode\`
-in a plugin's agents, so the plugin's engineer and tester edit only where the settings allow: \`${PLUGIN_EDIT_RULE}\`
-allows their own worktrees (launched with \`isolation: "worktree"\`), never the main checkout. \`"worktree":
-{"baseRef": "head"}\` makes those worktrees start from your local commit rather than from \`origin\`. Each project that
-uses the plugin needs these entries in its committed \`.claude/settings.json\` (change \`npm test\` and
-\`npm run build\` to the project's own commands, and \`OWNER\` to where the marketplace lives):
+the project's test and build commands, a spawned engineer or tester is denied. The client also ignores
+\`permissionMode\` in a plugin's agents, so the plugin's engineer and tester edit only where the settings allow:
+\`${PLUGIN_EDIT_RULE}\` allows their own worktrees (launched with \`isolation: "worktree"\`), never the main
+checkout. \`"worktree": {"baseRef": "head"}\` makes those worktrees start from your local commit rather than from
+\`origin\`. Each project that uses the plugin needs these entries in its committed \`.claude/settings.json\` (change
+\`npm test\` and \`npm run build\` to the project's own commands, and \`OWNER\` to where the marketplace lives):
 
 \`\`\`json
 ${JSON.stringify(example, null, 2)}
