@@ -313,12 +313,13 @@ describe('what the pack says the client does, shown by the client itself (a stan
 
   it("every deny rule of the pack's settings stops Read and cat of a file it covers, for an agent in a worktree", async () => {
     const { deny, files, calls } = await secrets;
+    expect(files).toHaveLength(deny.length);
     const leaked = calls
       .slice(0, 2 * files.length)
       .filter((call) => !call.result?.isError || call.result.text.includes('SECRET'))
       .map((call) => `${call.name} ${call.input.file_path ?? call.input.command}: ${call.result?.text.slice(0, 80)}`);
     expect(leaked).toEqual([]);
-    expect(deny.length).toBeGreaterThanOrEqual(10);
+    expect(calls).toHaveLength(2 * deny.length + 2);
   });
 
   it('deny rules do not stop grep -r or git show HEAD:.env (as the README says)', async () => {

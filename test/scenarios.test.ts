@@ -58,14 +58,47 @@ function ignoreFolders(procedure: Procedure, repo: string): Block[] {
  * A background agent that does `steps` in its working directory, one tool call a turn, and ends with
  * `report`; as a model would, it stops at the first call that failed and reports it (`Result: blocked`).
  */
-function worker(name: string, brief: string, steps: ((cwd: string) => Block)[], report: string): Conversation {
+function worker(
+  name: string,
+  brief: string,
+  steps: ((cwd: string) => Block)[],
+  report: string,
+  start = async () => {},
+): Conversation {
   const next = (step?: (cwd: string) => Block) => (request: MessagesRequest) => {
     const stopped = toolCalls(request).find(failed);
     if (stopped)
       return [{ text: `Result: blocked\nOpen: ${stopped.name} failed: ${stopped.result!.text.slice(0, 300)}` }];
     return [step ? step(workingDirectory(request)) : { text: report }];
   };
-  return { name, when: brief, turns: [...steps.map(next), next()] };
+  const [first, ...rest] = [...steps.map(next), next()];
+  const startThenFirst = async (request: MessagesRequest) => {
+    await start();
+    return first(request);
+  };
+  return { name, when: brief, turns: [startThenFirst, ...rest] };
+}
+
+/**
+ * A meeting point for `count` agents: each agent's first turn waits until all have started (or 30 s have
+ * passed), so agents the client runs at the same time overlap for sure, and agents it ran one after the
+ * other would not.
+ */
+function meeting(count: number): (index: number) => Promise<void> {
+  const arrive: (() => void)[] = [];
+  const arrivals = Array.from(
+    { length: count },
+    (_, index) => new Promise<void>((resolve) => (arrive[index] = resolve)),
+  );
+  const everyone = Promise.all(arrivals).then(() => {});
+  return (index) => {
+    arrive[index]();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 30_000);
+    });
+    return Promise.race([everyone, late]).finally(() => clearTimeout(timer));
+  };
 }
 
 /** Until `count` notifications have arrived: WAIT; then `then`. */
@@ -99,6 +132,7 @@ async function fanOut(install: PackInstall) {
   const briefs = features.map(
     (feature) => `BRIEF-${feature}: add src/${feature}.js using formatMoney from ${UNPUSHED_FILE}, with a test.`,
   );
+  const meet = meeting(features.length);
   const engineers = features.map((feature, index) =>
     worker(
       feature,
@@ -122,6 +156,7 @@ async function fanOut(install: PackInstall) {
         () => bash('npm test'),
       ],
       `Result: done\nChanged: src/${feature}.js (new), tests/${feature}.test.js (new)\nChecked: \`npm test\` passed`,
+      () => meet(index),
     ),
   );
   // The fan-in, for each agent in the order its notification came: read its change, then commit and merge it

@@ -14,9 +14,10 @@ export const WAIT = 'wait';
 
 /**
  * A scripted turn: its blocks, or a function of the request it answers (to react to tool results, to use
- * an agent id from a launch), which may also return WAIT (e.g. until a background agent's notification).
+ * an agent id from a launch), which may also return WAIT (e.g. until a background agent's notification),
+ * and may take its time (a promise: the answer waits for it, as a model's does).
  */
-type Turn = Block[] | ((request: MessagesRequest) => Block[] | typeof WAIT);
+type Turn = Block[] | ((request: MessagesRequest) => Block[] | typeof WAIT | Promise<Block[] | typeof WAIT>);
 
 /**
  * One conversation of the script: the main session or an agent, picked by `when`, text that appears in
@@ -147,7 +148,11 @@ function plainMessage(id: string, text: string): string {
 }
 
 /** The blocks that answer `body` in `conversation`; records what could not be answered from the script. */
-function answer(conversation: Conversation | undefined, body: MessagesRequest, recorded: RecordedRequest): Block[] {
+async function answer(
+  conversation: Conversation | undefined,
+  body: MessagesRequest,
+  recorded: RecordedRequest,
+): Promise<Block[]> {
   if (!conversation) return [{ text: 'done' }];
   const taken = body.messages.filter(
     (message) => message.role === 'assistant' && textOf(message.content) !== WAIT_TEXT,
@@ -158,7 +163,7 @@ function answer(conversation: Conversation | undefined, body: MessagesRequest, r
     return [{ text: 'done' }];
   }
   try {
-    const blocks = typeof turn === 'function' ? turn(body) : turn;
+    const blocks = typeof turn === 'function' ? await turn(body) : turn;
     return blocks === WAIT ? [{ text: WAIT_TEXT }] : blocks;
   } catch (error) {
     // A script that throws ends its conversation; the error is kept for the test to report.
@@ -175,7 +180,7 @@ export async function startStandInModel(conversations: Conversation[]): Promise<
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
       const id = `msg_stand_in_${++served}`;
       let body: MessagesRequest;
       try {
@@ -196,7 +201,7 @@ export async function startStandInModel(conversations: Conversation[]): Promise<
       requests.push(recorded);
       if (matching.length > 1)
         recorded.error = `opened by the markers of ${matching.map(({ name }) => name).join(' and ')}`;
-      const blocks = answer(conversation, body, recorded);
+      const blocks = await answer(conversation, body, recorded);
       if (recorded.error) unscripted.push(recorded);
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.end(streamedMessage(id, blocks));
