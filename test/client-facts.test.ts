@@ -117,7 +117,14 @@ async function worktreeProbe() {
     asks: 'PROBE-ASKS: ask first',
     plugin: 'PROBE-PLUGIN: write a file in the shared checkout',
     reviewer: 'PROBE-REVIEWER: look',
+    stuck: 'PROBE-STUCK: never answers',
   };
+  // The stuck agent's model answers only once the orchestrator has stopped it (or after 30 s).
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+    setTimeout(resolve, 30_000).unref();
+  });
   const launch = (type: string, prompt: string, isolated: boolean): Block => ({
     tool: 'Agent',
     input: {
@@ -141,8 +148,15 @@ async function worktreeProbe() {
             launch('engineer', briefs.asks, true),
             launch('ai-pack:engineer', briefs.plugin, false),
             launch('reviewer', briefs.reviewer, false),
+            launch('engineer', briefs.stuck, false),
           ],
-          (request) => (notifications(request).length < 4 ? WAIT : [bash('git status --porcelain')]),
+          (request) => {
+            if (notifications(request).length < 4) return WAIT;
+            const launched = toolCalls(request).find((call) => call.input.prompt === briefs.stuck);
+            stop();
+            return [{ tool: 'TaskStop', input: { task_id: /^agentId: (\w+)/m.exec(launched!.result!.text)![1] } }];
+          },
+          (request) => (notifications(request).length < 5 ? WAIT : [bash('git status --porcelain')]),
           (request) => [bash(`git -C ${byBrief(request, briefs.writes).worktreePath} diff`)],
           (request) => {
             const path = byBrief(request, briefs.writes).worktreePath;
@@ -151,7 +165,7 @@ async function worktreeProbe() {
           (request) => [
             { tool: 'SendMessage', input: { to: byBrief(request, briefs.asks).taskId, message: 'Go on.' } },
           ],
-          (request) => (notifications(request).length < 5 ? WAIT : [{ text: 'Done.' }]),
+          (request) => (notifications(request).length < 6 ? WAIT : [{ text: 'Done.' }]),
         ],
       },
       {
@@ -159,6 +173,7 @@ async function worktreeProbe() {
         when: briefs.writes,
         turns: [
           [bash('git log --format=%s')],
+          [bash('npm ci')],
           (request) => [
             { tool: 'Write', input: { file_path: join(workingDirectory(request), 'src/new.js'), content: 'NEW\n' } },
           ],
@@ -185,12 +200,21 @@ async function worktreeProbe() {
         ],
       },
       { name: 'reviewer', when: briefs.reviewer, turns: [[{ text: 'Result: done' }]] },
+      { name: 'stuck', when: briefs.stuck, turns: [() => stopped.then(() => [{ text: 'too late' }])] },
     ],
     ['--plugin-dir', join(marketplace, 'plugin'), '--allowedTools', 'Bash(git -C *)', 'Bash(git add *)'],
   );
   const calls = (name: string) => toolCalls(played.of(name).at(-1)!.body);
   const main = played.of('main').at(-1)!.body;
-  return { where, played, calls, written: byBrief(main, briefs.writes), asked: byBrief(main, briefs.asks) };
+  const notified = (brief: string) => byBrief(main, brief);
+  return {
+    where,
+    played,
+    calls,
+    written: notified(briefs.writes),
+    asked: notified(briefs.asks),
+    stuck: notified(briefs.stuck),
+  };
 }
 
 /** A file each deny rule of the pack's settings is meant to cover: in a nested folder, or in the home. */
@@ -288,6 +312,7 @@ describe('what the pack says the client does, shown by the client itself (a stan
     const { calls, played } = await worktrees;
     expect(results(calls('writes'))).toEqual([
       ['Bash', false],
+      ['Bash', true],
       ['Write', false],
     ]);
     expect(results(calls('plugin'))).toEqual([['Write', true]]);
@@ -295,6 +320,17 @@ describe('what the pack says the client does, shown by the client itself (a stan
       /^permissionMode: acceptEdits$/m,
     );
     expect(requestText(played.of('plugin')[0].body)).toContain('ai-pack:engineer');
+  });
+
+  it("a set-up command such as npm ci is denied to an agent under the pack's settings", async () => {
+    const { calls } = await worktrees;
+    expect(calls('writes')[1].result!.text).toMatch(/^Permission to use Bash .*has been denied/);
+  });
+
+  it('TaskStop with the agent id stops an agent that does not answer', async () => {
+    const { calls, stuck } = await worktrees;
+    expect(calls('main').find((call) => call.name === 'TaskStop')?.result?.text).toMatch(/Successfully stopped task/);
+    expect(stuck.status).toBe('killed');
   });
 
   it('the launch result says not to Read or tail the output file, and to continue an agent with SendMessage', async () => {
