@@ -6,12 +6,19 @@ import { packRoot, templatesRoot } from '../generators/lib/paths.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/client-facts.js';
 import { tempFolder, writeFiles } from './helpers/repo.js';
-import { notifications, notificationsOf, workingDirectory } from './helpers/stand-in/claude-code.js';
+import {
+  bash,
+  notifications,
+  notificationsOf,
+  relaunchingFailed,
+  workingDirectory,
+} from './helpers/stand-in/claude-code.js';
 import {
   type Block,
   type MessagesRequest,
   requestText,
   type ToolCall,
+  type Turn,
   toolCalls,
   WAIT,
 } from './helpers/stand-in/model.js';
@@ -100,7 +107,6 @@ describe('what the pack says about the client, checked against the pinned client
 // What the pack says the client does, shown by the client itself: the pinned client run against the
 // stand-in model (test/helpers/stand-in/), with the pack installed as a project install.
 
-const bash = (command: string): Block => ({ tool: 'Bash', input: { command, description: command.slice(0, 40) } });
 const results = (calls: ToolCall[]) => calls.map((call) => [call.name, call.result?.isError ?? 'no result']);
 
 /** The pack's settings without `worktree` (the client's defaults), and a plugin loaded beside the project's agents. */
@@ -150,22 +156,26 @@ async function worktreeProbe() {
             launch('reviewer', briefs.reviewer, false),
             launch('engineer', briefs.stuck, false),
           ],
-          (request) => {
-            if (notifications(request).length < 4) return WAIT;
-            const launched = toolCalls(request).find((call) => call.input.prompt === briefs.stuck);
-            stop();
-            return [{ tool: 'TaskStop', input: { task_id: /^agentId: (\w+)/m.exec(launched!.result!.text)![1] } }];
-          },
-          (request) => (notifications(request).length < 5 ? WAIT : [bash('git status --porcelain')]),
-          (request) => [bash(`git -C ${byBrief(request, briefs.writes).worktreePath} diff`)],
-          (request) => {
-            const path = byBrief(request, briefs.writes).worktreePath;
-            return [bash(`git -C ${path} add -A && git -C ${path} diff --cached`)];
-          },
-          (request) => [
-            { tool: 'SendMessage', input: { to: byBrief(request, briefs.asks).taskId, message: 'Go on.' } },
-          ],
-          (request) => (notifications(request).length < 6 ? WAIT : [{ text: 'Done.' }]),
+          ...(
+            [
+              (request: MessagesRequest) => {
+                if (notifications(request).length < 4) return WAIT;
+                const launched = toolCalls(request).find((call) => call.input.prompt === briefs.stuck);
+                stop();
+                return [{ tool: 'TaskStop', input: { task_id: /^agentId: (\w+)/m.exec(launched!.result!.text)![1] } }];
+              },
+              (request) => (notifications(request).length < 5 ? WAIT : [bash('git status --porcelain')]),
+              (request) => [bash(`git -C ${byBrief(request, briefs.writes).worktreePath} diff`)],
+              (request) => {
+                const path = byBrief(request, briefs.writes).worktreePath;
+                return [bash(`git -C ${path} add -A && git -C ${path} diff --cached`)];
+              },
+              (request) => [
+                { tool: 'SendMessage', input: { to: byBrief(request, briefs.asks).taskId, message: 'Go on.' } },
+              ],
+              (request) => (notifications(request).length < 6 ? WAIT : [{ text: 'Done.' }]),
+            ] as Turn[]
+          ).map(relaunchingFailed),
         ],
       },
       {

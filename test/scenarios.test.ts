@@ -11,7 +11,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { notifications, notificationsOf, workingDirectory } from './helpers/stand-in/claude-code.js';
+import {
+  bash,
+  notifications,
+  notificationsOf,
+  relaunchingFailed,
+  workingDirectory,
+} from './helpers/stand-in/claude-code.js';
 import {
   type Block,
   type Conversation,
@@ -33,7 +39,6 @@ import {
 } from './helpers/stand-in/pack.js';
 import { forAgent, type Procedure, readProcedure, toolOf } from './helpers/stand-in/procedure.js';
 
-const bash = (command: string): Block => ({ tool: 'Bash', input: { command, description: command.slice(0, 40) } });
 const failed = (call: ToolCall) => call.result?.isError === true;
 
 /** An Agent call as the skill's example makes it, for another role, description and brief. */
@@ -176,9 +181,9 @@ async function fanOut(install: PackInstall) {
         ...ignoreFolders(procedure, where.repo),
         ...briefs.map((brief) => launch(install, procedure, 'engineer', brief)),
       ],
-      afterNotifications(2, fanIn[0]),
-      ...fanIn.slice(1),
-      [{ text: 'Both features are in.' }],
+      ...[afterNotifications(2, fanIn[0]), ...fanIn.slice(1), [{ text: 'Both features are in.' }]].map(
+        relaunchingFailed,
+      ),
     ],
   };
   const played = await play(
@@ -279,9 +284,7 @@ async function continued(install: PackInstall) {
     when: 'SCENARIO-CONTINUE',
     turns: [
       [launch(install, procedure, 'engineer', briefs.engineer), launch(install, procedure, 'tester', briefs.tester)],
-      answer,
-      answer,
-      afterNotifications(4, () => [{ text: 'Both are in.' }]),
+      ...[answer, answer, afterNotifications(4, () => [{ text: 'Both are in.' }])].map(relaunchingFailed),
     ],
   };
   const write = (path: string, content: string) => (request: MessagesRequest) => [

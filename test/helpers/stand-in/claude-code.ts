@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ClientResult, claudeBinary } from '../claude.js';
 import { offline } from '../repo.js';
-import { type MessagesRequest, type StandInModel, textOf, toolCalls } from './model.js';
+import { aside, type Block, type MessagesRequest, type StandInModel, type Turn, textOf, toolCalls } from './model.js';
 
 /**
  * The client's whole environment, built from nothing (as `env -i` would). PATH brings git and the Node
@@ -109,6 +109,11 @@ export function runClaudeCode(
   });
 }
 
+/** A call of the client's Bash tool, as a scripted turn makes it. */
+export function bash(command: string): Block {
+  return { tool: 'Bash', input: { command, description: command.slice(0, 40) } };
+}
+
 /** The working directory the client told an agent (or the main session) it runs in. */
 export function workingDirectory(request: MessagesRequest): string {
   const text = request.messages.map((message) => textOf(message.content)).join('\n');
@@ -149,4 +154,22 @@ export function notificationsOf(request: MessagesRequest, prompt: string): Notif
   const launch = toolCalls(request).find((call) => call.name === 'Agent' && call.input.prompt === prompt);
   const agentId = /^agentId: (\w+)/m.exec(launch?.result?.text ?? '')?.[1];
   return notifications(request).filter((notification) => notification.taskId === agentId);
+}
+
+/**
+ * `turn`, unless a launch failed to make its worktree and was not made again since: then that launch again,
+ * aside. The client makes worktrees with `git worktree add`, and two at the same moment can fail ("Failed to
+ * create worktree: ... failed to read .../commondir"); an orchestrator launches that agent again.
+ */
+export function relaunchingFailed(turn: Turn): Turn {
+  return (request) => {
+    const launched = toolCalls(request).filter((call) => call.name === 'Agent');
+    const failed = launched.filter(
+      (call, index) =>
+        /^Failed to create worktree/.test(call.result?.text ?? '') &&
+        !launched.slice(index + 1).some((later) => later.input.prompt === call.input.prompt),
+    );
+    if (failed.length > 0) return aside(failed.map((call) => ({ tool: 'Agent', input: call.input })));
+    return typeof turn === 'function' ? turn(request) : turn;
+  };
 }

@@ -12,17 +12,25 @@ export type Block = { text: string } | { tool: string; input: Record<string, unk
 /** What a scripted turn returns to say "nothing to do yet": the turn ends, and the script does not advance. */
 export const WAIT = 'wait';
 
+/** Marks an assistant message the script does not count as a turn: a wait, or something done aside. */
+const UNCOUNTED = '(stand-in: not a turn)';
+
+/** Blocks to send without advancing the script (to repeat a call that failed for reasons of its own, say). */
+export function aside(blocks: Block[]): Block[] {
+  return [{ text: UNCOUNTED }, ...blocks];
+}
+
 /**
  * A scripted turn: its blocks, or a function of the request it answers (to react to tool results, to use
  * an agent id from a launch), which may also return WAIT (e.g. until a background agent's notification),
  * and may take its time (a promise: the answer waits for it, as a model's does).
  */
-type Turn = Block[] | ((request: MessagesRequest) => Block[] | typeof WAIT | Promise<Block[] | typeof WAIT>);
+export type Turn = Block[] | ((request: MessagesRequest) => Block[] | typeof WAIT | Promise<Block[] | typeof WAIT>);
 
 /**
  * One conversation of the script: the main session or an agent, picked by `when`, text that appears in
  * its opening user messages (the `-p` prompt, an agent's brief) and in no other conversation's. Its `turns` answer its requests in order:
- * the n-th assistant message of the conversation (waits not counted) is `turns[n]`, so a conversation that
+ * the n-th assistant message of the conversation (waits and asides not counted) is `turns[n]`, so one that
  * is resumed (SendMessage) goes on with its next turn.
  */
 export interface Conversation {
@@ -71,8 +79,6 @@ export interface StandInModel {
 }
 
 const USAGE = { input_tokens: 10, output_tokens: 5 };
-/** The text of a WAIT turn: recognised in the history, so waits do not count as turns. */
-const WAIT_TEXT = '(stand-in: waiting)';
 
 /** The text of a message's content: its text blocks and tool results, nested ones included. */
 export function textOf(content: string | ContentBlock[] | undefined): string {
@@ -155,7 +161,7 @@ async function answer(
 ): Promise<Block[]> {
   if (!conversation) return [{ text: 'done' }];
   const taken = body.messages.filter(
-    (message) => message.role === 'assistant' && textOf(message.content) !== WAIT_TEXT,
+    (message) => message.role === 'assistant' && !textOf(message.content).startsWith(UNCOUNTED),
   ).length;
   const turn = conversation.turns[taken];
   if (turn === undefined) {
@@ -164,7 +170,7 @@ async function answer(
   }
   try {
     const blocks = typeof turn === 'function' ? await turn(body) : turn;
-    return blocks === WAIT ? [{ text: WAIT_TEXT }] : blocks;
+    return blocks === WAIT ? [{ text: UNCOUNTED }] : blocks;
   } catch (error) {
     // A script that throws ends its conversation; the error is kept for the test to report.
     recorded.error = `${conversation.name}, turn ${taken}: ${error}`;
