@@ -233,7 +233,8 @@ async function review(install: PackInstall) {
     turns: [
       [{ tool: 'Read', input: { file_path: diffFile(where, procedure) } }],
       [{ tool: 'Grep', input: { pattern: 'parseCents', path: where.repo } }],
-      [bash(`sed -i 's/EUR/USD/' ${file('src/format.js')} && touch ${file('reviewed-by-sed')}`)],
+      // The form a session that accepts edits lets an agent with a shell run (no quotes, paths in its folder).
+      [bash('sed -i s/EUR/USD/ src/format.js; touch reviewed-by-sed')],
       [{ tool: 'Edit', input: { file_path: file('src/format.js'), old_string: 'EUR', new_string: 'GBP' } }],
       [{ tool: 'Write', input: { file_path: file('review-notes.md'), content: 'notes\n' } }],
       [{ text: 'Result: done\nVerdict: ready\nGood: small and clear.' }],
