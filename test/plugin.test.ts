@@ -20,8 +20,9 @@ import { BUDGETS, parsePluginDetails } from './bench/budget.ts';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
 import { claudeDoctor } from './helpers/conformance.js';
 import { runInProcess } from './helpers/in-process.js';
-import { runClaudeAgainst, shownText, startStandInApi } from './helpers/mock-api.js';
 import { makeRepo, mtimes, offline, type RunResult, readTree, writeFiles } from './helpers/repo.js';
+import { runClaudeCode } from './helpers/stand-in/claude-code.js';
+import { requestText, startStandInModel, WAIT } from './helpers/stand-in/model.js';
 
 /** A temp folder removed when the current test (or, outside a test, the file) is done. */
 const temps: string[] = [];
@@ -212,13 +213,17 @@ describe("the plugin's agents in a real client turn (a stand-in API on localhost
   });
 
   async function spawnAgent(subagentType: string): Promise<string[]> {
-    const api = await startStandInApi({ subagent_type: subagentType, description: 'probe', prompt: 'Say done.' });
+    const launch = { subagent_type: subagentType, description: 'probe', prompt: 'Say done.' };
+    // The session launches the agent, then ends once the agent is done (it answers "done", unscripted).
+    const model = await startStandInModel([
+      { name: 'main', when: 'PLUGIN-PROBE', turns: [[{ tool: 'Agent', input: launch }], () => WAIT] },
+    ]);
     try {
-      const run = await runClaudeAgainst(api, ['--plugin-dir', plugin], { cwd: project, home });
+      const run = await runClaudeCode(model, 'PLUGIN-PROBE', { cwd: project, home, args: ['--plugin-dir', plugin] });
       expect(run.status, run.stdout + run.stderr).toBe(0);
-      return api.requests.map(shownText);
+      return model.requests.map((request) => requestText(request.body));
     } finally {
-      await api.close();
+      await model.close();
     }
   }
 

@@ -172,18 +172,28 @@ export function parseMarketplaceSource(input: string): MarketplaceSource {
 }
 
 /**
+ * What lets the plugin's engineer and tester edit: the client ignores `permissionMode` in a plugin's
+ * agent files, so they edit only what the settings allow. This rule allows the agents' own worktrees
+ * (in project settings `/` is the project root), never the main checkout: their work reaches it only
+ * through the orchestrator's merge.
+ */
+export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
+
+/**
  * The part of `.claude/settings.json` a team commits when it uses the plugin instead of the project
- * install: the pack's permissions (a plugin cannot carry them; background agents cannot ask), and the
- * marketplace and plugin entries that make the client offer the install to everyone who opens the
- * repository. Meant for the same polite merge as the project install's settings (`mergeSettings`).
+ * install: the pack's settings (a plugin cannot carry them; background agents cannot ask) with the
+ * edit rule above, and the marketplace and plugin entries that make the client offer the install to
+ * everyone who opens the repository. Meant for the same polite merge as the project install's settings.
  */
 export function pluginProjectSettings(
   answers: Pick<Answers, 'testCommand' | 'buildCommand'>,
   marketplace: MarketplaceSource,
 ): JsonObject {
   const template = parseSettings(readPackFile(SETTINGS_PATH), `templates/pack/${SETTINGS_PATH}`);
+  const settings = packSettings(template, answers);
   return {
-    ...packSettings(template, answers),
+    ...settings,
+    permissions: { ...settings.permissions, allow: [...(settings.permissions?.allow ?? []), PLUGIN_EDIT_RULE] },
     extraKnownMarketplaces: { [MARKETPLACE_NAME]: { source: marketplace } },
     enabledPlugins: { [PLUGIN_ID]: true },
   };
@@ -226,10 +236,13 @@ claude plugin install ${PLUGIN_ID}
 
 ## What a project needs besides the plugin
 
-A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and the
-project's test and build commands, a spawned engineer or tester stalls or is denied. Each project that uses the plugin
-needs these entries in its committed \`.claude/settings.json\` (change \`npm test\` and \`npm run build\` to the
-project's own commands, and \`OWNER\` to where the marketplace lives):
+A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and
+the project's test and build commands, a spawned engineer or tester is denied. The client also ignores
+\`permissionMode\` in a plugin's agents, so the plugin's engineer and tester edit only where the settings allow:
+\`${PLUGIN_EDIT_RULE}\` allows their own worktrees (launched with \`isolation: "worktree"\`), never the main
+checkout. \`"worktree": {"baseRef": "head"}\` makes those worktrees start from your local commit rather than from
+\`origin\`. Each project that uses the plugin needs these entries in its committed \`.claude/settings.json\` (change
+\`npm test\` and \`npm run build\` to the project's own commands, and \`OWNER\` to where the marketplace lives):
 
 \`\`\`json
 ${JSON.stringify(example, null, 2)}

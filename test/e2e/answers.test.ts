@@ -70,7 +70,11 @@ describe('--plugin-settings is an answer like the others', () => {
       repo: 'acme/generator-ai-pack',
     });
     expect(settings.enabledPlugins).toStrictEqual({ 'ai-pack@generator-ai-pack': true });
-    expect(settings.permissions.allow).toStrictEqual(['Bash(npm test *)', 'Bash(npm run build *)']);
+    expect(settings.permissions.allow).toStrictEqual([
+      'Bash(npm test *)',
+      'Bash(npm run build *)',
+      'Edit(/.claude/worktrees/**)',
+    ]);
   });
 
   it('--plugin-settings "" goes back to the full pack and takes the plugin entries out, naming them', async () => {

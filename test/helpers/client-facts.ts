@@ -119,7 +119,8 @@ export function packClaimProblems(
       if (!facts.agentToolModels.includes(value)) problem(`model "${value}" unknown`);
     for (const [, value] of text.matchAll(/\bsubagent_type: "([\w-]+)"/g))
       if (!agentTypes.includes(value)) problem(`subagent_type "${value}" is defined nowhere`);
-    for (const [, key] of text.matchAll(/`(\w+): /g)) {
+    // Keys are lower-case words (`subagent_type:`, `permissionMode:`); `Result: done` is the pack's own protocol.
+    for (const [, key] of text.matchAll(/`([a-z]\w*): /g)) {
       if (!facts.agentToolParameters.includes(key) && !facts.agentFrontmatterKeys.includes(key))
         problem(`\`${key}:\` is neither an Agent parameter nor an agent field`);
     }

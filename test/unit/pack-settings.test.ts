@@ -58,10 +58,30 @@ describe('the settings template', () => {
     expect(allow).toStrictEqual(['Bash(npm test *)', 'Bash(npm run build *)']);
   });
 
-  it('denies secrets in every folder', () => {
+  it('denies secrets in every folder and the credential files in the home folder', () => {
     expect(template().permissions.deny).toEqual(
-      expect.arrayContaining(['Read(./**/.env)', 'Read(./**/.env.*)', 'Read(./**/*.pem)', 'Read(./**/*.key)']),
+      expect.arrayContaining([
+        'Read(./**/.env)',
+        'Read(./**/.env.*)',
+        'Read(./**/.envrc)',
+        'Read(./**/*.pem)',
+        'Read(./**/*.key)',
+        'Read(./**/*.p12)',
+        'Read(./**/*.pfx)',
+        'Read(./**/.npmrc)',
+        'Read(./**/.netrc)',
+        'Read(~/.aws/credentials)',
+        'Read(~/.netrc)',
+        'Read(~/.npmrc)',
+      ]),
     );
+  });
+
+  it("makes agents' worktrees start from the local HEAD, not from origin", () => {
+    expect(template().worktree).toStrictEqual({ baseRef: 'head' });
+    expect(packSettings(template(), { testCommand: 'pytest', buildCommand: '' }).worktree).toStrictEqual({
+      baseRef: 'head',
+    });
   });
 });
 

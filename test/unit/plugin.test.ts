@@ -17,6 +17,7 @@ import {
   manifestNameOf,
   namespaceAgent,
   namespaceSkillFile,
+  PLUGIN_EDIT_RULE,
   PLUGIN_ID,
   PLUGIN_NAME,
   parseMarketplaceSource,
@@ -159,15 +160,19 @@ describe('namespaceAgent', () => {
 describe('pluginProjectSettings', () => {
   const github = parseMarketplaceSource('acme/generator-ai-pack');
 
-  it("is the pack's permissions for the chosen commands plus the marketplace and the enabled plugin", () => {
+  it("is the pack's settings for the chosen commands, edits allowed in worktrees, the marketplace and the enabled plugin", () => {
     const answers = { testCommand: 'pytest', buildCommand: '' };
     const template = parseSettings(readPackFile(SETTINGS_PATH), SETTINGS_PATH);
+    const pack = packSettings(template, answers);
     expect(pluginProjectSettings(answers, github)).toStrictEqual({
-      ...packSettings(template, answers),
+      ...pack,
+      permissions: { ...(pack.permissions as object), allow: ['Bash(pytest *)', PLUGIN_EDIT_RULE] },
       extraKnownMarketplaces: { 'generator-ai-pack': { source: { source: 'github', repo: 'acme/generator-ai-pack' } } },
       enabledPlugins: { 'ai-pack@generator-ai-pack': true },
     });
-    expect(pluginProjectSettings(answers, github).permissions).toMatchObject({ allow: ['Bash(pytest *)'] });
+    // The client ignores permissionMode in a plugin's agents: this rule is what lets them edit, in worktrees only.
+    expect(PLUGIN_EDIT_RULE).toBe('Edit(/.claude/worktrees/**)');
+    expect(pluginProjectSettings(answers, github).worktree).toStrictEqual({ baseRef: 'head' });
   });
 
   it('merges politely into settings a team already has, and a second merge adds nothing', () => {
