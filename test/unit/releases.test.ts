@@ -83,7 +83,12 @@ describe('the shipped releases', () => {
         ],
       },
     });
-    expect(everShippedSettings()).toStrictEqual([settingsOf('0.1.0'), settingsOf('0.2.0'), packSettingsTemplate()]);
+    expect(everShippedSettings()).toStrictEqual([
+      settingsOf('0.1.0'),
+      settingsOf('0.2.0'),
+      settingsOf('0.3.0'),
+      packSettingsTemplate(),
+    ]);
   });
 
   it('0.1.0 holds the files it copied into a repository, and not the merged settings.json', () => {
