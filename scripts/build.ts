@@ -44,6 +44,8 @@ const LAZY_MODULES: Record<string, LazyModule> = {
   'latest-version': { module: 'latest-version' },
   // Looking up installed generators on disk: the launcher names its generator's file instead.
   globby: { module: 'globby' },
+  // The YAML reader, for skill frontmatter: status reads it only for a hand copy, the plugin generator for its agents.
+  yaml: { module: 'yaml' },
 };
 
 /** The file a lazy module resolves to (its package's main module, or `file` beside it). */
@@ -54,12 +56,16 @@ function lazyModulePath({ module, file }: LazyModule): string {
 
 /** The stand-in module: the real module's exports, each a lazyExport that requires the real one on first use. */
 async function standIn(name: string, lazy: LazyModule, path: string): Promise<string> {
-  const exports = Object.keys(await import(pathToFileURL(path).href));
+  const namespace = await import(pathToFileURL(path).href);
+  // A CommonJS module (Node lists its whole exports object as `module.exports` too) is bundled as the default
+  // export of its lazy entry: its named exports are read from there.
+  const commonJs = 'module.exports' in namespace;
+  const exports = Object.keys(namespace).filter((key) => key !== 'module.exports' && !(commonJs && key === 'default'));
   const lines = [
     `import { createRequire } from 'node:module';`,
     `import { lazyExport } from ${JSON.stringify(join(root, 'scripts/lazy-export.ts'))};`,
     `let real;`,
-    `const load = () => (real ??= createRequire(import.meta.url)('#lazy/${name}'));`,
+    `const load = () => (real ??= createRequire(import.meta.url)('#lazy/${name}')${commonJs ? '.default' : ''});`,
   ];
   for (const key of exports) {
     const value = `lazyExport(() => load()[${JSON.stringify(key)}], ${JSON.stringify(lazy.defer?.[key])})`;
