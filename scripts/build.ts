@@ -7,12 +7,14 @@
 // Code they share lands in dist/generators/chunks/. The modules in LAZY_MODULES, which an install
 // with `--yes` never calls, are entries of their own under dist/lazy/: the bundle imports a stand-in
 // (scripts/lazy-export.ts) that loads the real module with require() on first use; the package's
-// "imports" map (#lazy/*) finds it from any chunk.
+// "imports" map (#lazy/*) finds it from any chunk. Last, it records what dist/ was built from
+// (scripts/build-inputs.ts), which the tests check before they run the built package.
 
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { inputHashes, recordInputs } from './build-inputs.ts';
 import type { Defer } from './lazy-export.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -150,6 +152,8 @@ const entryPoints: Record<string, string> = {
 for (const sub of subGenerators()) entryPoints[`generators/${sub}/index`] = join(root, 'generators', sub, 'index.ts');
 for (const [name, lazy] of Object.entries(LAZY_MODULES)) entryPoints[`lazy/${name}`] = lazyModulePath(lazy);
 
+// Taken before anything is read, so a source saved during the build leaves dist/ stale, as it is.
+const inputs = inputHashes(root);
 rmSync(dist, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: root,
@@ -184,6 +188,7 @@ const result = await esbuild.build({
   },
 });
 writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicences(result.metafile));
+recordInputs(root, inputs);
 
 /** The licence of every package with code in the bundle, with its name and version, from its own files. */
 function thirdPartyLicences(metafile: esbuild.Metafile): string {
