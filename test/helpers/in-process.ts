@@ -21,7 +21,6 @@ export async function runInProcess(
   args: string[],
   options: { env?: Record<string, string | undefined> } = {},
 ): Promise<RunResult> {
-  const started = performance.now();
   const saved = {
     cwd: process.cwd(),
     exitCode: process.exitCode,
@@ -72,7 +71,7 @@ export async function runInProcess(
     process.chdir(saved.cwd);
     setEnv(savedEnv);
   }
-  return { status, stdout, stderr, output: stdout + stderr, ms: performance.now() - started };
+  return { status, stdout, stderr, output: stdout + stderr };
 }
 
 let loaded: Promise<{ runCli: (argv: string[]) => Promise<void> }> | undefined;

@@ -55,7 +55,6 @@ export interface RunResult {
   stderr: string;
   /** stdout and stderr together, for messages that may go to either. */
   output: string;
-  ms: number;
 }
 
 /** Runs the launcher in `cwd` as a user would: no TTY, stdin closed unless `input` is given. */
@@ -64,7 +63,6 @@ export function runLauncher(
   args: string[],
   options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] } = {},
 ): RunResult {
-  const started = performance.now();
   // `prefix` runs the launcher through another command, e.g. asNobody() to drop root.
   const [command, ...commandArgs] = [...(options.prefix ?? []), node, launcher, ...args];
   const result = spawnSync(command, commandArgs, {
@@ -79,7 +77,6 @@ export function runLauncher(
     stdout: result.stdout,
     stderr: result.stderr,
     output: result.stdout + result.stderr,
-    ms: performance.now() - started,
   };
 }
 
