@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { asNobody, hasStackTrace, launcher, makeRepo, mtimes, node, readTree, runLauncher } from '../helpers/repo.js';
+import {
+  asNobody,
+  hasStackTrace,
+  launcher,
+  makeRepo,
+  mtimes,
+  node,
+  readTree,
+  runLauncher,
+  tempFolder,
+} from '../helpers/repo.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
 
@@ -117,13 +127,19 @@ describe('bad input', () => {
   });
 
   const nobody = asNobody();
+  /** A throw-away HOME `nobody` may write, in the run's temporary folder (never /tmp itself, which no check watches). */
+  const homeForNobody = () => {
+    const home = tempFolder('ai-pack-home-');
+    chmodSync(home, 0o777);
+    return home;
+  };
   // Tests run as root, which ignores permission bits: run the launcher as `nobody` through setpriv.
   describe.skipIf(!nobody)('real process: unwritable target (run as nobody)', () => {
     it('a read-only repository root → exit 1, says so, writes nothing', () => {
       const repo = userRepo();
       chmodSync(repo, 0o555);
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: '/tmp' } });
+      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: homeForNobody() } });
       expect(run.status).toBe(1);
       expect(run.output).toMatch(/cannot write/i);
       expect(hasStackTrace(run.output), run.output).toBe(false);
@@ -135,7 +151,7 @@ describe('bad input', () => {
       chmodSync(join(repo, '.claude'), 0o777);
       chmodSync(join(repo, '.claude/skills'), 0o555);
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: '/tmp' } });
+      const run = runLauncher(repo, ['--yes'], { prefix: nobody, env: { HOME: homeForNobody() } });
       expect(run.status).toBe(1);
       expect(run.output).toMatch(/cannot write/i);
       expect(run.output).toContain('.claude/skills');
@@ -149,7 +165,7 @@ describe('bad input', () => {
       chmodSync(join(repo, '.claude'), 0o777);
       chmodSync(join(repo, '.claude/skills/tester'), 0o555);
       const before = snapshot(repo);
-      const run = runLauncher(repo, ['uninstall'], { prefix: nobody, env: { HOME: '/tmp' } });
+      const run = runLauncher(repo, ['uninstall'], { prefix: nobody, env: { HOME: homeForNobody() } });
       expect(run.status).toBe(1);
       expect(run.output).toMatch(/cannot write to .*\.claude\/skills\/tester/i);
       expect(hasStackTrace(run.output), run.output).toBe(false);
