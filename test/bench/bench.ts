@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { claudeBinary, clientEnvironment, runClaude, throwAwayHome } from '../helpers/claude.ts';
+import { claudeBinary, clientEnvironment, runClaude } from '../helpers/claude.ts';
 import { BUDGETS, committedFiguresFile, flatten, measurePack, overBudget } from './budget.ts';
 
 const RUNS = 11;
@@ -108,7 +108,7 @@ try {
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(run());
   const loadAfter = loadavg()[0];
 
-  const client = runClaude(['--version'], { cwd: tmpdir(), home: throwAwayHome() }).stdout.trim();
+  const client = runClaude(['--version'], { cwd: scratch, home: mkdtempSync(join(scratch, 'home-')) }).stdout.trim();
   const cpu = cpus();
   console.log(
     `${new Date().toISOString().slice(0, 16)}Z, ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
