@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/** The tiers that run the built package (dist/) refuse one that is not built from the sources on disk. */
+const builtPackage = ['./test/helpers/fresh-dist.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // One temporary folder (and HOME) per run, and the check that the tests leave nothing in it.
     globalSetup: ['./test/helpers/global-setup.ts'],
     setupFiles: ['./test/helpers/cleanup.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
@@ -18,5 +21,21 @@ export default defineConfig({
     // not transformed again by vitest: test/helpers/in-process.ts runs the command from it.
     server: { deps: { external: [/\/dist\//] } },
     hookTimeout: 60_000,
+    // The tiers (README, Development): `npm run test:unit`, `test:e2e`, `test:client`; `npm test` runs all three.
+    projects: [
+      // The pure logic of generators/lib: no build, no process of the command or the client.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The command, in-process and as real processes (a terminal, yo, another user), on real repositories.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'test/generator/**/*.test.ts'],
+          globalSetup: builtPackage,
+        },
+      },
+      // What the real Claude Code client says about the pack: conformance, the plugin, budgets, evals.
+      { extends: true, test: { name: 'client', include: ['test/*.test.ts'], globalSetup: builtPackage } },
+    ],
   },
 });

@@ -8,12 +8,14 @@
 // Code they share lands in dist/generators/chunks/. The modules in LAZY_MODULES, which an install
 // with `--yes` never calls, are entries of their own under dist/lazy/: the bundle imports a stand-in
 // (scripts/lazy-export.ts) that loads the real module with require() on first use; the package's
-// "imports" map (#lazy/*) finds it from any chunk.
+// "imports" map (#lazy/*) finds it from any chunk. Last, it records what dist/ was built from
+// (scripts/build-inputs.ts), which the tests check before they run the built package.
 
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { inputHashes, recordInputs } from './build-inputs.ts';
 import type { Defer } from './lazy-export.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -45,6 +47,8 @@ const LAZY_MODULES: Record<string, LazyModule> = {
   'latest-version': { module: 'latest-version' },
   // Looking up installed generators on disk: the launcher names its generator's file instead.
   globby: { module: 'globby' },
+  // The YAML reader, for skill frontmatter: status reads it only for a hand copy, the plugin generator for its agents.
+  yaml: { module: 'yaml' },
 };
 
 /** The file a lazy module resolves to (its package's main module, or `file` beside it). */
@@ -55,12 +59,16 @@ function lazyModulePath({ module, file }: LazyModule): string {
 
 /** The stand-in module: the real module's exports, each a lazyExport that requires the real one on first use. */
 async function standIn(name: string, lazy: LazyModule, path: string): Promise<string> {
-  const exports = Object.keys(await import(pathToFileURL(path).href));
+  const namespace = await import(pathToFileURL(path).href);
+  // A CommonJS module (Node lists its whole exports object as `module.exports` too) is bundled as the default
+  // export of its lazy entry: its named exports are read from there.
+  const commonJs = 'module.exports' in namespace;
+  const exports = Object.keys(namespace).filter((key) => key !== 'module.exports' && !(commonJs && key === 'default'));
   const lines = [
     `import { createRequire } from 'node:module';`,
     `import { lazyExport } from ${JSON.stringify(join(root, 'scripts/lazy-export.ts'))};`,
     `let real;`,
-    `const load = () => (real ??= createRequire(import.meta.url)('#lazy/${name}'));`,
+    `const load = () => (real ??= createRequire(import.meta.url)('#lazy/${name}')${commonJs ? '.default' : ''});`,
   ];
   for (const key of exports) {
     const value = `lazyExport(() => load()[${JSON.stringify(key)}], ${JSON.stringify(lazy.defer?.[key])})`;
@@ -146,6 +154,8 @@ const entryPoints: Record<string, string> = {
 for (const sub of subGenerators()) entryPoints[`generators/${sub}/index`] = join(root, 'generators', sub, 'index.ts');
 for (const [name, lazy] of Object.entries(LAZY_MODULES)) entryPoints[`lazy/${name}`] = lazyModulePath(lazy);
 
+// Taken before anything is read, so a source saved during the build leaves dist/ stale, as it is.
+const inputs = inputHashes(root);
 rmSync(dist, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: root,
@@ -180,6 +190,7 @@ const result = await esbuild.build({
   },
 });
 writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicences(result.metafile));
+recordInputs(root, inputs);
 
 /** The licence of every package with code in the bundle, with its name and version, from its own files. */
 function thirdPartyLicences(metafile: esbuild.Metafile): string {

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrateSettingsText } from '../generators/lib/settings.js';
 import {
   claudeDoctor,
   conformanceProblems,
@@ -122,5 +123,17 @@ describe('each check catches a broken file', () => {
     const problems = (await conformanceProblems(repo)).join('\n');
     for (const source of ['skills-ref:', 'is not lowercase-kebab', 'plugin validate:', 'claude doctor:'])
       expect(problems).toContain(source);
+  });
+});
+
+// The settings migration (generators/lib/settings.ts) against the client it migrates for.
+describe('the migrated settings and the real client', () => {
+  it('claude doctor finds the odd shapes invalid before the migration and valid after it', () => {
+    const file = '.claude/settings.json';
+    const source = readFileSync(join(import.meta.dirname, 'fixtures/settings/enforcement-odd-shapes.json'), 'utf8');
+    const repo = makeRepo({ [file]: source });
+    expect(claudeDoctor(repo)).toMatch(/Invalid settings/);
+    writeFileSync(join(repo, file), migrateSettingsText(source, file).text);
+    expect(claudeDoctor(repo)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from 'yaml';
 import { AiPackError } from './errors.js';
 
 /** A frontmatter value: a scalar, a block list of scalars, or one level of nested map. */
@@ -8,15 +9,19 @@ export interface Frontmatter {
   body: string;
 }
 
-const KEY_LINE = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
-// Plain scalars may not start with these: flow collections, block scalars, anchors, tags...
-// (the open-standard validator parses with strictyaml, which rejects flow style).
-const UNSUPPORTED_START = /^[[{|>&*!%@`]/;
+/** A key as skill and agent files write them: a plain word. */
+const KEY = /^[A-Za-z_][\w-]*$/;
+
+/** Stops at a problem: its line of the frontmatter (1 = the file's second line) and what is wrong. */
+type Fail = (line: number, message: string) => never;
 
 /**
- * Splits a Markdown file into its YAML frontmatter and body. Reads only the block-style
- * subset skill and agent files use: `key: scalar`, quoted strings, one level of nested map,
- * block lists. Anything else is an AiPackError naming `file:line`, rather than a guess.
+ * Splits a Markdown file into its YAML frontmatter and body. The `yaml` package reads the frontmatter, so
+ * quotes, escapes and comments mean what they mean to the client; what it reads is then held to the
+ * block-style subset skill and agent files use: `key: scalar`, quoted strings, one level of nested map,
+ * block lists, each value on one line. Anything else is an AiPackError naming `file:line`, rather than a
+ * guess: flow style, block scalars, anchors and tags among it (the open-standard validator parses with
+ * strictyaml, which refuses flow style).
  */
 export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
@@ -24,80 +29,117 @@ export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
   const end = lines.indexOf('---', 1);
   if (end === -1) throw new AiPackError(`${file}:1: the frontmatter has no closing "---" line`);
 
-  const data: Record<string, FrontmatterValue> = {};
-  // Index into `lines`; the file line number is index + 1.
-  let index = 1;
-  const fail = (message: string): never => {
-    throw new AiPackError(`${file}:${index + 1}: ${message}`);
+  const frontmatter = lines.slice(1, end);
+  const fail: Fail = (line, message) => {
+    throw new AiPackError(`${file}:${line + 1}: ${message}`);
   };
-  const isSkippable = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
-  const indentOf = (line: string) => line.length - line.trimStart().length;
-
-  while (index < end) {
-    const line = lines[index];
-    if (isSkippable(line)) {
-      index++;
-      continue;
-    }
-    if (/^\s/.test(line)) fail('unexpected indentation');
-    const match = KEY_LINE.exec(line) ?? fail(`expected "key: value", got "${line}"`);
-    const [, key, rawValue = ''] = match;
-    if (key in data) fail(`duplicate key "${key}"`);
-    if (rawValue.trim() !== '') {
-      data[key] = parseScalar(rawValue, fail);
-      index++;
-      continue;
-    }
-    index++;
-    // An empty value opens a nested block: a list (`- item`) or a map (`key: value`).
-    const block: string[] = [];
-    const map: Record<string, string> = {};
-    let blockIndent: number | undefined;
-    while (index < end && (isSkippable(lines[index]) || /^\s/.test(lines[index]))) {
-      const nested = lines[index];
-      if (isSkippable(nested)) {
-        index++;
-        continue;
-      }
-      if (/^ *\t/.test(nested)) fail('tabs are not allowed in indentation');
-      blockIndent ??= indentOf(nested);
-      if (indentOf(nested) !== blockIndent) fail('inconsistent indentation (only one level of nesting is read)');
-      const content = nested.trimStart();
-      if (content === '-' || content.startsWith('- ')) {
-        if (Object.keys(map).length > 0) fail('a list item inside a map');
-        block.push(parseScalar(content.slice(1).trim(), fail));
-      } else {
-        if (block.length > 0) fail('a map entry inside a list');
-        const entry = KEY_LINE.exec(content) ?? fail(`expected "key: value", got "${content}"`);
-        if (entry[1] in map) fail(`duplicate key "${key}.${entry[1]}"`);
-        map[entry[1]] = parseScalar(entry[2] ?? '', fail);
-      }
-      index++;
-    }
-    data[key] = block.length > 0 ? block : Object.keys(map).length > 0 ? map : '';
+  checkIndentation(frontmatter, fail);
+  const source = frontmatter.join('\n');
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter });
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  const [error] = document.errors;
+  if (error) {
+    const line = lineOf(error.pos[0]);
+    fail(line, yamlErrorMessage(error, frontmatter[line - 1] ?? ''));
   }
-  return { data, body: lines.slice(end + 1).join('\n') };
+  const reader = new SubsetReader(frontmatter, lineOf, fail);
+  return { data: reader.topLevel(document.contents), body: lines.slice(end + 1).join('\n') };
 }
 
-function parseScalar(raw: string, fail: (message: string) => never): string {
-  const value = raw.trim();
-  if (value.startsWith('"')) {
-    if (!/^"(?:[^"\\]|\\.)*"$/.test(value)) fail(`unterminated or trailing text after double-quoted string ${value}`);
-    try {
-      return JSON.parse(value) as string;
-    } catch {
-      return fail(`unsupported escape in ${value}`);
+/**
+ * The pack's layout: keys at the margin and, under a key, one level of entries at one indent. YAML would
+ * read a line indented deeper as part of the value above it; this names that line instead.
+ */
+function checkIndentation(lines: string[], fail: Fail): void {
+  // The indent of the entries under the last key at the margin, set by the first of them.
+  let blockIndent: number | undefined;
+  let afterKey = false;
+  lines.forEach((line, index) => {
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#')) return;
+    if (/^ *\t/.test(line)) fail(index + 1, 'tabs are not allowed in indentation');
+    const indent = line.length - content.length;
+    if (indent === 0) {
+      afterKey = true;
+      blockIndent = undefined;
+      return;
     }
+    if (!afterKey) fail(index + 1, 'unexpected indentation (keys start at the margin)');
+    blockIndent ??= indent;
+    if (indent !== blockIndent) fail(index + 1, 'inconsistent indentation (only one level of nesting is read)');
+  });
+}
+
+/** yaml's complaint, in the words of the pack's rules where the text breaks one. */
+function yamlErrorMessage(error: YAMLError, line: string): string {
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY')
+    return /^\s*-(\s|$)/.test(line) ? 'a list item inside a map' : `quote a value that contains ": " (${line})`;
+  if (error.code === 'MISSING_CHAR' && /closing .*quote/.test(error.message))
+    return `unterminated quoted string (${line})`;
+  return `not valid YAML (${error.message}): ${line}`;
+}
+
+/** Reads what yaml parsed as the subset, failing at the line of the first node outside it. */
+class SubsetReader {
+  constructor(
+    private readonly lines: string[],
+    private readonly lineOf: (offset: number) => number,
+    private readonly fail: Fail,
+  ) {}
+
+  topLevel(contents: Node | null): Record<string, FrontmatterValue> {
+    return contents === null ? {} : this.entries(contents, '', (value, key) => this.value(value, key));
   }
-  if (value.startsWith("'")) {
-    if (!/^'(?:[^']|'')*'$/.test(value)) fail(`unterminated or trailing text after single-quoted string ${value}`);
-    return value.slice(1, -1).replace(/''/g, "'");
+
+  /** A top-level value: a scalar, a block list of scalars or a map of scalars. */
+  private value(node: Node | null, key: string): FrontmatterValue {
+    if (node === null || isScalar(node)) return this.scalar(node);
+    this.refuseUnsupported(node);
+    if (isSeq(node)) return node.items.map((item) => this.scalar(item as Node | null));
+    return this.entries(node, `${key}.`, (value) => this.scalar(value));
   }
-  if (UNSUPPORTED_START.test(value)) fail(`unsupported YAML (flow style, block scalar, anchor or tag): ${value}`);
-  const plain = value.replace(/\s+#.*$/, '');
-  // YAML refuses ": " inside a plain scalar; the client would fail to parse the file.
-  if (plain.includes(': ')) fail(`quote a value that contains ": ": ${plain}`);
-  return plain;
+
+  /** The `key: value` entries of a block map, each key once, in order; `prefix` names a nested map's keys. */
+  private entries<Value>(node: Node, prefix: string, read: (value: Node | null, key: string) => Value) {
+    this.refuseUnsupported(node);
+    if (!isMap(node)) return this.fail(this.line(node), `expected "key: value", got "${this.lineText(node)}"`);
+    const entries = new Map<string, Value>();
+    for (const pair of node.items) {
+      const key = pair.key as Node;
+      const name = isScalar(key) && key.type === 'PLAIN' && !key.anchor && !key.tag ? String(key.value) : '';
+      if (!KEY.test(name)) this.fail(this.line(key), `expected "key: value", got "${this.lineText(key)}"`);
+      if (entries.has(name)) this.fail(this.line(key), `duplicate key "${prefix}${name}"`);
+      entries.set(name, read(pair.value as Node | null, name));
+    }
+    return Object.fromEntries(entries);
+  }
+
+  /** A scalar on one line, as a string (an empty value is ""). */
+  private scalar(node: Node | null): string {
+    if (node === null) return '';
+    this.refuseUnsupported(node);
+    if (!isScalar(node)) return this.fail(this.line(node), 'nested too deep (only one level of nesting is read)');
+    const [start, end] = node.range ?? [0, 0];
+    if (this.lineOf(end) !== this.lineOf(start))
+      this.fail(this.lineOf(end), 'unexpected indentation: the value above goes on here; write it on one line');
+    return String(node.value);
+  }
+
+  private refuseUnsupported(node: Node): void {
+    const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+    const flow = (isMap(node) || isSeq(node)) && node.flow;
+    if (block || flow || isAlias(node) || node.anchor || node.tag)
+      this.fail(this.line(node), `unsupported YAML (flow style, block scalar, anchor or tag): ${this.lineText(node)}`);
+  }
+
+  private line(node: Node): number {
+    return this.lineOf(node.range?.[0] ?? 0);
+  }
+
+  private lineText(node: Node): string {
+    return this.lines[this.line(node) - 1].trim();
+  }
 }
 
 /** The `metadata` entry every pack file carries, so a copy is recognisable without an install record. */

@@ -121,7 +121,7 @@ try {
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(run());
   const loadAfter = loadavg()[0];
 
-  const client = runClaude(['--version'], { cwd: tmpdir(), home: mkdtempSync(join(scratch, 'home-')) }).stdout.trim();
+  const client = runClaude(['--version'], { cwd: scratch, home: mkdtempSync(join(scratch, 'home-')) }).stdout.trim();
   const cpu = cpus();
   console.log(
     `${new Date().toISOString().slice(0, 16)}Z, ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { packageRoot } from '../../generators/lib/paths.js';
@@ -51,6 +51,9 @@ describe('real process: the shipped bundle', () => {
     for (const sub of ['app', 'status', 'uninstall']) expect(files).toContain(`dist/generators/${sub}/index.js`);
     expect(files).toContain('dist/lazy/fly-import.js');
     expect(files).toContain('dist/THIRD-PARTY-LICENSES.txt');
+    // The build's record of its sources (scripts/build-inputs.ts) is for the tests, not for users.
+    expect(existsSync(join(packageRoot, 'dist/build-inputs.json'))).toBe(true);
+    expect(files).not.toContain('dist/build-inputs.json');
     expect(files).toContain('templates/pack/.claude/settings.json');
     expect(
       files.filter((file) => file.endsWith('.ts') || file.startsWith('test/') || file.startsWith('scripts/')),

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { contentHash } from '../../generators/lib/eol.js';
 import { lockPath, lockRepository } from '../../generators/lib/lock.js';
 import { runInProcess } from '../helpers/in-process.js';
@@ -308,17 +308,36 @@ describe('real process: one run at a time', () => {
     expect(existsSync(lockPath(realpathSync(repo)))).toBe(false);
   });
 
-  it('two runs started at once leave settings and an install record that agree: uninstall then takes every pack rule out', async () => {
-    const { repo } = workspace();
+  it('a run started while another is inside its run waits for the lock, then gives up writing nothing; the settings and the install record agree', async () => {
+    const { repo, top } = workspace();
     writeFileSync(join(repo, '.claude-keep'), '');
-    const start = (command: string) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(node, [launcher, '--yes', '--test-command', command], { cwd: repo, stdio: 'ignore' });
-        child.on('close', resolve);
-      });
-    const statuses = await Promise.all([start('make test'), start('cargo test')]);
-    expect(statuses).toContain(0);
+    // The first run is held inside its run: the `git check-ignore` an install runs once it holds the lock is
+    // a stand-in on its PATH that marks the moment, then waits for the test to let the run go on.
+    const barrier = join(top, 'barrier');
+    mkdirSync(join(barrier, 'bin'), { recursive: true });
+    const git = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const standIn = `#!/bin/sh\n: > "${barrier}/inside"\nwhile [ ! -e "${barrier}/go" ]; do sleep 0.02; done\nexec "${git}" "$@"\n`;
+    writeFileSync(join(barrier, 'bin/git'), standIn, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${join(barrier, 'bin')}:${process.env.PATH}` };
+    const first = spawn(node, [launcher, '--yes', '--test-command', 'make test'], { cwd: repo, env, stdio: 'ignore' });
+    const firstStatus = new Promise<number | null>((resolve) => first.on('close', resolve));
+    try {
+      await vi.waitFor(() => expect(existsSync(join(barrier, 'inside'))).toBe(true), { timeout: 30_000, interval: 20 });
+      const before = snapshot(repo);
+      const second = runLauncher(repo, ['--yes', '--test-command', 'cargo test']);
+      expect(second.status, second.output).toBe(1);
+      expect(second.stderr).toMatch(/another generator-ai-pack run is working in /);
+      expect(second.stderr).toContain(`(process ${first.pid})`);
+      expect(snapshot(repo)).toStrictEqual(before);
+    } finally {
+      writeFileSync(join(barrier, 'go'), '');
+    }
+    expect(await firstStatus).toBe(0);
+    expect(readManifestOf(repo).answers.testCommand).toBe('make test');
+    // The second run again, the first one done: it takes the first one's rule out and adds its own.
+    expect((await runInProcess(repo, ['--yes', '--test-command', 'cargo test'])).status).toBe(0);
     const rules = JSON.parse(readFileSync(join(repo, '.claude/settings.json'), 'utf8')).permissions.allow as string[];
+    expect(rules).toStrictEqual(['Bash(cargo test *)']);
     const recorded = JSON.stringify(readManifestOf(repo).settings);
     for (const rule of rules) expect(recorded).toContain(JSON.stringify(rule));
     expect((await runInProcess(repo, ['uninstall'])).status).toBe(0);

@@ -55,6 +55,7 @@ export interface RunResult {
   stderr: string;
   /** stdout and stderr together, for messages that may go to either. */
   output: string;
+  /** Wall time, for generous bounds that catch a hang or super-linear work (speed is measured in test/bench/). */
   ms: number;
 }
 

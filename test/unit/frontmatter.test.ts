@@ -35,6 +35,24 @@ describe('parseFrontmatter', () => {
     expect(data).toEqual({ a: 'say "hi" #1', b: "it's", c: 'plain' });
   });
 
+  it('reads escapes and keys as YAML does (the client reads them so), not as JSON or an object would', () => {
+    const { data } = parseFrontmatter(
+      file('a: "\\x41\\u00e9\\t"', 'constructor: x', '__proto__: y', 'metadata:', '  toString: z'),
+    );
+    expect(data).toEqual({ a: 'A\u00e9\t', constructor: 'x', ['__proto__']: 'y', metadata: { toString: 'z' } });
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+  });
+
+  it('keeps every value a string, as written (no numbers, booleans or nulls)', () => {
+    expect(parseFrontmatter(file('a: 1.0', 'b: true', 'c: null', 'd: ~', 'e: 0x10')).data).toEqual({
+      a: '1.0',
+      b: 'true',
+      c: 'null',
+      d: '~',
+      e: '0x10',
+    });
+  });
+
   it('accepts CRLF line endings', () => {
     expect(parseFrontmatter('---\r\nname: x\r\n---\r\nbody').data).toEqual({ name: 'x' });
   });
@@ -50,6 +68,21 @@ describe('parseFrontmatter', () => {
     ['list inside map', file('metadata:', '  a: b', '  - c'), 'SKILL.md:4: a list item inside a map'],
     ['not a key', file('just text'), 'SKILL.md:2: expected "key: value"'],
     ['unterminated quote', file('name: "x'), 'SKILL.md:2: unterminated'],
+    ['flow-style map', file('metadata: {pack: x}'), 'SKILL.md:2: unsupported YAML'],
+    ['flow-style list in a list', file('skills:', '  - [a]'), 'SKILL.md:3: unsupported YAML'],
+    ['literal block scalar', file('name: x', 'description: |', '  text'), 'SKILL.md:3: unsupported YAML'],
+    ['anchor', file('name: &n x'), 'SKILL.md:2: unsupported YAML'],
+    ['alias', file('name: x', 'description: *n'), 'SKILL.md:3: unsupported YAML'],
+    ['an indented first key', file('  name: x'), 'SKILL.md:2: unexpected indentation'],
+    ['tag', file('name: !!str x'), 'SKILL.md:2: unsupported YAML'],
+    ['a value over two lines', file('description: one', '  two'), 'SKILL.md:3: unexpected indentation'],
+    ['a tab in the indentation', file('metadata:', '\tpack: x'), 'SKILL.md:3: tabs are not allowed'],
+    ['a quoted key', file('"name": x'), 'SKILL.md:2: expected "key: value"'],
+    ['a list at the top', file('- x'), 'SKILL.md:2: expected "key: value"'],
+    ['a map inside a list', file('skills:', '  - a: b'), 'SKILL.md:3: nested too deep'],
+    ['a list inside a nested map', file('metadata:', '  a:', '  - b'), 'SKILL.md:4: nested too deep'],
+    ['duplicate nested key', file('metadata:', '  a: b', '  a: c'), 'SKILL.md:4: duplicate key "metadata.a"'],
+    ['reserved character', file('name: @x'), 'SKILL.md:2: not valid YAML'],
   ])('rejects %s with an AiPackError naming file:line', (_case, text, message) => {
     expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(AiPackError);
     expect(() => parseFrontmatter(text, 'SKILL.md')).toThrow(message);

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
 import {
   findEnforcement,
@@ -13,7 +12,6 @@ import {
 } from '../../generators/lib/settings.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import type { JsonObject } from '../../generators/lib/strict-json.js';
-import { claudeDoctor } from '../helpers/conformance.js';
 
 const FILE = '.claude/settings.json';
 const fixtureText = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -558,17 +556,4 @@ describe('migrateSettingsText', () => {
     expect(result.migration.findings).toHaveLength(6);
     expect(remove(result.text!, result.recorded).text).toBe(fixtureText('enforcement-era.cleaned.json'));
   });
-});
-
-describe('the migrated settings and the real client', () => {
-  it('claude doctor finds the odd shapes invalid before the migration and valid after it', () => {
-    const repo = mkdtempSync(join(tmpdir(), 'ai-pack-settings-'));
-    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
-    mkdirSync(join(repo, '.claude'));
-    const source = fixtureText('enforcement-odd-shapes.json');
-    writeFileSync(join(repo, FILE), source);
-    expect(claudeDoctor(repo)).toMatch(/Invalid settings/);
-    writeFileSync(join(repo, FILE), migrateSettingsText(source, FILE).text);
-    expect(claudeDoctor(repo)).toBeUndefined();
-  }, 60_000);
 });
