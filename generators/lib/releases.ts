@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { SETTINGS_PATH } from './catalogue.js';
+import { everyClientFile } from './clients/files.js';
 import { contentHash } from './eol.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
@@ -82,14 +83,18 @@ export function readReleases(dir: string = releasesRoot): Release[] {
   });
 }
 
-/** path → content hash → content, over every release and the pack as it is now (which may not be released yet). */
+/**
+ * path → content hash → content, over every release and the pack as it is now (which may not be released yet),
+ * each with the other clients' files rendered from it (lib/clients/files.ts: copies of the skills, agents in
+ * each client's format), which are made from those files and so need no snapshot of their own.
+ */
 let index: Map<string, Map<string, string>> | undefined;
 
 function shipped(): Map<string, Map<string, string>> {
   if (index) return index;
   index = new Map();
   for (const files of [...readReleases().map((release) => release.files), packFiles()]) {
-    for (const [path, content] of Object.entries(files)) {
+    for (const [path, content] of Object.entries({ ...files, ...everyClientFile(files) })) {
       if (!index.has(path)) index.set(path, new Map());
       index.get(path)!.set(contentHash(content), content);
     }

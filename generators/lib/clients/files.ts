@@ -1,0 +1,64 @@
+import { DEFAULT_ANSWERS } from '../catalogue.js';
+import { agentPathOf, renderAgent } from './agents.js';
+import { CLIENTS, type Client, SHARED_SKILLS } from './clients.js';
+import { CODEX_RULES_PATH, codexRules } from './codex-rules.js';
+
+/**
+ * Every client's files, rendered from the Claude Code pack files (the one source): the skills copied once
+ * into `.agents/skills/` for all clients that read it (copies, not links: some clients miss linked folders),
+ * each client's role agents in its own format, and Codex's rules file. Pure: files in, files out.
+ */
+
+const CLAUDE_SKILLS = '.claude/skills/';
+const CLAUDE_AGENT = /^\.claude\/agents\/([a-z0-9-]+)\.md$/;
+
+type PackFiles = Record<string, string>;
+
+/** The skills of `files` (`.claude/skills/...`) as copies in `.agents/skills/`: the same bytes. */
+export function sharedSkillCopies(files: PackFiles): PackFiles {
+  return Object.fromEntries(
+    Object.entries(files)
+      .filter(([path]) => path.startsWith(CLAUDE_SKILLS))
+      .map(([path, text]) => [`${SHARED_SKILLS}/${path.slice(CLAUDE_SKILLS.length)}`, text]),
+  );
+}
+
+/** The agents of `files` (`.claude/agents/<role>.md`) in `client`'s own format and folder. */
+export function agentsFor(client: Exclude<Client, 'claude'>, files: PackFiles): PackFiles {
+  return Object.fromEntries(
+    Object.entries(files).flatMap(([path, text]) => {
+      const role = CLAUDE_AGENT.exec(path)?.[1];
+      return role ? [[agentPathOf(client, role), renderAgent(client, text, path)]] : [];
+    }),
+  );
+}
+
+export interface ClientChoice {
+  clients: readonly Client[];
+  /** Write each client's role agents (the answer `agents`). */
+  agents: boolean;
+  testCommand: string;
+  buildCommand: string;
+}
+
+/** The files of the chosen clients other than Claude Code, from the pack files of the chosen roles. */
+export function otherClientFiles(choice: ClientChoice, files: PackFiles): PackFiles {
+  const others = choice.clients.filter((client): client is Exclude<Client, 'claude'> => client !== 'claude');
+  if (others.length === 0) return {};
+  const rules = others.includes('codex')
+    ? codexRules({ test: choice.testCommand, build: choice.buildCommand })
+    : undefined;
+  return {
+    ...sharedSkillCopies(files),
+    ...(choice.agents ? Object.assign({}, ...others.map((client) => agentsFor(client, files))) : {}),
+    ...(rules !== undefined && { [CODEX_RULES_PATH]: rules }),
+  };
+}
+
+/**
+ * Every file a version of the pack with these pack files may write for any client, for the default commands:
+ * the paths an install record may name, and the contents a later update may find as a merge base.
+ */
+export function everyClientFile(files: PackFiles): PackFiles {
+  return otherClientFiles({ ...DEFAULT_ANSWERS, clients: CLIENTS, agents: true }, files);
+}
