@@ -103,7 +103,10 @@ export function readRecord(
             ignoredSettings.push(...other);
             return owned;
           };
-          return [path, { ...entry, settings: mine(entry.settings), ...(entry.declined && { declined: mine(entry.declined) }) }];
+          return [
+            path,
+            { ...entry, settings: mine(entry.settings), ...(entry.declined && { declined: mine(entry.declined) }) },
+          ];
         }),
     );
   };

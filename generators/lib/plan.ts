@@ -482,7 +482,8 @@ function planConfigs(
   const recorded: Record<string, NonNullable<InstallRecord['configs']>[string]> = {};
   const pending: Record<string, PendingConfig> = {};
   const wanted = new Map(files.map((file) => [file.path, file]));
-  for (const path of Object.keys(previous?.configs ?? {})) if (!wanted.has(path)) wanted.set(path, { path, entries: {} });
+  for (const path of Object.keys(previous?.configs ?? {}))
+    if (!wanted.has(path)) wanted.set(path, { path, entries: {} });
   for (const file of wanted.values()) {
     const config = planConfigFile(file, build.disk.read(file.path), previous?.configs?.[file.path], (path) =>
       isThere(build.disk, path),

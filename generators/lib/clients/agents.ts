@@ -26,7 +26,7 @@ interface AgentSource {
 
 const CHANGING_TOOLS = ['Edit', 'Write', 'Bash', 'NotebookEdit'];
 
-export function agentSource(claudeAgent: string, file: string): AgentSource {
+function agentSource(claudeAgent: string, file: string): AgentSource {
   const { data, body } = parseFrontmatter(claudeAgent, file);
   const tools = typeof data.tools === 'string' ? data.tools.split(',').map((tool) => tool.trim()) : undefined;
   return {

@@ -99,7 +99,13 @@ export function planConfigFile(
   return {
     text: remove ? undefined : changed,
     remove,
-    record: hasPack ? { settings: update.recorded, ...(update.declined.length > 0 && { declined: update.declined }), ...(created && { created }) } : undefined,
+    record: hasPack
+      ? {
+          settings: update.recorded,
+          ...(update.declined.length > 0 && { declined: update.declined }),
+          ...(created && { created }),
+        }
+      : undefined,
     lines,
   };
 }

@@ -15,7 +15,7 @@ const CLAUDE_AGENT = /^\.claude\/agents\/([a-z0-9-]+)\.md$/;
 type PackFiles = Record<string, string>;
 
 /** The skills of `files` (`.claude/skills/...`) as copies in `.agents/skills/`: the same bytes. */
-export function sharedSkillCopies(files: PackFiles): PackFiles {
+function sharedSkillCopies(files: PackFiles): PackFiles {
   return Object.fromEntries(
     Object.entries(files)
       .filter(([path]) => path.startsWith(CLAUDE_SKILLS))
@@ -24,7 +24,7 @@ export function sharedSkillCopies(files: PackFiles): PackFiles {
 }
 
 /** The agents of `files` (`.claude/agents/<role>.md`) in `client`'s own format and folder. */
-export function agentsFor(client: Exclude<Client, 'claude'>, files: PackFiles): PackFiles {
+function agentsFor(client: Exclude<Client, 'claude'>, files: PackFiles): PackFiles {
   return Object.fromEntries(
     Object.entries(files).flatMap(([path, text]) => {
       const role = CLAUDE_AGENT.exec(path)?.[1];

@@ -31,7 +31,10 @@ export function clientNotes(clients: readonly Client[], commands: { test: string
           kind: 'approved',
           text: `OpenCode: ${OPENCODE_CONFIG} allows ${quoted} for its agents; OpenCode's own default allows every command, so this matters where your config asks first`,
         }
-      : { kind: 'no rule', text: "OpenCode: no command to approve; its agents follow your opencode.json (its default allows every command)" },
+      : {
+          kind: 'no rule',
+          text: 'OpenCode: no command to approve; its agents follow your opencode.json (its default allows every command)',
+        },
   };
   return clients.flatMap((client) => (client === 'claude' ? [] : [notes[client]]));
 }
