@@ -55,8 +55,6 @@ export default class AppGenerator extends PackGenerator<Options> {
   private given: Partial<Answers> = {};
   private saved: Partial<Answers> = {};
   private detected: Detection = {};
-  /** The clients the repository's files suggest (`.codex/`, `opencode.json`), offered at the prompt. */
-  private suggested: { clients: Client[]; signs: string[] } = { clients: [], signs: [] };
 
   constructor(args: string[], options: ConstructorParameters<typeof PackGenerator<Options>>[1]) {
     super(args, options);
@@ -120,7 +118,6 @@ export default class AppGenerator extends PackGenerator<Options> {
     const detect = !this.personal && COMMAND_SPECS.some((spec) => this.given[spec.name] === undefined);
     // Both commands given: nothing to detect, so nothing of the repository is read for it.
     this.detected = detect ? this.#detect() : {};
-    if (!this.personal) this.suggested = clientsSuggestedBy((path) => this.#isThere(path));
     const guesses = Object.fromEntries(ANSWER_SPECS.map((spec) => [spec.name, this.#guess(spec)]));
     const guessed010 = old && guessOf010((path) => this.repo.read(path));
     const resolution = resolveAnswers({
@@ -163,10 +160,10 @@ export default class AppGenerator extends PackGenerator<Options> {
     return { value: found?.command ?? '', source: 'detected', reason: found?.reason };
   }
 
-  /** Whether the repository has this file or folder; one it cannot read (a FIFO, a link out) counts as absent. */
+  /** Whether the repository has this file or folder (not read); one it refuses (a link out) counts as absent. */
   #isThere(path: string): boolean {
     try {
-      return this.repo.isFolder(path) || this.repo.read(path) !== undefined;
+      return this.repo.isFile(path) || this.repo.isFolder(path);
     } catch {
       return false;
     }
@@ -213,10 +210,13 @@ export default class AppGenerator extends PackGenerator<Options> {
    */
   #noteFor(spec: AnswerSpec): { text?: string; suggested?: Client[] } {
     const { source, reason } = this.resolution.how[spec.name];
-    if (spec.kind === 'clients')
-      return source === 'default' && this.suggested.signs.length > 0
-        ? { text: `found here: ${this.suggested.signs.join(', ')}`, suggested: this.suggested.clients }
+    if (spec.kind === 'clients') {
+      if (source !== 'default') return {};
+      const suggested = clientsSuggestedBy((path) => this.#isThere(path));
+      return suggested.signs.length > 0
+        ? { text: `found here: ${suggested.signs.join(', ')}`, suggested: suggested.clients }
         : {};
+    }
     return reason ? { text: `detected ${reason}` } : {};
   }
 

@@ -408,7 +408,10 @@ function planSettings(
       const backup = build.backUp(SETTINGS_PATH, text);
       build.line('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
     }
-    build.write(SETTINGS_PATH, update.text!);
+    // The pack made the file and now contributes nothing (Claude Code no longer chosen): it goes, as on uninstall.
+    const emptied = Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!);
+    if (emptied) build.delete(SETTINGS_PATH, 'removed', `${SETTINGS_PATH} (nothing but the pack's entries was in it)`);
+    else build.write(SETTINGS_PATH, update.text!);
     if (update.retired.length > 0)
       build.line(
         'retired',
@@ -510,7 +513,9 @@ function carryOut(build: PlanBuilder, path: string, config: ConfigPlan): void {
   for (const line of config.lines) build.line(line.kind, line.text);
 }
 
+/** The AGENTS.md section when a chosen client reads it; taken out when none does any more (read only then). */
 function planAgentsMd(build: PlanBuilder, input: InstallInput): void {
+  if (input.agentsMdSection === undefined && !input.record) return;
   const existing = build.disk.read(AGENTS_MD_PATH);
   if (input.agentsMdSection !== undefined) {
     const next = upsertSection(existing, input.agentsMdSection, AGENTS_MD_PATH);
