@@ -409,7 +409,8 @@ function planSettings(
       build.line('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
     }
     // The pack made the file and now contributes nothing (Claude Code no longer chosen): it goes, as on uninstall.
-    const emptied = Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!);
+    const emptied =
+      Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!);
     if (emptied) build.delete(SETTINGS_PATH, 'removed', `${SETTINGS_PATH} (nothing but the pack's entries was in it)`);
     else build.write(SETTINGS_PATH, update.text!);
     if (update.retired.length > 0)

@@ -19,7 +19,14 @@ import { runInTerminal } from '../helpers/terminal.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
 const ENTER = '\r';
-const PROMPTS = [/Which role skills/, /Which coding clients/, /Test command/, /Build command/, /Add agents/, /CLAUDE\.md/];
+const PROMPTS = [
+  /Which role skills/,
+  /Which coding clients/,
+  /Test command/,
+  /Build command/,
+  /Add agents/,
+  /CLAUDE\.md/,
+];
 
 /** An install whose tester skill the user edited, from an older pack: the pack has a new version to offer. */
 function editedAfterAnOlderPack(): string {
