@@ -197,8 +197,9 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     : { recorded: [], declined: [], created: false, text: undefined };
   const configs = planConfigs(build, input.configs ?? [], previous);
   for (const line of input.answerLines ?? []) build.line(line.kind, line.text);
-  planClaudeMd(build, input);
-  planAgentsMd(build, input);
+  planSection(build, CLAUDE_MD_PATH, input.claudeMdSection, input.record?.answers.claudeMd === true);
+  // A section in AGENTS.md that no chosen client reads any more goes.
+  planSection(build, AGENTS_MD_PATH, input.agentsMdSection, input.record !== undefined);
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
     version: input.version,
@@ -514,37 +515,24 @@ function carryOut(build: PlanBuilder, path: string, config: ConfigPlan): void {
   for (const line of config.lines) build.line(line.kind, line.text);
 }
 
-/** The AGENTS.md section when a chosen client reads it; taken out when none does any more (read only then). */
-function planAgentsMd(build: PlanBuilder, input: InstallInput): void {
-  if (input.agentsMdSection === undefined && !input.record) return;
-  const existing = build.disk.read(AGENTS_MD_PATH);
-  if (input.agentsMdSection !== undefined) {
-    const next = upsertSection(existing, input.agentsMdSection, AGENTS_MD_PATH);
+/**
+ * The pack's marked section of `path` (CLAUDE.md, AGENTS.md): written when there is a `body`, else taken out when
+ * `takeOut` (an earlier install wrote it). The file is read only then.
+ */
+function planSection(build: PlanBuilder, path: string, body: string | undefined, takeOut: boolean): void {
+  if (body === undefined && !takeOut) return;
+  const existing = build.disk.read(path);
+  if (body !== undefined) {
+    const next = upsertSection(existing, body, path);
     if (next !== existing)
       build.write(
-        AGENTS_MD_PATH,
+        path,
         next,
         existing === undefined ? 'added' : 'updated',
-        `${AGENTS_MD_PATH} (the marked ai-pack section only)`,
+        `${path} (the marked ai-pack section only)`,
       );
-  } else if (input.record && existing !== undefined) {
-    planSectionRemoval(build, existing, AGENTS_MD_PATH);
-  }
-}
-
-function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
-  const existing = build.disk.read(CLAUDE_MD_PATH);
-  if (input.claudeMdSection !== undefined) {
-    const next = upsertSection(existing, input.claudeMdSection);
-    if (next !== existing)
-      build.write(
-        CLAUDE_MD_PATH,
-        next,
-        existing === undefined ? 'added' : 'updated',
-        `${CLAUDE_MD_PATH} (the marked ai-pack section only)`,
-      );
-  } else if (input.record?.answers.claudeMd && existing !== undefined) {
-    planSectionRemoval(build, existing, CLAUDE_MD_PATH);
+  } else if (existing !== undefined) {
+    planSectionRemoval(build, existing, path);
   }
 }
 

@@ -2,13 +2,13 @@
 // nothing of this machine's but PATH and a locale, a throw-away HOME and TMPDIR, no credential, and no network
 // but loopback (a network namespace of their own, where this machine allows one). A client that needs a model
 // gets the multi-API stand-in (./stand-in/apis.ts) in that namespace, through ./stand-in/offline-client.ts.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwAwayHome } from './claude.js';
-import { offline } from './repo.js';
+import { offline, runAsync } from './repo.js';
 import type { ApiRequest, ApiToolCall } from './stand-in/apis.js';
+import { standInEnvironment } from './stand-in/claude-code.js';
 import type { OfflineRun } from './stand-in/offline-client.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,20 +37,14 @@ export function codexBinary(): string {
 /** Copilot CLI unpacks 235 MB on its first run in a HOME: here once, shared by every run (and test run). */
 export const COPILOT_CACHE = join(modules, '.cache/copilot-package');
 
-/** The environment every client starts from (as `env -i` would leave it), with `home` as HOME. */
+/**
+ * The environment every client starts from: the stand-in harness's clean one (as `env -i` would leave it, with
+ * `home` as HOME, and proxies to nowhere where no network namespace can be made), and the switches that keep
+ * OpenCode from fetching or updating and let Copilot CLI find its unpacked package.
+ */
 export function cleanEnvironment(home: string): Record<string, string> {
-  const tmp = join(home, 'tmp');
-  mkdirSync(tmp, { recursive: true });
   return {
-    PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-    HOME: home,
-    TMPDIR: tmp,
-    LANG: 'C.UTF-8',
-    NO_COLOR: '1',
-    // Where no network namespace can be made, requests that are not the stand-in's lead nowhere.
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '127.0.0.1,localhost',
+    ...standInEnvironment(home),
     OPENCODE_DISABLE_MODELS_FETCH: '1',
     OPENCODE_DISABLE_AUTOUPDATE: '1',
     COPILOT_PKG_CACHE_HOME: COPILOT_CACHE,
@@ -70,7 +64,7 @@ export interface OfflineResult {
  * Runs `command` in `cwd` with the stand-in beside it (`{{STAND_IN}}` in its arguments and environment is the
  * stand-in's URL), offline; resolves with its result. Asynchronous, so that several clients run at once.
  */
-export function runOffline(options: {
+export async function runOffline(options: {
   command: readonly string[];
   cwd: string;
   env: Record<string, string>;
@@ -88,21 +82,12 @@ export function runOffline(options: {
   };
   const script = join(projectRoot, 'test/helpers/stand-in/offline-client.ts');
   const [program, ...args] = [...(namespace ?? []), process.execPath, script];
-  const child = spawn(program, args, {
-    env: { PATH: process.env.PATH ?? '', STAND_IN_RUN: JSON.stringify(run) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const ran = await runAsync(program, args, {
+    env: { STAND_IN_RUN: JSON.stringify(run) },
+    timeoutMs: run.timeoutMs + 10_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => {
-      if (status !== 0) reject(new Error(`offline-client.ts exited with ${status}: ${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
-  });
+  if (ran.status !== 0) throw new Error(`offline-client.ts exited with ${ran.status}: ${ran.stderr}`);
+  return JSON.parse(ran.stdout);
 }
 
 /** A throw-away HOME with the given files (`path` relative to it). */

@@ -42,10 +42,14 @@ function withSkillPath(source: AgentSource): string {
   return `${source.instructions}\nThe skill is \`${SHARED_SKILLS}/${source.name}/SKILL.md\`.\n`;
 }
 
-/** Gemini CLI's read and search tools, and its skill tool (the reviewer loads its skill). */
-const GEMINI_READ_TOOLS = ['read_file', 'read_many_files', 'grep_search', 'glob', 'list_directory', 'activate_skill'];
-/** Copilot CLI's tool aliases for reading files and searching them. */
-const COPILOT_READ_TOOLS = ['read', 'search'];
+/**
+ * The tools of a read-only agent: Gemini CLI's read and search tools and its skill tool (the reviewer loads its
+ * skill), Copilot CLI's aliases for reading and searching files.
+ */
+const READ_TOOLS = {
+  gemini: ['read_file', 'read_many_files', 'grep_search', 'glob', 'list_directory', 'activate_skill'],
+  copilot: ['read', 'search'],
+};
 
 function markdownAgent(frontmatter: string[], source: AgentSource): string {
   return ['---', ...frontmatter, '---', '', withSkillPath(source)].join('\n');
@@ -73,20 +77,12 @@ export function renderAgent(client: Exclude<Client, 'claude'>, claudeAgent: stri
         '',
       ].join('\n');
     case 'gemini':
-      return markdownAgent(
-        [
-          `name: ${source.name}`,
-          `description: ${description}`,
-          ...(source.readOnly ? ['tools:', ...GEMINI_READ_TOOLS.map((tool) => `  - ${tool}`)] : []),
-        ],
-        source,
-      );
     case 'copilot':
       return markdownAgent(
         [
           `name: ${source.name}`,
           `description: ${description}`,
-          ...(source.readOnly ? ['tools:', ...COPILOT_READ_TOOLS.map((tool) => `  - ${tool}`)] : []),
+          ...(source.readOnly ? ['tools:', ...READ_TOOLS[client].map((tool) => `  - ${tool}`)] : []),
         ],
         source,
       );
