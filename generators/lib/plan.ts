@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { type Answers, CLAUDE_MD_PATH, SETTINGS_PATH } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
-import { AGENTS_MD_PATH } from './clients/agents-md.js';
+import { AGENTS_MD_PATH, needsAgentsMd } from './clients/agents-md.js';
+import { CLIENTS } from './clients/clients.js';
 import { type ConfigFile, type ConfigPlan, planConfigFile, planConfigRemoval } from './clients/config-files.js';
 import { contentHash, detectEol, withEol } from './eol.js';
 import {
@@ -86,6 +87,8 @@ export interface DiskView {
   isFolder(path: string): boolean;
   /** A path as messages name it (`~/.claude/settings.json` in a personal install); the path itself by default. */
   shown?(path: string): string;
+  /** Whether two paths are one file (a link to the other); never, by default. */
+  sameFile?(a: string, b: string): boolean;
 }
 
 function shownIn(disk: DiskView, path: string): string {
@@ -197,9 +200,12 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     : { recorded: [], declined: [], created: false, text: undefined };
   const configs = planConfigs(build, input.configs ?? [], previous);
   for (const line of input.answerLines ?? []) build.line(line.kind, line.text);
-  planSection(build, CLAUDE_MD_PATH, input.claudeMdSection, input.record?.answers.claudeMd === true);
-  // A section in AGENTS.md that no chosen client reads any more goes.
-  planSection(build, AGENTS_MD_PATH, input.agentsMdSection, input.record !== undefined);
+  planSections(build, {
+    claudeMd: input.claudeMdSection,
+    agentsMd: input.agentsMdSection,
+    hadClaudeMd: input.record?.answers.claudeMd === true,
+    hadAgentsMd: wroteAgentsMd(input.record),
+  });
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
     version: input.version,
@@ -515,6 +521,29 @@ function carryOut(build: PlanBuilder, path: string, config: ConfigPlan): void {
   for (const line of config.lines) build.line(line.kind, line.text);
 }
 
+/** An earlier install chose a client that reads AGENTS.md, so the pack's section there is its own. */
+function wroteAgentsMd(record: InstallRecord | undefined): boolean {
+  const clients = record?.answers.clients;
+  return Array.isArray(clients) && needsAgentsMd(CLIENTS.filter((client) => clients.includes(client)));
+}
+
+/**
+ * The CLAUDE.md and AGENTS.md sections. Where one file is both (`CLAUDE.md -> AGENTS.md`), it holds one section,
+ * the CLAUDE.md one if that is asked for: two sections between the same markers would replace each other.
+ */
+function planSections(
+  build: PlanBuilder,
+  wanted: { claudeMd?: string; agentsMd?: string; hadClaudeMd: boolean; hadAgentsMd: boolean },
+): void {
+  if (build.disk.sameFile?.(CLAUDE_MD_PATH, AGENTS_MD_PATH)) {
+    const body = wanted.claudeMd ?? wanted.agentsMd;
+    planSection(build, CLAUDE_MD_PATH, body, wanted.hadClaudeMd || wanted.hadAgentsMd);
+    return;
+  }
+  planSection(build, CLAUDE_MD_PATH, wanted.claudeMd, wanted.hadClaudeMd);
+  planSection(build, AGENTS_MD_PATH, wanted.agentsMd, wanted.hadAgentsMd);
+}
+
 /**
  * The pack's marked section of `path` (CLAUDE.md, AGENTS.md): written when there is a `body`, else taken out when
  * `takeOut` (an earlier install wrote it). The file is read only then.
@@ -692,7 +721,12 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
     const text = disk.read(path);
     if (text !== undefined) carryOut(build, path, planConfigRemoval(path, text, entry));
   }
-  for (const path of [CLAUDE_MD_PATH, AGENTS_MD_PATH]) {
+  // AGENTS.md only where the install wrote there, and once where it is CLAUDE.md too.
+  const sectionFiles =
+    wroteAgentsMd(record) && !disk.sameFile?.(CLAUDE_MD_PATH, AGENTS_MD_PATH)
+      ? [CLAUDE_MD_PATH, AGENTS_MD_PATH]
+      : [CLAUDE_MD_PATH];
+  for (const path of sectionFiles) {
     const text = disk.read(path);
     if (text !== undefined) planSectionRemoval(build, text, path);
   }

@@ -1,6 +1,6 @@
 // --clients: every chosen client's files from the one source, through the same plan → apply path as the rest
 // (record, status, update, uninstall, --dry-run), and the repository's bytes back after an uninstall.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SPAWNED_ROLES } from '../../generators/lib/catalogue.js';
@@ -169,6 +169,30 @@ describe('--clients: the pack in every coding client of the repository', () => {
     expect(read(repo, 'AGENTS.md')).toBe(USERS_FILES['AGENTS.md']);
     expect(existsSync(join(repo, '.codex/agents'))).toBe(false);
     expect(read(repo, '.codex/config.toml')).toBe(USERS_FILES['.codex/config.toml']);
+  });
+
+  it('CLAUDE.md linked to AGENTS.md holds one section (the CLAUDE.md one), for Claude Code alone or with other clients', async () => {
+    for (const clients of ['claude', 'claude,codex,opencode']) {
+      const repo = makeRepo({ 'AGENTS.md': '# Agents\n\nBe kind.\n' });
+      symlinkSync('AGENTS.md', join(repo, 'CLAUDE.md'));
+      const before = snapshot(repo);
+      await run(repo, ['--yes', '--claude-md', '--clients', clients]);
+      expect(snapshot(repo)['CLAUDE.md']).toBe('<link to AGENTS.md>');
+      expect(read(repo, 'AGENTS.md').match(/generator-ai-pack:start/g)).toHaveLength(1);
+      expect(read(repo, 'AGENTS.md')).toContain('use the `orchestrator` skill');
+      await expectRerunChangesNothing(repo);
+      await run(repo, ['uninstall']);
+      expect(snapshot(repo)).toStrictEqual(before);
+    }
+  });
+
+  it('an earlier Claude Code install never touches AGENTS.md: a section a user copied there stays', async () => {
+    const copied = '# Agents\n\n<!-- generator-ai-pack:start -->\nmine\n<!-- generator-ai-pack:end -->\n';
+    const repo = makeRepo({ 'AGENTS.md': copied, 'package.json': NPM_PACKAGE_JSON });
+    await run(repo, ['--yes']);
+    await run(repo, ['--yes', '--claude-md']);
+    await run(repo, ['uninstall']);
+    expect(read(repo, 'AGENTS.md')).toBe(copied);
   });
 
   it('without Claude Code, nothing goes into .claude/ (and what an earlier install put there goes)', async () => {
