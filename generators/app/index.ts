@@ -240,9 +240,14 @@ export default class AppGenerator extends PackGenerator<Options> {
     const approves = personal
       ? answers.userSettings
       : answers.pluginSettings !== '' || answers.clients.includes('claude');
-    const notes =
-      personal || answers.pluginSettings !== ''
-        ? []
+    const others = answers.clients.filter((client) => client !== 'claude');
+    const notes = personal
+      ? []
+      : answers.pluginSettings !== ''
+        ? others.map((client) => ({
+            kind: 'ignored' as const,
+            text: `${CLIENT_FACTS[client].label}: the plugin form is Claude Code's; the other clients get the pack with the full install (--plugin-settings "")`,
+          }))
         : clientNotes(answers.clients, { test: answers.testCommand, build: answers.buildCommand });
     const common = {
       disk: this.disk,

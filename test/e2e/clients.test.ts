@@ -195,6 +195,16 @@ describe('--clients: the pack in every coding client of the repository', () => {
     expect(read(repo, 'AGENTS.md')).toBe(copied);
   });
 
+  it("the plugin form stays Claude Code's: the other clients' files go, and the summary says why", async () => {
+    const repo = makeRepo({ 'package.json': NPM_PACKAGE_JSON });
+    await run(repo, ['--yes', '--clients', 'claude,codex']);
+    const plugin = await run(repo, ['--yes', '--plugin-settings', 'acme/generator-ai-pack']);
+    expect(existsSync(join(repo, '.codex'))).toBe(false);
+    expect(existsSync(join(repo, '.agents'))).toBe(false);
+    expect(existsSync(join(repo, 'AGENTS.md'))).toBe(false);
+    expect(plugin.stdout).toMatch(/ignored\s+Codex: the plugin form is Claude Code's/);
+  });
+
   it('without Claude Code, nothing goes into .claude/ (and what an earlier install put there goes)', async () => {
     const repo = makeRepo({ 'package.json': NPM_PACKAGE_JSON });
     await run(repo, ['--yes']);
