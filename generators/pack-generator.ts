@@ -149,6 +149,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     return {
       read: (path) => this.repo.read(path),
       isFolder: (path) => this.repo.isFolder(path),
+      sameFile: (a, b) => this.repo.sameFile(a, b),
       shown: (path) => this.repo.shown(path),
     };
   }

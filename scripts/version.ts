@@ -27,6 +27,8 @@ buildSync({
   format: 'esm',
   outfile: bundle,
   logLevel: 'error',
+  // Bundled CommonJS modules (yaml, through the frontmatter reader) call require(), which an ES module lacks.
+  banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
 });
 try {
   const { writeRelease } = await import(bundle);

@@ -6,6 +6,7 @@ import {
   committedFiguresFile,
   flatten,
   measurePack,
+  measureText,
   overBudget,
   parsePluginDetails,
   type TokenFigures,
@@ -90,6 +91,14 @@ describe('the installed pack, measured by the real client', () => {
     expect(drifted.map(([label, tokens]) => `${label}: measured ${tokens}, committed ${committed.get(label)}`)).toEqual(
       [],
     );
+  });
+
+  it('with other clients beside it, what Claude Code loads in every session (the pack and the AGENTS.md section it reads too) stays within the always-on budget', async () => {
+    const mixed = makeRepo();
+    expect((await runInProcess(mixed, ['--yes', '--clients', 'claude,codex,copilot,opencode'])).status).toBe(0);
+    const section = measureText(readFileSync(join(mixed, 'AGENTS.md'), 'utf8'));
+    expect(section).toBeLessThanOrEqual(50);
+    expect(figures.alwaysOn + section).toBeLessThanOrEqual(BUDGETS.alwaysOn);
   });
 
   it(`keeps every SKILL.md under ${BUDGETS.skillLines} lines`, () => {

@@ -24,13 +24,22 @@ import {
 } from './helpers/stand-in/model.js';
 import { play, projectInstall, scenarioRepo, UNPUSHED_FILE } from './helpers/stand-in/pack.js';
 
-/** Every text file of the pack, plus the CLAUDE.md section, keyed by a readable path. */
+/**
+ * Every text file of the pack, plus the CLAUDE.md and AGENTS.md sections, keyed by a readable path; but the
+ * orchestrator's references for the other clients, whose claims are about those clients and are checked
+ * against them (test/clients.test.ts).
+ */
 function packTexts(): Record<string, string> {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
     );
-  const files = [...walk(packRoot), join(templatesRoot, 'claude-md-section.md.ejs')];
+  const otherClients = /\/orchestrator\/references\/(codex|gemini|copilot|opencode)\.md$/;
+  const files = [
+    ...walk(packRoot).filter((file) => !otherClients.test(file)),
+    join(templatesRoot, 'claude-md-section.md.ejs'),
+    join(templatesRoot, 'agents-md-section.md.ejs'),
+  ];
   return Object.fromEntries(files.map((file) => [relative(templatesRoot, file), readFileSync(file, 'utf8')]));
 }
 

@@ -41,6 +41,13 @@ import { forAgent, type Procedure, readProcedure, toolOf } from './helpers/stand
 
 const failed = (call: ToolCall) => call.result?.isError === true;
 
+/** What the orchestrator skill, as the client loads it, says to do in Claude Code (its reference for the client). */
+const procedureOf = (install: PackInstall) =>
+  readProcedure(
+    install.file('.claude/skills/orchestrator/SKILL.md'),
+    install.file('.claude/skills/orchestrator/references/claude-code.md'),
+  );
+
 /** An Agent call as the skill's example makes it, for another role, description and brief. */
 function launch(install: PackInstall, procedure: Procedure, role: string, brief: string, isolated = true): Block {
   const { isolation, ...rest } = procedure.launch;
@@ -132,7 +139,7 @@ const userApprovesIgnoreFiles = (procedure: Procedure) =>
 /** Two features launched in one message, in worktrees, on the local commit; read, committed, merged. */
 async function fanOut(install: PackInstall) {
   const where = scenarioRepo(install);
-  const procedure = readProcedure(install.file('.claude/skills/orchestrator/SKILL.md'));
+  const procedure = procedureOf(install);
   const features = ['invoice', 'receipt'];
   const briefs = features.map(
     (feature) => `BRIEF-${feature}: add src/${feature}.js using formatMoney from ${UNPUSHED_FILE}, with a test.`,
@@ -198,7 +205,7 @@ async function fanOut(install: PackInstall) {
 /** The reviewer, in a session that accepts edits, tries to change the repository every way it might. */
 async function review(install: PackInstall) {
   const where = scenarioRepo(install);
-  const procedure = readProcedure(install.file('.claude/skills/orchestrator/SKILL.md'));
+  const procedure = procedureOf(install);
   const edited = "exports.formatCents = (cents) => (cents / 100).toFixed(2) + ' EUR';\n";
   const main: Conversation = {
     name: 'main',
@@ -260,7 +267,7 @@ function diffFile(where: ScenarioRepo, procedure: Procedure): string {
  */
 async function continued(install: PackInstall) {
   const where = scenarioRepo(install);
-  const procedure = readProcedure(install.file('.claude/skills/orchestrator/SKILL.md'));
+  const procedure = procedureOf(install);
   const briefs = {
     engineer: 'BRIEF-PRICE: add src/price.js; ask if the unit of prices is unclear.',
     tester: 'BRIEF-TEST: add tests/discount.test.js and run `npx vitest run tests`.',
@@ -276,7 +283,7 @@ async function continued(install: PackInstall) {
     if (!notification) return WAIT;
     const reply = replies[/^Result: ([a-z ]+)/.exec(notification.result)?.[1] ?? ''];
     if (!reply) throw new Error(`no reply scripted for ${notification.result}`);
-    const tool = toolOf(procedure.fanIn[reply.row]);
+    const tool = toolOf(procedure.fanIn[reply.row], procedure);
     if (tool !== 'SendMessage') throw new Error(`the "${reply.row}" row continues the agent with ${tool ?? 'no tool'}`);
     return [{ tool, input: { to: notification.taskId, summary: reply.row, message: reply.message } }];
   };
@@ -486,7 +493,9 @@ describe.each([projectInstall, pluginInstall])('$name: the pack run as written i
   describe('agents that stop early, continued as the fan-in table says', { timeout: 150_000 }, () => {
     it('an agent that needs context is continued with SendMessage and resumes in its worktree with what it knew', async () => {
       const { where, played, briefs, answer, procedure } = await runs.continued;
-      expect(toolOf(procedure.fanIn['needs context']), 'the tool the "needs context" row names').toBe('SendMessage');
+      expect(toolOf(procedure.fanIn['needs context'], procedure), 'the tool the "needs context" row names').toBe(
+        'SendMessage',
+      );
       const resumed = played.of('engineer').at(-2)!.body;
       for (const known of [briefs.engineer, 'are prices stored in cents or in euros?', answer])
         expect(requestText(resumed)).toContain(known);
@@ -506,8 +515,9 @@ describe.each([projectInstall, pluginInstall])('$name: the pack run as written i
       const pitfall = tree.split('\n').find((line) => line.startsWith('| `Result: blocked`'));
       expect
         .soft(pitfall, 'the pitfall row of a denied command')
-        .toMatch(/denied.*\|.*without a terminal.*denied.*\|.*SendMessage/);
-      expect(toolOf(procedure.fanIn.blocked), 'the tool the "blocked" row names').toBe('SendMessage');
+        .toMatch(/denied.*\|.*without a terminal.*denied.*\|.*\bcontinue\b/);
+      expect.soft(toolOf(pitfall?.split(' | ').at(-1), procedure), 'the tool its remedy names').toBe('SendMessage');
+      expect(toolOf(procedure.fanIn.blocked, procedure), 'the tool the "blocked" row names').toBe('SendMessage');
       expect(calls.map((call) => [call.name, failed(call)])).toEqual([
         ['Write', false],
         ['Bash', true],

@@ -23,6 +23,8 @@ import {
   promptProblem,
 } from '../lib/answers.js';
 import { type Answers, DEFAULT_ANSWERS, ROLES, SETTINGS_PATH } from '../lib/catalogue.js';
+import { CLIENT_FACTS, CLIENTS, type Client, clientsSuggestedBy } from '../lib/clients/clients.js';
+import { clientNotes } from '../lib/clients/notes.js';
 import { type Detection, detectCommands } from '../lib/detect.js';
 import { AiPackError } from '../lib/errors.js';
 import type { InstallRecord } from '../lib/manifest.js';
@@ -158,6 +160,15 @@ export default class AppGenerator extends PackGenerator<Options> {
     return { value: found?.command ?? '', source: 'detected', reason: found?.reason };
   }
 
+  /** Whether the repository has this file or folder (not read); one it refuses (a link out) counts as absent. */
+  #isThere(path: string): boolean {
+    try {
+      return this.repo.isFile(path) || this.repo.isFolder(path);
+    } catch {
+      return false;
+    }
+  }
+
   /** Through the repository's checked reader, from its root: a package folder inherits its workspace's files. */
   #detect(): Detection {
     const repository = new Repository(this.repo.gitRoot());
@@ -183,7 +194,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     for (const spec of ANSWER_SPECS) {
       if (!asked(spec)) continue;
       const { [spec.name]: answer } = await this.ask<Record<string, unknown>>([
-        questionFor(spec, known, how[spec.name].reason),
+        questionFor(spec, known, this.#noteFor(spec)),
       ] as PromptQuestions<Record<string, unknown>>);
       const checked = checkAnswers({ [spec.name]: answer }, () => 'the prompt')[spec.name];
       if (checked !== undefined && !sameJson(checked, known[spec.name])) {
@@ -191,6 +202,22 @@ export default class AppGenerator extends PackGenerator<Options> {
         how[spec.name] = { source: 'typed', saved: false };
       }
     }
+  }
+
+  /**
+   * What the question shows in brackets: where a detected command came from; for the clients a default, the
+   * clients the repository's files suggest, which the question also ticks.
+   */
+  #noteFor(spec: AnswerSpec): { text?: string; suggested?: Client[] } {
+    const { source, reason } = this.resolution.how[spec.name];
+    if (spec.kind === 'clients') {
+      if (source !== 'default') return {};
+      const suggested = clientsSuggestedBy((path) => this.#isThere(path));
+      return suggested.signs.length > 0
+        ? { text: `found here: ${suggested.signs.join(', ')}`, suggested: suggested.clients }
+        : {};
+    }
+    return reason ? { text: `detected ${reason}` } : {};
   }
 
   async writing(): Promise<void> {
@@ -209,7 +236,19 @@ export default class AppGenerator extends PackGenerator<Options> {
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers, personal } = this;
     const pack = packFor(answers);
-    const approves = !personal || answers.userSettings;
+    // The command lines of the summary are about Claude Code's settings: there are none without Claude Code.
+    const approves = personal
+      ? answers.userSettings
+      : answers.pluginSettings !== '' || answers.clients.includes('claude');
+    const others = answers.clients.filter((client) => client !== 'claude');
+    const notes = personal
+      ? []
+      : answers.pluginSettings !== ''
+        ? others.map((client) => ({
+            kind: 'ignored' as const,
+            text: `${CLIENT_FACTS[client].label}: the plugin form is Claude Code's; the other clients get the pack with the full install (--plugin-settings "")`,
+          }))
+        : clientNotes(answers.clients, { test: answers.testCommand, build: answers.buildCommand });
     const common = {
       disk: this.disk,
       record: this.record,
@@ -221,7 +260,7 @@ export default class AppGenerator extends PackGenerator<Options> {
         personal,
         approves,
         recordPath: this.recordPath,
-      }),
+      }).concat(notes),
       files: pack.files,
       version: this.packageVersion,
       policy,
@@ -245,7 +284,15 @@ export default class AppGenerator extends PackGenerator<Options> {
       );
       return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined }).plan;
     }
-    return planInstall({ ...common, settings: pack.settings, claudeMdSection: pack.claudeMdSection }).plan;
+    // Without Claude Code, the entries an earlier install put into its settings go (the pack then contributes none).
+    const settings = pack.settings ?? (this.record?.settings.length ? {} : undefined);
+    return planInstall({
+      ...common,
+      settings,
+      claudeMdSection: pack.claudeMdSection,
+      agentsMdSection: pack.agentsMdSection,
+      configs: pack.configs,
+    }).plan;
   }
 
   /** The plugin and the pack's own files load side by side in the client: say so (the settings as they will be). */
@@ -308,13 +355,23 @@ export default class AppGenerator extends PackGenerator<Options> {
     }
     const where = relative(process.cwd(), this.destinationRoot());
     const place = where === '' ? 'here' : `in ${where}`;
+    const client = this.answers.clients.map((name) => CLIENT_FACTS[name].label).join(' or ');
+    const skills = this.answers.clients.includes('claude') ? '.claude/skills/' : '.agents/skills/';
     const open = this.answers.skills.includes('orchestrator')
-      ? `open Claude Code ${place} and ask it to "use the orchestrator skill" for your next multi-part task.`
-      : `open Claude Code ${place}; it picks up the ${this.answers.skills.join(', ')} skill(s) from .claude/skills/.`;
+      ? `open ${client} ${place} and ask it to "use the orchestrator skill" for your next multi-part task.`
+      : `open ${client} ${place}; it picks up the ${this.answers.skills.join(', ')} skill(s) from ${skills}.`;
     return commit
-      ? `Commit .claude/ and ${YO_RC} (the install record, which updates and uninstall read), then ${open}`
+      ? `Commit ${packFolders(plan).join(', ')} and ${YO_RC} (the install record, which updates and uninstall read), then ${open}`
       : capitalized(open);
   }
+}
+
+/** The top folders (and root files) the plan writes in, as the commit advice names them: `.claude/`, `.agents/`, `AGENTS.md`. */
+function packFolders(plan: Plan): string[] {
+  const tops = plan.changes
+    .filter((change) => change.stage === undefined)
+    .map((change) => (change.path.includes('/') ? `${change.path.split('/')[0]}/` : change.path));
+  return [...new Set(tops)].sort();
 }
 
 function capitalized(sentence: string): string {
@@ -352,13 +409,27 @@ function mergeWithLabels(input: { base: string; ours: string; theirs: string }) 
   });
 }
 
-function questionFor(spec: AnswerSpec, known: Answers, reason: string | undefined): object {
-  // The reason names a build file of the repository, and a default may come from it: shown escaped, as printed.
+function questionFor(spec: AnswerSpec, known: Answers, note: { text?: string; suggested?: Client[] }): object {
+  // The note names files of the repository, and a default may come from one: shown escaped, as printed.
   const base = {
     name: spec.name,
-    message: printable(reason ? `${spec.question?.(known)} [detected ${reason}]` : (spec.question?.(known) ?? '')),
+    message: printable(note.text ? `${spec.question?.(known)} [${note.text}]` : (spec.question?.(known) ?? '')),
   };
   switch (spec.kind) {
+    case 'clients': {
+      const ticked = CLIENTS.filter((client) => known.clients.includes(client) || note.suggested?.includes(client));
+      return {
+        ...base,
+        type: 'checkbox',
+        choices: CLIENTS.map((client) => ({
+          name: CLIENT_FACTS[client].label,
+          value: client,
+          checked: ticked.includes(client),
+        })),
+        default: ticked,
+        validate: (clients: readonly unknown[]) => clients.length > 0 || 'Pick at least one client.',
+      };
+    }
     case 'roles':
       return {
         ...base,

@@ -231,6 +231,7 @@ function optionFor(spec: AnswerSpec, value: unknown): string {
     case 'boolean':
       return value ? `--${spec.option}` : `--no-${spec.option}`;
     case 'roles':
+    case 'clients':
       return `--${spec.option} ${(value as string[]).join(',')}`;
     default:
       return `--${spec.option} ${JSON.stringify(value)}`;

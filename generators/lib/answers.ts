@@ -7,6 +7,7 @@ import {
   type Role,
   SPAWNED_ROLES,
 } from './catalogue.js';
+import { CLIENT_FACTS, CLIENTS, parseClients } from './clients/clients.js';
 import { AiPackError } from './errors.js';
 import { parseMarketplaceSource } from './plugin.js';
 import { isJsonObject } from './strict-json.js';
@@ -38,11 +39,17 @@ export interface AnswerSpec {
 }
 
 /**
- * The kinds of value. `command` and `marketplace` are strings (empty: none), `roles` a list, `boolean`
- * a flag; the table's types tie each answer's kind to its field in `Answers`.
+ * The kinds of value. `command` and `marketplace` are strings (empty: none), `roles` and `clients` lists,
+ * `boolean` a flag; the table's types tie each answer's kind to its field in `Answers`.
  */
-type Kind = 'roles' | 'command' | 'boolean' | 'marketplace';
-type KindOf<Value> = Value extends boolean ? 'boolean' : Value extends string ? 'command' | 'marketplace' : 'roles';
+type Kind = 'roles' | 'clients' | 'command' | 'boolean' | 'marketplace';
+type KindOf<Value> = Value extends boolean
+  ? 'boolean'
+  : Value extends string
+    ? 'command' | 'marketplace'
+    : Value extends Role[]
+      ? 'roles'
+      : 'clients';
 type Table = { [Name in keyof Answers]: Omit<AnswerSpec, 'name' | 'kind'> & { kind: KindOf<Answers[Name]> } };
 
 /** The full pack goes in (not the plugin form), so its files and CLAUDE.md section are chosen. */
@@ -60,6 +67,16 @@ const TABLE: Table = {
     label: 'roles',
     guess: 'default',
     scope: 'both',
+  },
+  clients: {
+    option: 'clients',
+    kind: 'clients',
+    help: `Coding clients to install the pack for, comma-separated: ${CLIENTS.join(',')} (default: claude)`,
+    question: () => 'Which coding clients should the pack go into?',
+    askedWhen: fullPack,
+    label: 'clients',
+    guess: 'default',
+    scope: 'project',
   },
   userSettings: {
     option: 'user-settings',
@@ -96,7 +113,7 @@ const TABLE: Table = {
     kind: 'boolean',
     help: 'Add .claude/agents/<role>.md for the roles the orchestrator spawns (default: yes; --no-agents to skip)',
     question: (known) =>
-      `Add agents in .claude/agents/ so the orchestrator can spawn ${listOf(spawnedAmong(known.skills))} by name?`,
+      `Add agents ${known.clients.length === 1 && known.clients[0] === 'claude' ? 'in .claude/agents/' : "in each client's agents folder"} so the orchestrator can spawn ${listOf(spawnedAmong(known.skills))} by name?`,
     askedWhen: (known) => fullPack(known) && spawnedAmong(known.skills).length > 0,
     label: 'agents',
     guess: 'default',
@@ -107,7 +124,7 @@ const TABLE: Table = {
     kind: 'boolean',
     help: 'Add a short marked section to CLAUDE.md pointing at the pack (default: no)',
     question: () => 'Add a short section to CLAUDE.md that points Claude at the pack?',
-    askedWhen: fullPack,
+    askedWhen: (known) => fullPack(known) && known.clients.includes('claude'),
     label: 'CLAUDE.md section',
     guess: 'default',
     scope: 'project',
@@ -171,6 +188,11 @@ function checkValue(spec: AnswerSpec, value: unknown, source: string): unknown {
         return parseRoles([String(value)], source);
       }
       return parseRoles(value, source);
+    case 'clients':
+      if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+        return parseClients([String(value)], source);
+      }
+      return parseClients(value, source);
     case 'command':
       return checkCommand(typeof value === 'string' ? value : JSON.stringify(value), source);
     case 'marketplace':
@@ -187,6 +209,8 @@ function exampleOf(spec: AnswerSpec): string {
   switch (spec.kind) {
     case 'roles':
       return `e.g. --${spec.option} orchestrator,tester`;
+    case 'clients':
+      return `e.g. --${spec.option} claude,codex`;
     case 'command':
       return `e.g. --${spec.option} "make", or --${spec.option} "" for none`;
     case 'marketplace':
@@ -246,6 +270,8 @@ export function showValue(spec: AnswerSpec, value: unknown): string {
   switch (spec.kind) {
     case 'roles':
       return (value as string[]).join(', ');
+    case 'clients':
+      return (value as (keyof typeof CLIENT_FACTS)[]).map((client) => CLIENT_FACTS[client].label).join(', ');
     case 'command':
       return value === '' ? 'none' : JSON.stringify(value);
     case 'marketplace':

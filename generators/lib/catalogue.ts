@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import type { Client } from './clients/clients.js';
 import { AiPackError } from './errors.js';
 import { packRoot } from './paths.js';
 
@@ -17,6 +18,8 @@ export const SPAWNED_ROLES: readonly Role[] = ['engineer', 'tester', 'reviewer']
 
 export interface Answers {
   skills: Role[];
+  /** The coding clients the pack goes into (lib/clients/): Claude Code by default. */
+  clients: Client[];
   /** Pre-approved for background agents; empty means none. */
   testCommand: string;
   buildCommand: string;
@@ -34,8 +37,9 @@ export interface Answers {
 }
 
 /** Exactly what `--yes` installs into an empty repository, and what `templates/pack/` holds. */
-export const DEFAULT_ANSWERS: Readonly<Answers> = Object.freeze({
+export const DEFAULT_ANSWERS: Readonly<Answers> = Object.freeze<Answers>({
   skills: [...ROLES],
+  clients: ['claude'],
   testCommand: 'npm test',
   buildCommand: 'npm run build',
   agents: true,

@@ -1,3 +1,5 @@
+import { CONFIG_CLAIMS } from './clients/config-claims.js';
+import type { ConfigRecord } from './clients/config-files.js';
 import { contentHash } from './eol.js';
 import { AiPackError } from './errors.js';
 import { type SettingsAddition, type SettingsAdditions, splitAdditions } from './settings.js';
@@ -25,6 +27,8 @@ export interface InstallRecord {
   createdFolders?: string[];
   /** Path → hash of the pack version written beside it as `.ai-pack-new`. */
   newVersions?: Record<string, string>;
+  /** What the pack added to a client's own config file (`opencode.json`), by its path. */
+  configs?: Record<string, ConfigRecord>;
   /** Written first by an update, gone once it finishes: what a stopped run was doing (see plan.ts settledRecord). */
   pending?: PendingRecord;
 }
@@ -36,6 +40,13 @@ export interface PendingRecord {
   declined: SettingsAdditions;
   createdSettings: boolean;
   createdFolders: string[];
+  /** The same for each client config file the run changes: its hash once written, and the record's entry. */
+  configs?: Record<string, PendingConfig>;
+}
+
+export interface PendingConfig extends ConfigRecord {
+  /** Hash of the file the run writes; absent when it deletes the file. */
+  hash?: string;
 }
 
 /**
@@ -79,11 +90,33 @@ export function readRecord(
   };
   const settings = packEntries(record.settings ?? []);
   const declined = record.declined && packEntries(record.declined);
+  /** A config entry keeps only what the pack may own in that file; a file the pack never edits is not believed. */
+  const configEntries = <Entry extends ConfigRecord>(configs: Record<string, Entry> | undefined) => {
+    if (!configs) return undefined;
+    ignored.push(...Object.keys(configs).filter((path) => !Object.hasOwn(CONFIG_CLAIMS, path)));
+    return Object.fromEntries(
+      Object.entries(configs)
+        .filter(([path]) => Object.hasOwn(CONFIG_CLAIMS, path))
+        .map(([path, entry]) => {
+          const mine = (additions: SettingsAdditions) => {
+            const { owned, other } = splitAdditions(additions, CONFIG_CLAIMS[path]);
+            ignoredSettings.push(...other);
+            return owned;
+          };
+          return [
+            path,
+            { ...entry, settings: mine(entry.settings), ...(entry.declined && { declined: mine(entry.declined) }) },
+          ];
+        }),
+    );
+  };
+  const configs = configEntries(record.configs);
   const pending = record.pending && {
     ...record.pending,
     settings: packEntries(record.pending.settings),
     declined: packEntries(record.pending.declined),
     createdFolders: record.pending.createdFolders.filter(isFolderOfPack),
+    ...(record.pending.configs && { configs: configEntries(record.pending.configs) }),
   };
   const kept = {
     ...record,
@@ -92,6 +125,7 @@ export function readRecord(
     ...(declined && { declined }),
     ...(newVersions && { newVersions }),
     ...(createdFolders && { createdFolders }),
+    ...(configs && { configs }),
     ...(pending && { pending }),
   };
   return { record: kept, ignored: [...new Set(ignored)], ignoredSettings };
@@ -122,7 +156,22 @@ function recordProblem(stored: unknown): string | undefined {
     return 'has "newVersions" that is not a map of paths to SHA-256 hashes';
   }
   if (stored.pending !== undefined && !isPending(stored.pending)) return 'has a "pending" note of the wrong shape';
+  if (stored.configs !== undefined && !isConfigs(stored.configs, false))
+    return 'has "configs" that is not a map of files to { settings, declined, created } entries';
   return undefined;
+}
+
+function isConfigs(configs: unknown, pending: boolean): boolean {
+  return (
+    isJsonObject(configs) &&
+    Object.values(configs).every(
+      (entry) =>
+        isJsonObject(entry) &&
+        [entry.settings, entry.declined ?? []].every((list) => Array.isArray(list) && list.every(isSettingsAddition)) &&
+        (entry.created === undefined || typeof entry.created === 'boolean') &&
+        (!pending || entry.hash === undefined || isHash(entry.hash)),
+    )
+  );
 }
 
 function isPending(pending: unknown): boolean {
@@ -132,7 +181,8 @@ function isPending(pending: unknown): boolean {
     [pending.settings, pending.declined].every((list) => Array.isArray(list) && list.every(isSettingsAddition)) &&
     typeof pending.createdSettings === 'boolean' &&
     Array.isArray(pending.createdFolders) &&
-    pending.createdFolders.every((folder) => typeof folder === 'string')
+    pending.createdFolders.every((folder) => typeof folder === 'string') &&
+    (pending.configs === undefined || isConfigs(pending.configs, true))
   );
 }
 

@@ -1,8 +1,18 @@
 import { posix } from 'node:path';
 import { type Answers, CLAUDE_MD_PATH, SETTINGS_PATH } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
+import { AGENTS_MD_PATH, needsAgentsMd } from './clients/agents-md.js';
+import { CLIENTS } from './clients/clients.js';
+import { type ConfigFile, type ConfigPlan, planConfigFile, planConfigRemoval } from './clients/config-files.js';
 import { contentHash, detectEol, withEol } from './eol.js';
-import { type FilePlan, type InstallRecord, type PendingRecord, planFiles, statusOf } from './manifest.js';
+import {
+  type FilePlan,
+  type InstallRecord,
+  type PendingConfig,
+  type PendingRecord,
+  planFiles,
+  statusOf,
+} from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
 import { removeSettingsText, updateSettingsText } from './settings.js';
 import { packMayOwn } from './settings-claims.js';
@@ -77,6 +87,8 @@ export interface DiskView {
   isFolder(path: string): boolean;
   /** A path as messages name it (`~/.claude/settings.json` in a personal install); the path itself by default. */
   shown?(path: string): string;
+  /** Whether two paths are one file (a link to the other); never, by default. */
+  sameFile?(a: string, b: string): boolean;
 }
 
 function shownIn(disk: DiskView, path: string): string {
@@ -108,6 +120,10 @@ export interface InstallInput {
   recordPath?: string;
   /** The body of the CLAUDE.md section, when the answers ask for it. */
   claudeMdSection: string | undefined;
+  /** The body of the AGENTS.md section, when a chosen client reads AGENTS.md. */
+  agentsMdSection?: string;
+  /** The clients' own config files and the entries the pack merges into each (OpenCode's `opencode.json`). */
+  configs?: ConfigFile[];
   /** The summary's lines about the answers: commands approved, answers changed (lib/answer-sources.ts). */
   answerLines?: SummaryLine[];
   version: string;
@@ -182,8 +198,14 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
   const settings = input.settings
     ? planSettings(build, input.settings, previous)
     : { recorded: [], declined: [], created: false, text: undefined };
+  const configs = planConfigs(build, input.configs ?? [], previous);
   for (const line of input.answerLines ?? []) build.line(line.kind, line.text);
-  planClaudeMd(build, input);
+  planSections(build, {
+    claudeMd: input.claudeMdSection,
+    agentsMd: input.agentsMdSection,
+    hadClaudeMd: input.record?.answers.claudeMd === true,
+    hadAgentsMd: wroteAgentsMd(input.record),
+  });
   const createdFolders = [...new Set([...(previous?.createdFolders ?? []), ...build.createdFolders])].sort();
   const record: InstallRecord = {
     version: input.version,
@@ -195,9 +217,11 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
     ...(settings.created && { createdSettings: true }),
     ...(createdFolders.length > 0 && { createdFolders }),
     ...(Object.keys(newVersions).length > 0 && { newVersions }),
+    ...(Object.keys(configs.recorded).length > 0 && { configs: configs.recorded }),
   };
   const recordPath = input.recordPath ?? YO_RC;
-  if (previous && build.plan.changes.length > 0) writePendingRecord(build, recordPath, previous, record, settings.text);
+  if (previous && build.plan.changes.length > 0)
+    writePendingRecord(build, recordPath, previous, record, settings.text, configs.pending);
   const leaving = [
     ...build.plan.changes.filter((change) => change.kind === 'delete').map((change) => change.path),
     ...Object.keys(previous?.files ?? {}).filter((path) => !(path in files)),
@@ -346,14 +370,17 @@ function planNewVersionBeside(
 
 /** A `.ai-pack-new` file still holding the pack's version is done with once the file itself is the pack's. */
 function removeSettledNewVersion(build: PlanBuilder, input: InstallInput, path: string, incoming: string): void {
-  removeOwnNewVersion(build, path, [contentHash(incoming), input.record?.newVersions?.[path]]);
+  removeOwnNewVersion(build, path, () => [contentHash(incoming), input.record?.newVersions?.[path]]);
 }
 
-/** Deletes the `.ai-pack-new` beside `path` while it holds one of the pack's versions (by hash): the user's edits stay. */
-function removeOwnNewVersion(build: PlanBuilder, path: string, packHashes: (string | undefined)[]): void {
+/**
+ * Deletes the `.ai-pack-new` beside `path` while it holds one of the pack's versions (by hash): the user's edits
+ * stay. The pack's versions are asked for only when there is such a file (some are rendered, which costs).
+ */
+function removeOwnNewVersion(build: PlanBuilder, path: string, packHashes: () => (string | undefined)[]): void {
   const beside = path + NEW_VERSION_SUFFIX;
   const onDisk = build.disk.read(beside);
-  if (onDisk !== undefined && packHashes.includes(contentHash(onDisk))) {
+  if (onDisk !== undefined && packHashes().includes(contentHash(onDisk))) {
     build.delete(beside, 'removed', `${beside} (the pack's version, no longer needed)`);
   }
 }
@@ -391,7 +418,11 @@ function planSettings(
       const backup = build.backUp(SETTINGS_PATH, text);
       build.line('backed up', `${SETTINGS_PATH} to ${backup} (your settings as they were before the migration)`);
     }
-    build.write(SETTINGS_PATH, update.text!);
+    // The pack made the file and now contributes nothing (Claude Code no longer chosen): it goes, as on uninstall.
+    const emptied =
+      Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!);
+    if (emptied) build.delete(SETTINGS_PATH, 'removed', `${SETTINGS_PATH} (nothing but the pack's entries was in it)`);
+    else build.write(SETTINGS_PATH, update.text!);
     if (update.retired.length > 0)
       build.line(
         'retired',
@@ -452,27 +483,97 @@ function describeEntries(entries: InstallRecord['settings']): string {
   return entryNames(entries).join(', ');
 }
 
-function planClaudeMd(build: PlanBuilder, input: InstallInput): void {
-  const existing = build.disk.read(CLAUDE_MD_PATH);
-  if (input.claudeMdSection !== undefined) {
-    const next = upsertSection(existing, input.claudeMdSection);
+/**
+ * Each client config file the pack merges into, and each one an earlier install merged into that these
+ * answers no longer want (its entries retire). Returns what the record keeps, and for the pending note what
+ * each changed file will hold.
+ */
+function planConfigs(
+  build: PlanBuilder,
+  files: ConfigFile[],
+  previous: InstallRecord | undefined,
+): { recorded: Record<string, NonNullable<InstallRecord['configs']>[string]>; pending: Record<string, PendingConfig> } {
+  const recorded: Record<string, NonNullable<InstallRecord['configs']>[string]> = {};
+  const pending: Record<string, PendingConfig> = {};
+  const wanted = new Map(files.map((file) => [file.path, file]));
+  for (const path of Object.keys(previous?.configs ?? {}))
+    if (!wanted.has(path)) wanted.set(path, { path, entries: {} });
+  for (const file of wanted.values()) {
+    const config = planConfigFile(file, build.disk.read(file.path), previous?.configs?.[file.path], (path) =>
+      isThere(build.disk, path),
+    );
+    carryOut(build, file.path, config);
+    if (config.record) recorded[file.path] = config.record;
+    if (config.text !== undefined || config.remove)
+      pending[file.path] = {
+        ...(config.record ?? { settings: [] }),
+        ...(config.text !== undefined && { hash: contentHash(config.text) }),
+      };
+  }
+  return { recorded, pending };
+}
+
+function isThere(disk: DiskView, path: string): boolean {
+  return disk.isFolder(path) || disk.read(path) !== undefined;
+}
+
+/** A config file's planned change into the plan: its write or deletion, and its summary lines. */
+function carryOut(build: PlanBuilder, path: string, config: ConfigPlan): void {
+  if (config.remove) build.delete(path);
+  else if (config.text !== undefined) build.write(path, config.text);
+  for (const line of config.lines) build.line(line.kind, line.text);
+}
+
+/** An earlier install chose a client that reads AGENTS.md, so the pack's section there is its own. */
+function wroteAgentsMd(record: InstallRecord | undefined): boolean {
+  const clients = record?.answers.clients;
+  return Array.isArray(clients) && needsAgentsMd(CLIENTS.filter((client) => clients.includes(client)));
+}
+
+/**
+ * The CLAUDE.md and AGENTS.md sections. Where one file is both (`CLAUDE.md -> AGENTS.md`), it holds one section,
+ * the CLAUDE.md one if that is asked for: two sections between the same markers would replace each other.
+ */
+function planSections(
+  build: PlanBuilder,
+  wanted: { claudeMd?: string; agentsMd?: string; hadClaudeMd: boolean; hadAgentsMd: boolean },
+): void {
+  if (build.disk.sameFile?.(CLAUDE_MD_PATH, AGENTS_MD_PATH)) {
+    const body = wanted.claudeMd ?? wanted.agentsMd;
+    planSection(build, CLAUDE_MD_PATH, body, wanted.hadClaudeMd || wanted.hadAgentsMd);
+    return;
+  }
+  planSection(build, CLAUDE_MD_PATH, wanted.claudeMd, wanted.hadClaudeMd);
+  planSection(build, AGENTS_MD_PATH, wanted.agentsMd, wanted.hadAgentsMd);
+}
+
+/**
+ * The pack's marked section of `path` (CLAUDE.md, AGENTS.md): written when there is a `body`, else taken out when
+ * `takeOut` (an earlier install wrote it). The file is read only then.
+ */
+function planSection(build: PlanBuilder, path: string, body: string | undefined, takeOut: boolean): void {
+  if (body === undefined && !takeOut) return;
+  const existing = build.disk.read(path);
+  if (body !== undefined) {
+    const next = upsertSection(existing, body, path);
     if (next !== existing)
       build.write(
-        CLAUDE_MD_PATH,
+        path,
         next,
         existing === undefined ? 'added' : 'updated',
-        `${CLAUDE_MD_PATH} (the marked ai-pack section only)`,
+        `${path} (the marked ai-pack section only)`,
       );
-  } else if (input.record?.answers.claudeMd && existing !== undefined) {
-    planClaudeMdRemoval(build, existing);
+  } else if (existing !== undefined) {
+    planSectionRemoval(build, existing, path);
   }
 }
 
-function planClaudeMdRemoval(build: PlanBuilder, existing: string): void {
-  const rest = removeSection(existing);
+/** `path` (CLAUDE.md, AGENTS.md) without the pack's marked section; deleted when nothing else was in it. */
+function planSectionRemoval(build: PlanBuilder, existing: string, path: string): void {
+  const rest = removeSection(existing, path);
   if (rest === existing) return;
-  if (rest === '') build.delete(CLAUDE_MD_PATH, 'removed');
-  else build.write(CLAUDE_MD_PATH, rest, 'cleaned', `${CLAUDE_MD_PATH} (the marked ai-pack section only)`);
+  if (rest === '') build.delete(path, 'removed');
+  else build.write(path, rest, 'cleaned', `${path} (the marked ai-pack section only)`);
 }
 
 /** The install record goes last, so a run stopped half-way is recognised by the next one. */
@@ -498,6 +599,7 @@ function writePendingRecord(
   previous: InstallRecord,
   next: InstallRecord,
   settingsText: string | undefined,
+  configs: Record<string, PendingConfig>,
 ): void {
   const pending: PendingRecord = {
     ...(settingsText !== undefined && { settingsHash: contentHash(settingsText) }),
@@ -505,6 +607,7 @@ function writePendingRecord(
     declined: next.declined ?? [],
     createdSettings: next.createdSettings === true,
     createdFolders: next.createdFolders ?? [],
+    ...(Object.keys(configs).length > 0 && { configs }),
   };
   const text = recordText(build.disk.read(path), { ...previous, pending }, path);
   if (text !== undefined) build.plan.changes.push({ kind: 'write', path, content: text, stage: 'first' });
@@ -516,19 +619,39 @@ function writePendingRecord(
  */
 export function settledRecord(record: InstallRecord | undefined, disk: DiskView): InstallRecord | undefined {
   if (!record?.pending) return record;
-  const { pending, ...settled } = record;
+  const { pending, configs: _recorded, ...settled } = record;
   const createdFolders = [...new Set([...(record.createdFolders ?? []), ...pending.createdFolders])].sort();
   const current = disk.read(SETTINGS_PATH);
   const applied =
     pending.settingsHash === undefined || (current !== undefined && contentHash(current) === pending.settingsHash);
-  if (!applied) return { ...settled, createdFolders };
+  const configs = settledConfigs(record.configs, pending.configs, disk);
+  if (!applied) return { ...settled, createdFolders, ...configs };
   return {
     ...settled,
     settings: pending.settings,
     declined: pending.declined,
     createdSettings: pending.createdSettings,
     createdFolders,
+    ...configs,
   };
+}
+
+/** The config entries after a stopped run: each file the run wrote (its hash matches) or deleted takes the pending entry. */
+function settledConfigs(
+  recorded: InstallRecord['configs'],
+  pending: PendingRecord['configs'],
+  disk: DiskView,
+): Pick<InstallRecord, 'configs'> {
+  if (!pending) return recorded ? { configs: recorded } : {};
+  const configs = { ...recorded };
+  for (const [path, { hash, ...entry }] of Object.entries(pending)) {
+    const current = disk.read(path);
+    const written = hash === undefined ? current === undefined : current !== undefined && contentHash(current) === hash;
+    if (!written) continue;
+    if (entry.settings.length > 0 || (entry.declined?.length ?? 0) > 0) configs[path] = entry;
+    else delete configs[path];
+  }
+  return Object.keys(configs).length > 0 ? { configs } : {};
 }
 
 /** The pack's folders that hold a path leaving the pack (deleted now, or by a run stopped earlier): once empty, they go too. Deepest first. */
@@ -588,7 +711,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   }
   // The pack's versions it put beside files it kept, the user's or its own: gone while they hold what it wrote.
   for (const path of new Set([...Object.keys(record.files), ...Object.keys(record.newVersions ?? {})])) {
-    removeOwnNewVersion(build, path, [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)]);
+    removeOwnNewVersion(build, path, () => [record.newVersions?.[path], ...packVersionsBeside(path).map(contentHash)]);
   }
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
@@ -597,8 +720,19 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }
-  const claudeMd = disk.read(CLAUDE_MD_PATH);
-  if (claudeMd !== undefined) planClaudeMdRemoval(build, claudeMd);
+  for (const [path, entry] of Object.entries(record.configs ?? {})) {
+    const text = disk.read(path);
+    if (text !== undefined) carryOut(build, path, planConfigRemoval(path, text, entry));
+  }
+  // AGENTS.md only where the install wrote there, and once where it is CLAUDE.md too.
+  const sectionFiles =
+    wroteAgentsMd(record) && !disk.sameFile?.(CLAUDE_MD_PATH, AGENTS_MD_PATH)
+      ? [CLAUDE_MD_PATH, AGENTS_MD_PATH]
+      : [CLAUDE_MD_PATH];
+  for (const path of sectionFiles) {
+    const text = disk.read(path);
+    if (text !== undefined) planSectionRemoval(build, text, path);
+  }
   writeRecord(build, recordPath, undefined);
   build.plan.emptiedFolders = [...(record.createdFolders ?? [])].sort((a, b) => b.length - a.length);
   return build.plan;

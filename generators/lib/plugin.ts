@@ -87,6 +87,8 @@ function pluginPathOf(path: string): string {
   return path.replace(/^\.claude\//, `${PLUGIN_FOLDER}/`);
 }
 
+/** The orchestrator's reference for Claude Code: where its example Agent calls are. */
+const CLAUDE_CODE_CALLS = '/orchestrator/references/claude-code.md';
 const SPAWNED = SPAWNED_ROLES.join('|');
 /** `subagent_type: "engineer"`, also with single quotes, `=` or a quoted key, as example calls may be written. */
 const SPAWN_CALL = new RegExp(`(subagent_type["']?\\s*[:=]\\s*["'])(${SPAWNED})(["'])`, 'g');
@@ -115,9 +117,9 @@ export function namespaceSkillFile(text: string, file: string): string {
       `${file}: "${leftover[0]}" names an agent in a form the plugin rewrite does not know; extend SPAWN_CALL in generators/lib/plugin.ts`,
     );
   }
-  if (file.endsWith('/orchestrator/SKILL.md') && !SPAWN_CALL_DONE.test(rewritten)) {
+  if (file.endsWith(CLAUDE_CODE_CALLS) && !SPAWN_CALL_DONE.test(rewritten)) {
     throw new Error(
-      `${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls are what the plugin rewrite namespaces`,
+      `${file}: no Agent call with subagent_type "<role>" found; the orchestrator's example calls for Claude Code are what the plugin rewrite namespaces`,
     );
   }
   return rewritten;

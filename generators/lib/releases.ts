@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { SETTINGS_PATH } from './catalogue.js';
+import { everyClientFile, everyClientPath } from './clients/files.js';
 import { contentHash } from './eol.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
@@ -82,14 +83,18 @@ export function readReleases(dir: string = releasesRoot): Release[] {
   });
 }
 
-/** path → content hash → content, over every release and the pack as it is now (which may not be released yet). */
+/**
+ * path → content hash → content, over every release and the pack as it is now (which may not be released yet),
+ * each with the other clients' files rendered from it (lib/clients/files.ts: copies of the skills, agents in
+ * each client's format), which are made from those files and so need no snapshot of their own.
+ */
 let index: Map<string, Map<string, string>> | undefined;
 
 function shipped(): Map<string, Map<string, string>> {
   if (index) return index;
   index = new Map();
   for (const files of [...readReleases().map((release) => release.files), packFiles()]) {
-    for (const [path, content] of Object.entries(files)) {
+    for (const [path, content] of Object.entries({ ...files, ...everyClientFile(files) })) {
       if (!index.has(path)) index.set(path, new Map());
       index.get(path)!.set(contentHash(content), content);
     }
@@ -102,9 +107,13 @@ export function releasedContent(path: string, hash: string): string | undefined 
   return shipped().get(path)?.get(hash);
 }
 
-/** Every path a version of the pack copies into a repository: an install record may name only these. */
+/**
+ * Every path a version of the pack copies into a repository: an install record may name only these. Known
+ * without rendering the other clients' files, so a run that merges nothing never reads agent frontmatter.
+ */
 export function everShippedPaths(): Set<string> {
-  return new Set(shipped().keys());
+  const sources = [...readReleases().map((release) => release.files), packFiles()].map((files) => Object.keys(files));
+  return new Set(sources.flatMap((paths) => [...paths, ...everyClientPath(paths)]));
 }
 
 /** The settings template of every release and of the pack as it is now: what some version of the pack merges. */

@@ -223,6 +223,15 @@ export class Repository {
     return this.#options.personal ? `~/${inside.split(sep).join('/')}` : inside.split(sep).join('/') || '.';
   }
 
+  /** True when both paths are one existing file (a link inside the repository to the other, `CLAUDE.md -> AGENTS.md`). */
+  sameFile(a: string, b: string): boolean {
+    const [first, second] = [a, b].map((path) => {
+      const place = this.place(path);
+      return place.missing.length > 0 ? undefined : statOrUndefined(join(place.folder.at, place.name));
+    });
+    return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
+  }
+
   /** True when the path is an existing regular file (after the same checks as every path). */
   isFile(path: string): boolean {
     const place = this.place(path);

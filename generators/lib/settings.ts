@@ -175,6 +175,8 @@ export interface SettingsUpdateInput {
   recorded: SettingsAdditions;
   /** Pack entries the user deleted earlier: they stay deleted. */
   declined: SettingsAdditions;
+  /** Take out the enforcement era's leftovers (default): for `.claude/settings.json` only, not a client's own config. */
+  migrate?: boolean;
 }
 
 export interface SettingsUpdate {
@@ -203,7 +205,12 @@ export interface SettingsUpdate {
  * Running it again on its own result changes nothing.
  */
 export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
-  const migrated = input.text === undefined ? undefined : migrateSettingsText(input.text, input.file);
+  const migrated =
+    input.text === undefined
+      ? undefined
+      : input.migrate === false
+        ? checkedAsIs(input.text, input.file)
+        : migrateSettingsText(input.text, input.file);
   // No file yet: start from an empty object, and write a file only if the pack has something to add.
   let text = migrated?.text ?? '{}\n';
   const shipped = new Set(piecesOf(input.pack).map(pieceId));
@@ -247,6 +254,12 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
     retired,
     migration: { findings: migrated?.findings ?? [], scripts: migrated?.scripts ?? [] },
   };
+}
+
+/** The text checked as the settings must be, with nothing migrated. */
+function checkedAsIs(text: string, file: string): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
+  parseSettings(text, file);
+  return { text, findings: [], scripts: [] };
 }
 
 function uniquePieces(pieces: Piece[]): Piece[] {

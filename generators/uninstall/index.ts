@@ -1,5 +1,6 @@
-import { readPackFile } from '../lib/catalogue.js';
+import { everyClientFile } from '../lib/clients/files.js';
 import { planUninstall } from '../lib/plan.js';
+import { packFiles } from '../lib/releases.js';
 import { PackGenerator } from '../pack-generator.js';
 
 /**
@@ -20,21 +21,22 @@ export default class UninstallGenerator extends PackGenerator {
       this.done();
       return;
     }
+    let shipped: Record<string, string> | undefined;
     const plan = planUninstall({
       disk: this.disk,
       record: this.record,
       recordPath: this.recordPath,
-      packVersionsBeside: (path) => packVersionsOf(path),
+      packVersionsBeside: (path) => {
+        shipped ??= shippedNow();
+        return shipped[path] === undefined ? [] : [shipped[path]];
+      },
     });
     this.applyAndReport(plan, 'The pack is out. Your own files, settings and backups are as they were.');
   }
 }
 
-/** The pack's content for a path it ships today, if any: what a `.ai-pack-new` beside it may hold. */
-function packVersionsOf(path: string): string[] {
-  try {
-    return [readPackFile(path)];
-  } catch {
-    return [];
-  }
+/** The pack's files as it ships them today, for every client: what a `.ai-pack-new` beside one may hold. */
+function shippedNow(): Record<string, string> {
+  const files = packFiles();
+  return { ...files, ...everyClientFile(files) };
 }

@@ -61,6 +61,23 @@ function pluginDetails(home: string, name: string, components: Record<string, st
   return stdout;
 }
 
+/**
+ * Tokens of a text the client loads into every session besides the pack (the AGENTS.md section it reads), priced
+ * like a reference: wrapped as a stand-in skill whose frontmatter (under 20 tokens) counts too, so it is an upper bound.
+ */
+export function measureText(text: string): number {
+  const home = throwAwayHome();
+  try {
+    const skill = join(home, 'stand-ins/text');
+    mkdirSync(skill, { recursive: true });
+    writeFileSync(join(skill, 'SKILL.md'), `---\nname: text\ndescription: x\n---\n${text}`);
+    return parsePluginDetails(pluginDetails(home, 'text-probe', { skills: join(home, 'stand-ins') })).skills.text
+      .onInvoke;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 /** Measures the pack installed in `repo` (its `.claude` folder). About 1 s: two client runs. */
 export function measurePack(repo: string): TokenFigures {
   const home = throwAwayHome();

@@ -146,6 +146,7 @@ describe('fresh install', () => {
     expect(first.status, first.output).toBe(0);
     expect(readManifestOf(repo).answers).toStrictEqual({
       skills: ['engineer', 'tester'],
+      clients: ['claude'],
       testCommand: 'make check',
       buildCommand: '',
       agents: false,

@@ -19,7 +19,14 @@ import { runInTerminal } from '../helpers/terminal.js';
 
 const SKILL = '.claude/skills/tester/SKILL.md';
 const ENTER = '\r';
-const PROMPTS = [/Which role skills/, /Test command/, /Build command/, /Add agents/, /CLAUDE\.md/];
+const PROMPTS = [
+  /Which role skills/,
+  /Which coding clients/,
+  /Test command/,
+  /Build command/,
+  /Add agents/,
+  /CLAUDE\.md/,
+];
 
 /** An install whose tester skill the user edited, from an older pack: the pack has a new version to offer. */
 function editedAfterAnOlderPack(): string {
@@ -47,7 +54,7 @@ describe('real process: in a real terminal', () => {
 
   it('a typed answer replaces the default', async () => {
     const repo = npmProject();
-    const answers = [ENTER, `pytest${ENTER}`, ENTER, ENTER, ENTER];
+    const answers = [ENTER, ENTER, `pytest${ENTER}`, ENTER, ENTER, ENTER];
     const { status, screen } = await runInTerminal(
       repo,
       [],
@@ -81,6 +88,8 @@ describe('real process: in a real terminal', () => {
       [
         '--skills',
         ROLES.join(','),
+        '--clients',
+        'claude',
         '--test-command',
         'npm test',
         '--build-command',
@@ -96,7 +105,7 @@ describe('real process: in a real terminal', () => {
 
   it('a bad command typed at the prompt is asked again, with the reason; a good one is taken', async () => {
     const repo = makeRepo();
-    const args = ['--skills', 'tester', '--no-agents', '--no-claude-md', '--build-command', ''];
+    const args = ['--skills', 'tester', '--clients', 'claude', '--no-agents', '--no-claude-md', '--build-command', ''];
     const { status, screen } = await runInTerminal(repo, args, [
       { waitFor: /Test command/, send: `./gradlew test && echo hi${ENTER}` },
       // The answer stays on the line to be edited: Ctrl-U clears it.
@@ -126,7 +135,7 @@ describe('real process: in a real terminal', () => {
       const before = readTree(repo);
       const { status, screen } = await runInTerminal(
         repo,
-        ['--skills', 'tester'],
+        ['--skills', 'tester', '--clients', 'claude'],
         [{ waitFor: /Test command/, send: key }],
       );
       expect(status, screen).toBe(code);

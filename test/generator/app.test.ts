@@ -18,6 +18,7 @@ describe('app generator through yeoman-test (prompts)', () => {
       .cd(makeRepo())
       .withAnswers({
         skills: ['reviewer', 'orchestrator'],
+        clients: ['claude'],
         testCommand: 'cargo test',
         buildCommand: ' cargo build ',
         agents: true,
@@ -25,7 +26,7 @@ describe('app generator through yeoman-test (prompts)', () => {
       });
 
     const asked = result.askedQuestions.map((question) => question.name);
-    expect(asked).toStrictEqual(['skills', 'testCommand', 'buildCommand', 'agents', 'claudeMd']);
+    expect(asked).toStrictEqual(['skills', 'clients', 'testCommand', 'buildCommand', 'agents', 'claudeMd']);
 
     const tree = readTree(result.cwd);
     const expected = Object.keys(readTree(packRoot))
@@ -48,6 +49,7 @@ describe('app generator through yeoman-test (prompts)', () => {
     // Catalogue order and trimmed commands, as the options would give.
     expect(readManifestOf(result.cwd).answers).toStrictEqual({
       skills: ['orchestrator', 'reviewer'],
+      clients: ['claude'],
       testCommand: 'cargo test',
       buildCommand: 'cargo build',
       agents: true,
@@ -62,9 +64,10 @@ describe('app generator through yeoman-test (prompts)', () => {
       .run(app)
       .cd(makeRepo())
       .withOptions({ skills: 'tester', agents: false } as never)
-      .withAnswers({ testCommand: 'pytest', buildCommand: '', claudeMd: false });
+      .withAnswers({ clients: ['claude'], testCommand: 'pytest', buildCommand: '', claudeMd: false });
 
     expect(result.askedQuestions.map((question) => question.name)).toStrictEqual([
+      'clients',
       'testCommand',
       'buildCommand',
       'claudeMd',
@@ -74,6 +77,25 @@ describe('app generator through yeoman-test (prompts)', () => {
       '.claude/skills/tester/SKILL.md',
       '.yo-rc.json',
     ]);
+  });
+
+  it('the clients question suggests the clients whose folders or files the repository has (Claude Code by default)', async () => {
+    const plain = await helpers.run(app).cd(makeRepo());
+    expect(plain.askedQuestions.find((question) => question.name === 'clients')?.answer).toStrictEqual(['claude']);
+
+    const repo = makeRepo({
+      '.codex/config.toml': 'model = "x"\n',
+      'opencode.json': '{}\n',
+      '.github/workflows/ci.yml': 'on: push\n',
+    });
+    const suggested = await helpers.run(app).cd(repo);
+    expect(suggested.askedQuestions.find((question) => question.name === 'clients')?.answer).toStrictEqual([
+      'claude',
+      'codex',
+      'opencode',
+    ]);
+    expect(readManifestOf(suggested.cwd).answers.clients).toStrictEqual(['claude', 'codex', 'opencode']);
+    expect(readManifestOf(suggested.cwd).sources.clients).toBe('typed');
   });
 
   it('the next run offers the saved answers as defaults', async () => {

@@ -82,6 +82,9 @@ export function readClientFacts(binary = claudeBinary): ClientFacts {
   };
 }
 
+/** CamelCase names of the other clients the pack supports (lib/clients/clients.ts). */
+const OTHER_CLIENT_NAMES = ['OpenCode'];
+
 /**
  * What the pack's text claims about the client, checked against `facts`: every tool it names
  * (calls such as `Agent(...)`, `tools:` lists, permission rules, CamelCase tool names in prose),
@@ -96,6 +99,8 @@ export function packClaimProblems(
 ): string[] {
   const problems: string[] = [];
   const isTool = (name: string) => facts.tools.includes(name) || Object.hasOwn(facts.toolAliases, name);
+  // The other clients the pack goes into are named where it points at their references: names, not tools.
+  const isClientName = (name: string) => OTHER_CLIENT_NAMES.includes(name);
   const agentTypes = [...facts.builtInAgents, ...pack.agents];
   for (const [file, text] of Object.entries(files)) {
     const problem = (what: string) => problems.push(`${file}: ${what}`);
@@ -103,7 +108,7 @@ export function packClaimProblems(
       if (!isTool(name)) problem(`calls unknown tool ${name}(...)`);
     for (const [, name] of text.matchAll(/\b([A-Z][a-z]+(?:[A-Z][a-z]+)+)\b/g)) {
       if (facts.removedTools.includes(name)) problem(`names ${name}, which the client removed`);
-      else if (!isTool(name) && !facts.backgroundLaunchFields.includes(name))
+      else if (!isTool(name) && !isClientName(name) && !facts.backgroundLaunchFields.includes(name))
         problem(`names ${name}, not a client tool`);
     }
     for (const [, name] of text.matchAll(/\b(outputFile|agentId)\b/g)) {

@@ -72,8 +72,13 @@ describe('selectedPaths', () => {
     expect(paths).toStrictEqual([
       '.claude/agents/tester.md',
       '.claude/skills/orchestrator/SKILL.md',
+      '.claude/skills/orchestrator/references/claude-code.md',
+      '.claude/skills/orchestrator/references/codex.md',
+      '.claude/skills/orchestrator/references/copilot.md',
       '.claude/skills/orchestrator/references/decision-tree.md',
       '.claude/skills/orchestrator/references/examples.md',
+      '.claude/skills/orchestrator/references/gemini.md',
+      '.claude/skills/orchestrator/references/opencode.md',
       '.claude/skills/tester/SKILL.md',
     ]);
   });

@@ -788,10 +788,16 @@ describe('detection runs in linear time on crafted files', () => {
       `${'a'.repeat(MB)}:\n  script:\n${'    - make test\n'.repeat(16 * K)}`,
     ],
   ];
+  /**
+   * A guard against super-linear work, not a speed claim (that is the benchmark's): linear scans of these inputs
+   * take a fraction of a second on a quiet machine, a quadratic one minutes; the bound leaves room for a machine
+   * busy with other work (seen: 2 s exceeded at a load average of 22 on 2 cores).
+   */
+  const LINEAR_BOUND_MS = 15_000;
   it.each(crafted)('%s', (_what, detect, text) => {
     const started = performance.now();
     detect(text);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BOUND_MS);
   });
 
   it('instructions and CI are scanned up to 1 MiB in all: many large files cost a bounded time', () => {
@@ -802,14 +808,14 @@ describe('detection runs in linear time on crafted files', () => {
     files['.github/workflows/w59.yml'] += '      - run: cargo build\n';
     const started = performance.now();
     expect(commands(detectCommands(inMemory(files), ''))).toEqual(['make test', undefined]);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BOUND_MS);
   });
 
   it('through the repository: a Makefile of one word and four million spaces', () => {
     const repo = repoWith({ Makefile: `test${' '.repeat(4 * MB)}`, 'go.mod': 'module x\n' });
     const started = performance.now();
     expect(commands(detectIn(repo))).toEqual(['go test ./...', 'go build ./...']);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BOUND_MS);
   });
 
   it('a pyproject.toml larger than any real one is not parsed, and the reason says so', () => {

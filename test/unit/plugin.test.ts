@@ -132,9 +132,9 @@ describe('namespaceSkillFile', () => {
     expect(() => namespaceSkillFile('subagent_type => tester', 'y.md')).toThrow(/y\.md/);
   });
 
-  it('throws when the orchestrator has no Agent call to rewrite (the templates drifted)', () => {
+  it("throws when the orchestrator's reference for Claude Code has no Agent call to rewrite (the templates drifted)", () => {
     expect(() =>
-      namespaceSkillFile('# Orchestrator\nLaunch agents.\n', '.claude/skills/orchestrator/SKILL.md'),
+      namespaceSkillFile('# Claude Code\nLaunch agents.\n', '.claude/skills/orchestrator/references/claude-code.md'),
     ).toThrow(/no Agent call/);
     expect(namespaceSkillFile('# Tester\n', '.claude/skills/tester/SKILL.md')).toBe('# Tester\n');
   });

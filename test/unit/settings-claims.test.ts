@@ -16,8 +16,8 @@ const value = (keys: string[], content: unknown): Piece => ({ kind: 'value', key
 describe('packMayOwn: what an install record may claim as the pack’s', () => {
   it('every entry of every release’s settings, and of what the pack writes today for any answers and plugin source', () => {
     const today = [
-      packFor({ ...DEFAULT_ANSWERS, testCommand: 'uv run pytest', buildCommand: '' }).settings,
-      packFor({ ...DEFAULT_ANSWERS, testCommand: '', buildCommand: '' }).settings,
+      packFor({ ...DEFAULT_ANSWERS, testCommand: 'uv run pytest', buildCommand: '' }).settings!,
+      packFor({ ...DEFAULT_ANSWERS, testCommand: '', buildCommand: '' }).settings!,
       pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('acme/ai-pack-fork')),
       pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('git@example.com:acme/pack.git')),
       pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('/srv/marketplaces/ai')),

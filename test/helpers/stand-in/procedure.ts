@@ -1,12 +1,14 @@
-// What the orchestrator skill tells the orchestrator to do, read from its text, so that a scripted session
-// does what the skill says (and a scenario fails when the skill says something that does not work).
-// Nothing here knows the wording of a particular version beyond the skill's own structure: numbered
-// sections, an example Agent call, the fan-in table with one row per result, commands in code spans.
+// What the orchestrator skill tells the orchestrator to do, read from its text and from its reference for
+// the client (references/claude-code.md: the client's calls for each step), so that a scripted session does
+// what the skill says (and a scenario fails when the skill says something that does not work). Nothing here
+// knows the wording of a particular version beyond the texts' own structure: the skill's numbered sections,
+// its fan-in table with one row per result and commands in code spans; the reference's example Agent call
+// and its "Continue:" item.
 
 export interface Procedure {
   /** Folders that get a `.gitignore` holding `*` before the first launch (briefs, worktrees). */
   ignoredFolders: string[];
-  /** The parameters of the skill's example Agent call (`subagent_type`, `isolation`, ...). */
+  /** The parameters of the reference's example Agent call (`subagent_type`, `isolation`, ...). */
   launch: Record<string, string | boolean>;
   /** The command that saves the change for the reviewer, if the skill gives one. */
   reviewerDiff: string | undefined;
@@ -16,6 +18,8 @@ export interface Procedure {
   reviewCommand: string | undefined;
   /** What follows the reading, for an isolated agent: commit, merge and clean-up, with `<worktree>`, `<branch>`. */
   mergeCommands: string[];
+  /** The client tool the reference names for continuing an agent (what the skill's "continue it" means there). */
+  continueWith: string | undefined;
 }
 
 /** The text of the `## <n>.` section of a skill. */
@@ -36,12 +40,20 @@ function paragraphs(text: string): string[] {
   return text.split(/\n\s*\n/);
 }
 
-export function readProcedure(skill: string): Procedure {
+/** The folders a text's paragraphs about a `.gitignore` name (code spans ending in `/`). */
+function ignoredIn(text: string): string[] {
+  return paragraphs(text)
+    .filter((paragraph) => paragraph.includes('`.gitignore`'))
+    .flatMap((paragraph) => codeSpans(paragraph).filter((span) => span.endsWith('/')));
+}
+
+/** `skill`: the orchestrator's SKILL.md; `reference`: its reference for the client the scenario runs. */
+export function readProcedure(skill: string, reference: string): Procedure {
   const brief = section(skill, 2);
   const launch = section(skill, 3);
   const fanIn = section(skill, 4);
-  const ignoring = paragraphs(brief).find((paragraph) => paragraph.includes('`.gitignore`')) ?? '';
-  const call = /```[^\n]*\n(Agent\([\s\S]*?\))\n```/.exec(launch)?.[1] ?? '';
+  const call = /```[^\n]*\n(Agent\([\s\S]*?\))\n```/.exec(reference)?.[1] ?? '';
+  const continuing = /^- Continue:[\s\S]*?(?=^- |^#|(?![\s\S]))/m.exec(reference)?.[0];
   const rows = fanIn.split('\n').filter((line) => /^\| [a-z]/.test(line));
   const table = Object.fromEntries(
     rows.map((row) => row.split(' | ').map((cell) => cell.replace(/^\| ?| ?\|$/g, '').trim())),
@@ -49,7 +61,7 @@ export function readProcedure(skill: string): Procedure {
   const afterTable =
     paragraphs(fanIn.slice(fanIn.lastIndexOf('|') + 1)).find((text) => text.includes('<branch>')) ?? '';
   return {
-    ignoredFolders: codeSpans(ignoring).filter((span) => span.endsWith('/')),
+    ignoredFolders: [...new Set([...ignoredIn(brief), ...ignoredIn(reference)])],
     launch: Object.fromEntries(
       [...call.matchAll(/(\w+): ("([^"]*)"|true|false)/g)].map(([, key, raw, text]) => [key, text ?? raw === 'true']),
     ),
@@ -57,12 +69,20 @@ export function readProcedure(skill: string): Procedure {
     fanIn: table,
     reviewCommand: codeSpans(table.done ?? '').find((span) => span.includes('<worktree>')),
     mergeCommands: codeSpans(afterTable).filter((span) => /<worktree>|<branch>/.test(span)),
+    continueWith: clientTool(continuing),
   };
 }
 
-/** The client tool a fan-in row says to use (`SendMessage`), if it names one. */
-export function toolOf(row: string | undefined): string | undefined {
-  return /\b([A-Z][a-z]+(?:[A-Z][a-z]+)+)\b/.exec(row ?? '')?.[1];
+function clientTool(text: string | undefined): string | undefined {
+  return /\b([A-Z][a-z]+(?:[A-Z][a-z]+)+)\b/.exec(text ?? '')?.[1];
+}
+
+/**
+ * The client tool a fan-in row (or a pitfall's remedy) says to use: one it names (`SendMessage`), or, where it
+ * says to continue the agent in the skill's client-neutral words, the tool the reference names for that.
+ */
+export function toolOf(row: string | undefined, procedure: Procedure): string | undefined {
+  return clientTool(row) ?? (/\bcontinue\b/i.test(row ?? '') ? procedure.continueWith : undefined);
 }
 
 /** A command of the skill for one isolated agent: its worktree, branch and a commit message filled in. */
