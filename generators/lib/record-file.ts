@@ -1,5 +1,5 @@
 import { AiPackError } from './errors.js';
-import { appendProperty, removeAt, replaceValue } from './json-edit.js';
+import { JsonDocument, removeAt } from './json-edit.js';
 import { type InstallRecord, readRecord } from './manifest.js';
 import type { SettingsAdditions } from './settings.js';
 import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
@@ -48,7 +48,8 @@ export function recordText(
   if (sameJson(parsed[RECORD_KEY], record)) return current;
   const { [RECORD_KEY]: ours, ...others } = parsed;
   if (record === undefined) return Object.keys(others).length === 0 ? undefined : removeAt(current, [RECORD_KEY]);
+  const document = new JsonDocument(current);
   return ours === undefined
-    ? appendProperty(current, [], RECORD_KEY, record)
-    : replaceValue(current, [RECORD_KEY], record);
+    ? document.appendProperty([], RECORD_KEY, record).text
+    : document.replaceValue([RECORD_KEY], record).text;
 }

@@ -5,8 +5,9 @@ import { packVersionOf } from '../lib/frontmatter.js';
 import { statusOf } from '../lib/manifest.js';
 import { entryNames } from '../lib/plan.js';
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
-import { findEnforcement, parseSettings } from '../lib/settings.js';
+import { parseSettings } from '../lib/settings.js';
 import { settingsProblems, settingsWarnings as settingsWarningsOf } from '../lib/settings-check.js';
+import { findEnforcement } from '../lib/settings-migration.js';
 import { printable } from '../lib/terminal-text.js';
 import { PackGenerator } from '../pack-generator.js';
 

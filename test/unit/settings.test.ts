@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
 import {
-  findEnforcement,
   migrateSettingsText,
   parseSettings,
   removeSettingsText,
@@ -11,6 +10,7 @@ import {
   updateSettingsText,
 } from '../../generators/lib/settings.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
+import { findEnforcement } from '../../generators/lib/settings-migration.js';
 import type { JsonObject } from '../../generators/lib/strict-json.js';
 
 const FILE = '.claude/settings.json';
