@@ -12,8 +12,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { nodeRange, packageRoot, packageVersion } from './io/paths.js';
 import { satisfiesRange } from './lib/engines.js';
-import { nodeRange, packageRoot, packageVersion } from './lib/paths.js';
 import { printable } from './lib/terminal-text.js';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packRoot, templatesRoot } from '../generators/io/paths.js';
 import { ROLES, SPAWNED_ROLES } from '../generators/lib/catalogue.js';
-import { packRoot, templatesRoot } from '../generators/lib/paths.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/client-facts.js';
 import { tempFolder, writeFiles } from './helpers/repo.js';

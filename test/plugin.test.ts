@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import helpers from 'yeoman-test';
+import { packageRoot } from '../generators/io/paths.js';
 import { DEFAULT_ANSWERS } from '../generators/lib/catalogue.js';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { packageRoot } from '../generators/lib/paths.js';
 import {
   MARKETPLACE_PATH,
   PLUGIN_ID,

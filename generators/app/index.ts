@@ -3,6 +3,8 @@ import { lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
+import { releasedContent } from '../io/releases.js';
+import { Repository } from '../io/repository.js';
 import {
   answerLines,
   answersShownBy,
@@ -31,8 +33,6 @@ import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../li
 import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
 import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
-import { releasedContent } from '../lib/releases.js';
-import { Repository } from '../lib/repository.js';
 import { parseSettings } from '../lib/settings.js';
 import { sameJson } from '../lib/strict-json.js';
 import { printable } from '../lib/terminal-text.js';

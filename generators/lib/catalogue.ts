@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { packRoot } from '../io/paths.js';
 import { AiPackError } from './errors.js';
-import { packRoot } from './paths.js';
 
 /**
  * The pack's catalogue: which roles exist, what the user can choose, and which template files

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
+import { templatesRoot } from '../io/paths.js';
 import { spawnedAmong } from './answers.js';
 import { type Answers, readPackFile, SETTINGS_PATH, selectedFiles } from './catalogue.js';
 import { packSettings } from './pack-settings.js';
-import { templatesRoot } from './paths.js';
 import { parseSettings } from './settings.js';
 import type { JsonObject } from './strict-json.js';
 

@@ -11,7 +11,7 @@ import type { JsonObject } from './strict-json.js';
 /**
  * The install, update and uninstall as data: from what is on disk, the install record and the answers,
  * a plan lists every write and delete with the summary line that explains it. The generators only apply
- * a plan (lib/apply.ts) and print it; `--dry-run` prints it without applying. Pure: the disk is read through
+ * a plan (io/apply.ts) and print it; `--dry-run` prints it without applying. Pure: the disk is read through
  * `DiskView`, and nothing is written here.
  */
 

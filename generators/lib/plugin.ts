@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { packageRoot, packageVersion } from '../io/paths.js';
+import { packFiles } from '../io/releases.js';
 import {
   type Answers,
   DEFAULT_ANSWERS,
@@ -10,8 +12,6 @@ import {
 import { AiPackError } from './errors.js';
 import { parseFrontmatter } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
-import { packageRoot, packageVersion } from './paths.js';
-import { packFiles } from './releases.js';
 import { parseSettings } from './settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 

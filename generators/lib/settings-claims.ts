@@ -1,6 +1,6 @@
+import { everShippedSettings } from '../io/releases.js';
 import { commandProblem, DEFAULT_ANSWERS } from './catalogue.js';
 import { MARKETPLACE_NAME, parseMarketplaceSource, pluginProjectSettings } from './plugin.js';
-import { everShippedSettings } from './releases.js';
 import { type Piece, pieceId, piecesOf } from './settings.js';
 
 /**

@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { Repository } from '../io/repository.js';
 import { AiPackError } from '../lib/errors.js';
 import { type Plan, planCopy } from '../lib/plan.js';
 import {
@@ -11,7 +12,6 @@ import {
   PLUGIN_NAME,
   pluginFiles,
 } from '../lib/plugin.js';
-import { Repository } from '../lib/repository.js';
 import { PackGenerator } from '../pack-generator.js';
 
 const PLUGIN_MANIFEST = `${PLUGIN_FOLDER}/.claude-plugin/plugin.json`;

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageVersion, packRoot } from '../../generators/io/paths.js';
 import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packageVersion, packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, makeRepo, mtimes, readTree, tempFolder, writeFiles, writeManifestOf } from '../helpers/repo.js';
 

@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type FileIo, nodeIo } from '../../generators/lib/apply.js';
+import { applyPlan, type FileIo, nodeIo } from '../../generators/io/apply.js';
+import { everShippedPaths } from '../../generators/io/releases.js';
+import { Repository } from '../../generators/io/repository.js';
 import { type Answers, DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { type DiskView, planInstall } from '../../generators/lib/plan.js';
 import { recordOf } from '../../generators/lib/record-file.js';
-import { everShippedPaths } from '../../generators/lib/releases.js';
-import { Repository } from '../../generators/lib/repository.js';
 import { snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 
 function tempRepo(files: Record<string, string> = {}): Repository {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot, packageVersion } from '../../generators/io/paths.js';
+import { packFiles } from '../../generators/io/releases.js';
 import {
   DEFAULT_ANSWERS,
   readPackFile,
@@ -10,7 +12,6 @@ import {
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
 import { packSettings } from '../../generators/lib/pack-settings.js';
-import { packageRoot, packageVersion } from '../../generators/lib/paths.js';
 import {
   MARKETPLACE_NAME,
   MARKETPLACE_PATH,
@@ -24,7 +25,6 @@ import {
   pluginFiles,
   pluginProjectSettings,
 } from '../../generators/lib/plugin.js';
-import { packFiles } from '../../generators/lib/releases.js';
 import { parseSettings, updateSettingsText } from '../../generators/lib/settings.js';
 
 /** The user's settings with the pack's merged in, as the generator does it (text in, text out). */

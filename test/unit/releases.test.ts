@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { contentHash } from '../../generators/lib/eol.js';
-import { packageVersion } from '../../generators/lib/paths.js';
+import { packageVersion } from '../../generators/io/paths.js';
 import {
   everShippedPaths,
   everShippedSettings,
@@ -13,7 +12,8 @@ import {
   releasedContent,
   releaseFile,
   writeRelease,
-} from '../../generators/lib/releases.js';
+} from '../../generators/io/releases.js';
+import { contentHash } from '../../generators/lib/eol.js';
 
 const ROLES = ['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'];
 const FILES_OF_0_1_0 = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { everShippedSettings } from '../../generators/io/releases.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { parseMarketplaceSource, pluginProjectSettings } from '../../generators/lib/plugin.js';
-import { everShippedSettings } from '../../generators/lib/releases.js';
 import { type Piece, piecesOf } from '../../generators/lib/settings.js';
 import { packMayOwn } from '../../generators/lib/settings-claims.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { packageVersion } from '../../generators/io/paths.js';
 import { ROLES, readPackFile } from '../../generators/lib/catalogue.js';
 import { packVersionOf } from '../../generators/lib/frontmatter.js';
-import { packageVersion } from '../../generators/lib/paths.js';
 
 describe('version stamps', () => {
   it.each(ROLES)("the %s skill is stamped with package.json's version (npm version writes both)", (role) => {

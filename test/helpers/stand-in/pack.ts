@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packRoot } from '../../../generators/io/paths.js';
 import { DEFAULT_ANSWERS } from '../../../generators/lib/catalogue.js';
-import { packRoot } from '../../../generators/lib/paths.js';
 import { PLUGIN_ID, pluginFiles, pluginProjectSettings } from '../../../generators/lib/plugin.js';
 import { throwAwayHome } from '../claude.js';
 import { tempFolder, writeFiles } from '../repo.js';

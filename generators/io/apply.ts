@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { encodeText } from './bytes.js';
-import { AiPackError } from './errors.js';
-import { BACKUP_ROOT, type Change } from './plan.js';
+import { encodeText } from '../lib/bytes.js';
+import { AiPackError } from '../lib/errors.js';
+import { BACKUP_ROOT, type Change } from '../lib/plan.js';
 import type { Folder, Place, Repository } from './repository.js';
 import { isLeftOverTemporary, temporaryName } from './temporary.js';
 
@@ -59,7 +59,7 @@ interface PreparedWrite {
  *   4. deletions, then the folders the plan emptied, and last the install record, so a run stopped
  *      earlier is recognised and finished by the next one. A change marked `first` (the record of what the
  *      run is about to do) is renamed before all others, one marked `last` after them.
- * Every operation goes through the handle of a folder checked once (lib/repository.ts), and each rename and
+ * Every operation goes through the handle of a folder checked once (io/repository.ts), and each rename and
  * delete first checks that its target is still the file the plan read: a folder swapped for a link meanwhile
  * cannot redirect a write or a delete out of the repository.
  */

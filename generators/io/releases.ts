@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { SETTINGS_PATH } from './catalogue.js';
-import { contentHash } from './eol.js';
+import { SETTINGS_PATH } from '../lib/catalogue.js';
+import { contentHash } from '../lib/eol.js';
+import { isJsonObject, type JsonObject } from '../lib/strict-json.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
-import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
  * The pack files of every released version, shipped with the package (`templates/releases/<version>.json`),
