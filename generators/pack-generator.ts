@@ -5,7 +5,7 @@ import Generator, { type PromptQuestions } from 'yeoman-generator';
 import { applyPlan } from './io/apply.js';
 import { lockRepository } from './io/lock.js';
 import { packageVersion } from './io/paths.js';
-import { everShippedPaths } from './io/releases.js';
+import { shipped } from './io/releases.js';
 import { Repository } from './io/repository.js';
 import { SETTINGS_PATH } from './lib/catalogue.js';
 import { AiPackError } from './lib/errors.js';
@@ -114,7 +114,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     process.once('exit', this.#release);
     const { record, ignored, ignoredSettings, answers } = recordOf(
       this.repo.read(this.recordPath),
-      everShippedPaths(),
+      shipped(),
       this.repo.shown(this.recordPath),
     );
     this.record = record;

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packRoot, templatesRoot } from '../generators/io/paths.js';
+import { pluginSources } from '../generators/io/templates.js';
 import { ROLES, SPAWNED_ROLES } from '../generators/lib/catalogue.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/client-facts.js';
@@ -117,7 +118,7 @@ async function worktreeProbe() {
   writeFileSync(settingsFile, JSON.stringify(settings));
   where.git('commit', '-qam', 'No worktree settings');
   const marketplace = tempFolder('ai-pack-marketplace-');
-  writeFiles(marketplace, pluginFiles());
+  writeFiles(marketplace, pluginFiles(pluginSources()));
   const briefs = {
     writes: 'PROBE-WRITES: write a new file',
     asks: 'PROBE-ASKS: ask first',

@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
 import { releasedContent } from '../io/releases.js';
 import { Repository } from '../io/repository.js';
+import { packTemplates } from '../io/templates.js';
 import {
   answerLines,
   answersShownBy,
@@ -208,7 +209,7 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers, personal } = this;
-    const pack = packFor(answers);
+    const pack = packFor(answers, packTemplates());
     const approves = !personal || answers.userSettings;
     const common = {
       disk: this.disk,
@@ -241,7 +242,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
     if (answers.pluginSettings !== '') {
       const settings = withoutEmptyAllow(
-        pluginProjectSettings(answers, parseMarketplaceSource(answers.pluginSettings)),
+        pluginProjectSettings(packTemplates().settings, answers, parseMarketplaceSource(answers.pluginSettings)),
       );
       return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined }).plan;
     }

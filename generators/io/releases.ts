@@ -2,6 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { SETTINGS_PATH } from '../lib/catalogue.js';
 import { contentHash } from '../lib/eol.js';
+import type { Shipped } from '../lib/manifest.js';
+import { packClaims } from '../lib/settings-claims.js';
 import { isJsonObject, type JsonObject } from '../lib/strict-json.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
 
@@ -85,7 +87,7 @@ export function readReleases(dir: string = releasesRoot): Release[] {
 /** path → content hash → content, over every release and the pack as it is now (which may not be released yet). */
 let index: Map<string, Map<string, string>> | undefined;
 
-function shipped(): Map<string, Map<string, string>> {
+function shippedFiles(): Map<string, Map<string, string>> {
   if (index) return index;
   index = new Map();
   for (const files of [...readReleases().map((release) => release.files), packFiles()]) {
@@ -99,12 +101,23 @@ function shipped(): Map<string, Map<string, string>> {
 
 /** The content some version of the pack shipped at `path` with this hash (LF-normalised, as contentHash); undefined if none did. */
 export function releasedContent(path: string, hash: string): string | undefined {
-  return shipped().get(path)?.get(hash);
+  return shippedFiles().get(path)?.get(hash);
 }
 
 /** Every path a version of the pack copies into a repository: an install record may name only these. */
 export function everShippedPaths(): Set<string> {
-  return new Set(shipped().keys());
+  return new Set(shippedFiles().keys());
+}
+
+let shippedOnce: Shipped | undefined;
+
+/** What some version of the pack ships: the paths and settings entries an install record may claim. */
+export function shipped(): Shipped {
+  shippedOnce ??= {
+    paths: everShippedPaths(),
+    mayOwn: packClaims({ templates: everShippedSettings(), current: packSettingsTemplate() }),
+  };
+  return shippedOnce;
 }
 
 /** The settings template of every release and of the pack as it is now: what some version of the pack merges. */

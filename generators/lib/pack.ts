@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ejs from 'ejs';
-import { templatesRoot } from '../io/paths.js';
 import { spawnedAmong } from './answers.js';
-import { type Answers, readPackFile, SETTINGS_PATH, selectedFiles } from './catalogue.js';
+import { type Answers, selectedFiles } from './catalogue.js';
 import { packSettings } from './pack-settings.js';
-import { parseSettings } from './settings.js';
 import type { JsonObject } from './strict-json.js';
+
+/** What the pack is made from: the package's templates (io/templates.ts reads them). */
+export interface PackTemplates {
+  /** `templates/pack/` but its settings.json: repo-relative path → content. */
+  files: Readonly<Record<string, string>>;
+  /** `templates/pack/.claude/settings.json`: the pack's settings for the default answers. */
+  settings: JsonObject;
+  /** `templates/claude-md-section.md.ejs`. */
+  claudeMdSection: string;
+}
 
 /** What the pack writes for a set of answers: its files, its settings entries and its CLAUDE.md section. */
 export interface PackContent {
@@ -16,17 +22,15 @@ export interface PackContent {
   claudeMdSection: string | undefined;
 }
 
-export function packFor(answers: Answers): PackContent {
-  const template = parseSettings(readPackFile(SETTINGS_PATH), join(templatesRoot, 'pack', SETTINGS_PATH));
+export function packFor(answers: Answers, templates: PackTemplates): PackContent {
   return {
-    files: selectedFiles(answers),
-    settings: withoutEmptyAllow(packSettings(template, answers)),
-    claudeMdSection: answers.claudeMd ? claudeMdSection(answers) : undefined,
+    files: selectedFiles(answers, templates.files),
+    settings: withoutEmptyAllow(packSettings(templates.settings, answers)),
+    claudeMdSection: answers.claudeMd ? claudeMdSection(templates.claudeMdSection, answers) : undefined,
   };
 }
 
-function claudeMdSection(answers: Answers): string {
-  const template = readFileSync(join(templatesRoot, 'claude-md-section.md.ejs'), 'utf8');
+function claudeMdSection(template: string, answers: Answers): string {
   return ejs.render(template, { roles: answers.skills, agents: answers.agents ? spawnedAmong(answers.skills) : [] });
 }
 

@@ -4,8 +4,7 @@ import { removeSection, upsertSection } from './claude-md.js';
 import { contentHash, detectEol, withEol } from './eol.js';
 import { type FilePlan, type InstallRecord, type PendingRecord, planFiles, statusOf } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
-import { removeSettingsText, updateSettingsText } from './settings.js';
-import { packMayOwn } from './settings-claims.js';
+import { type Piece, removeSettingsText, updateSettingsText } from './settings.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -566,20 +565,28 @@ export interface UninstallInput {
   recordPath?: string;
   /** Every `.ai-pack-new` content the pack may have written, by the path it sits beside. */
   packVersionsBeside: (path: string) => string[];
+  /** Whether a settings piece is one some version of the pack writes (lib/settings-claims.ts). */
+  packMayOwn: (piece: Piece) => boolean;
 }
 
 /**
  * settings.json without the pack's entries holds nothing of the user's: an empty object, the pack's own `$schema`
  * aside (compared as JSON, not as text). Only then may a file the pack created go, whatever the record claims.
  */
-function nothingButPack(settingsText: string): boolean {
+function nothingButPack(settingsText: string, packMayOwn: (piece: Piece) => boolean): boolean {
   const { $schema, ...rest } = JSON.parse(settingsText) as JsonObject;
   const schemaOfPack = $schema === undefined || packMayOwn({ kind: 'value', keys: ['$schema'], value: $schema });
   return schemaOfPack && Object.keys(rest).length === 0;
 }
 
 /** Takes out what the pack wrote and the user has not changed; lists, and keeps, what the user edited. */
-export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBeside }: UninstallInput): Plan {
+export function planUninstall({
+  disk,
+  record,
+  recordPath = YO_RC,
+  packVersionsBeside,
+  packMayOwn,
+}: UninstallInput): Plan {
   const build = new PlanBuilder(disk, new Date(0));
   const onDisk = readAll(disk, Object.keys(record.files));
   for (const { path, status } of statusOf({ recorded: record.files, onDisk })) {
@@ -593,7 +600,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
     const remaining = removeSettingsText(settingsText, record.settings, shownIn(disk, SETTINGS_PATH), record.declined);
-    if (record.createdSettings && nothingButPack(remaining.text)) build.delete(SETTINGS_PATH, 'removed');
+    if (record.createdSettings && nothingButPack(remaining.text, packMayOwn)) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }

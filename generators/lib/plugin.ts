@@ -1,18 +1,7 @@
-import { join } from 'node:path';
-import { packageRoot, packageVersion } from '../io/paths.js';
-import { packFiles } from '../io/releases.js';
-import {
-  type Answers,
-  DEFAULT_ANSWERS,
-  readPackFile,
-  SETTINGS_PATH,
-  SPAWNED_ROLES,
-  selectedFiles,
-} from './catalogue.js';
+import { type Answers, DEFAULT_ANSWERS, SPAWNED_ROLES, selectedFiles } from './catalogue.js';
 import { AiPackError } from './errors.js';
 import { parseFrontmatter } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
-import { parseSettings } from './settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
@@ -39,21 +28,32 @@ function pluginQualified(name: string): string {
   return `${PLUGIN_NAME}:${name}`;
 }
 
+/** What the plugin is made from (io/templates.ts reads it from the package). */
+export interface PluginSources {
+  /** The pack's files (`templates/pack/` but settings.json): the plugin holds them as the default answers select them. */
+  files: Readonly<Record<string, string>>;
+  /** The pack's settings template, for the settings a project that uses the plugin needs (in the README). */
+  settings: JsonObject;
+  /** The behaviour evals (`evals/`): path → content. */
+  evals: Readonly<Record<string, string>>;
+  /** The package's version, the plugin's too. */
+  version: string;
+}
+
 /** Every file of the marketplace, keyed by its path relative to the marketplace root, in path order. */
-export function pluginFiles(): Record<string, string> {
+export function pluginFiles(sources: PluginSources): Record<string, string> {
   const files: Record<string, string> = {
-    [MARKETPLACE_PATH]: json(marketplaceManifest()),
-    [`${PLUGIN_FOLDER}/.claude-plugin/plugin.json`]: json(pluginManifest()),
-    [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(),
+    [MARKETPLACE_PATH]: json(marketplaceManifest(sources.version)),
+    [`${PLUGIN_FOLDER}/.claude-plugin/plugin.json`]: json(pluginManifest(sources.version)),
+    [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(sources),
   };
-  for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS))) {
+  for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS, sources.files))) {
     files[pluginPathOf(path)] = path.startsWith('.claude/agents/')
       ? namespaceAgent(text, path)
       : namespaceSkillFile(text, path);
   }
   // The behaviour evals ship with the plugin: `claude plugin eval ai-pack@<marketplace>` runs them (docs/evals.md).
-  for (const [path, text] of Object.entries(packFiles(join(packageRoot, 'evals'))))
-    files[`${PLUGIN_FOLDER}/evals/${path}`] = text;
+  for (const [path, text] of Object.entries(sources.evals)) files[`${PLUGIN_FOLDER}/evals/${path}`] = text;
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
@@ -61,19 +61,19 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function marketplaceManifest(): JsonObject {
+function marketplaceManifest(version: string): JsonObject {
   return {
     name: MARKETPLACE_NAME,
     description: 'The generator-ai-pack skill pack for Claude Code, as a plugin.',
     owner: AUTHOR,
-    plugins: [{ name: PLUGIN_NAME, source: `./${PLUGIN_FOLDER}`, description: DESCRIPTION, version: packageVersion }],
+    plugins: [{ name: PLUGIN_NAME, source: `./${PLUGIN_FOLDER}`, description: DESCRIPTION, version }],
   };
 }
 
-function pluginManifest(): JsonObject {
+function pluginManifest(version: string): JsonObject {
   return {
     name: PLUGIN_NAME,
-    version: packageVersion,
+    version,
     description: DESCRIPTION,
     author: AUTHOR,
     license: 'MIT',
@@ -183,13 +183,14 @@ export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
  * The part of `.claude/settings.json` a team commits when it uses the plugin instead of the project
  * install: the pack's settings (a plugin cannot carry them; background agents cannot ask) with the
  * edit rule above, and the marketplace and plugin entries that make the client offer the install to
- * everyone who opens the repository. Meant for the same polite merge as the project install's settings.
+ * everyone who opens the repository. `template`: the pack's settings template. Meant for the same polite merge
+ * as the project install's settings.
  */
 export function pluginProjectSettings(
+  template: JsonObject,
   answers: Pick<Answers, 'testCommand' | 'buildCommand'>,
   marketplace: MarketplaceSource,
 ): JsonObject {
-  const template = parseSettings(readPackFile(SETTINGS_PATH), `templates/pack/${SETTINGS_PATH}`);
   const settings = packSettings(template, answers);
   return {
     ...settings,
@@ -212,8 +213,11 @@ export function manifestNameOf(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The plugin's README
 
-function pluginReadme(): string {
-  const example = pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' });
+function pluginReadme({ settings, version: packageVersion }: PluginSources): string {
+  const example = pluginProjectSettings(settings, DEFAULT_ANSWERS, {
+    source: 'github',
+    repo: 'OWNER/generator-ai-pack',
+  });
   return `# ai-pack: parallel execution for Claude Code
 
 Five role skills (orchestrator, engineer, tester, reviewer, coordinator), a parallelization decision tree and three

@@ -1,4 +1,5 @@
-import { readPackFile } from '../lib/catalogue.js';
+import { shipped } from '../io/releases.js';
+import { packTemplates } from '../io/templates.js';
 import { planUninstall } from '../lib/plan.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -25,6 +26,7 @@ export default class UninstallGenerator extends PackGenerator {
       record: this.record,
       recordPath: this.recordPath,
       packVersionsBeside: (path) => packVersionsOf(path),
+      packMayOwn: shipped().mayOwn,
     });
     this.applyAndReport(plan, 'The pack is out. Your own files, settings and backups are as they were.');
   }
@@ -32,9 +34,6 @@ export default class UninstallGenerator extends PackGenerator {
 
 /** The pack's content for a path it ships today, if any: what a `.ai-pack-new` beside it may hold. */
 function packVersionsOf(path: string): string[] {
-  try {
-    return [readPackFile(path)];
-  } catch {
-    return [];
-  }
+  const { files } = packTemplates();
+  return Object.hasOwn(files, path) ? [files[path]!] : [];
 }

@@ -3,8 +3,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, type FileIo, nodeIo } from '../../generators/io/apply.js';
-import { everShippedPaths } from '../../generators/io/releases.js';
+import { shipped } from '../../generators/io/releases.js';
 import { Repository } from '../../generators/io/repository.js';
+import { packTemplates } from '../../generators/io/templates.js';
 import { type Answers, DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { type DiskView, planInstall } from '../../generators/lib/plan.js';
@@ -23,12 +24,12 @@ function diskOf(repo: Repository): DiskView {
 
 /** One run of the install as the generator does it (plan from disk, then apply), with `--yes`. */
 function install(repo: Repository, answers: Answers, io: FileIo = nodeIo): void {
-  const { record } = recordOf(repo.read('.yo-rc.json'), everShippedPaths());
+  const { record } = recordOf(repo.read('.yo-rc.json'), shipped());
   const { plan } = planInstall({
     disk: diskOf(repo),
     record,
     answers,
-    ...packFor(answers),
+    ...packFor(answers, packTemplates()),
     version: '0.1.0',
     policy: 'keep',
     now: new Date(0),
