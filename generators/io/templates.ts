@@ -22,12 +22,13 @@ export function packTemplates(): PackTemplates {
   return pack;
 }
 
-/** The plugin's sources: the pack's templates, the behaviour evals it ships, the version. */
+/** The plugin's sources: the pack's templates, its README's template, the behaviour evals it ships, the version. */
 export function pluginSources(): PluginSources {
   const { files, settings } = packTemplates();
   return {
     files,
     settings,
+    readme: readTemplate('plugin-readme.md.ejs'),
     evals: packFiles(join(packageRoot, 'evals')),
     version: packageVersion,
   };

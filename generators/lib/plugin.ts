@@ -1,6 +1,7 @@
+import ejs from 'ejs';
 import { type Answers, DEFAULT_ANSWERS, SPAWNED_ROLES, selectedFiles } from './catalogue.js';
 import { AiPackError } from './errors.js';
-import { parseFrontmatter } from './frontmatter.js';
+import { parseFrontmatter, setFrontmatterList } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
@@ -34,6 +35,8 @@ export interface PluginSources {
   files: Readonly<Record<string, string>>;
   /** The pack's settings template, for the settings a project that uses the plugin needs (in the README). */
   settings: JsonObject;
+  /** The plugin README's template (`templates/plugin-readme.md.ejs`). */
+  readme: string;
   /** The behaviour evals (`evals/`): path → content. */
   evals: Readonly<Record<string, string>>;
   /** The package's version, the plugin's too. */
@@ -102,6 +105,7 @@ const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
  * Checked with client 2.1.332: in a plugin, `subagent_type: "engineer"` fails ("Agent type 'engineer'
  * not found") unless a project agent of that name exists, which it would then reach instead.
  * Throws when the templates spawn in a way this rewrite does not recognise, so drift is caught here.
+ * @internal exported for its tests too
  */
 export function namespaceSkillFile(text: string, file: string): string {
   const rewritten = text
@@ -127,28 +131,14 @@ export function namespaceSkillFile(text: string, file: string): string {
  * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
  * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
  * project's own skill of that name would be preloaded instead of the plugin's.
+ * @internal exported for its tests too
  */
 export function namespaceAgent(text: string, file: string): string {
   const { skills } = parseFrontmatter(text, file).data;
   if (!Array.isArray(skills) || skills.length === 0) {
     throw new Error(`${file}: expected a "skills:" list in the frontmatter (the role skill the agent preloads)`);
   }
-  const end = text.indexOf('\n---', 3);
-  const frontmatter = text
-    .slice(0, end)
-    .replace(/^(skills:\n(?:[ \t]+-[ \t].*\n?)+)/m, (block) =>
-      block.replace(/^([ \t]+-[ \t]+)(["']?)([a-z0-9-]+)\2[ \t]*$/gm, (line, dash: string, _quote, name: string) =>
-        skills.includes(name) ? dash + pluginQualified(name) : line,
-      ),
-    );
-  const rewritten = frontmatter + text.slice(end);
-  const after = parseFrontmatter(rewritten, file).data.skills;
-  if (JSON.stringify(after) !== JSON.stringify(skills.map(pluginQualified))) {
-    throw new Error(
-      `${file}: could not namespace the "skills:" list (${JSON.stringify(skills)}); write it as a block list of plain names`,
-    );
-  }
-  return rewritten;
+  return setFrontmatterList(text, file, 'skills', skills.map(pluginQualified));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +166,7 @@ export function parseMarketplaceSource(input: string): MarketplaceSource {
  * agent files, so they edit only what the settings allow. This rule allows the agents' own worktrees
  * (in project settings `/` is the project root), never the main checkout: their work reaches it only
  * through the orchestrator's merge.
+ * @internal exported for its tests too
  */
 export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
 
@@ -213,47 +204,16 @@ export function manifestNameOf(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The plugin's README
 
-function pluginReadme({ settings, version: packageVersion }: PluginSources): string {
+/** The README (templates/plugin-readme.md.ejs), with the settings a project that uses the plugin needs. */
+function pluginReadme({ readme, settings, version }: PluginSources): string {
   const example = pluginProjectSettings(settings, DEFAULT_ANSWERS, {
     source: 'github',
     repo: 'OWNER/generator-ai-pack',
   });
-  return `# ai-pack: parallel execution for Claude Code
-
-Five role skills (orchestrator, engineer, tester, reviewer, coordinator), a parallelization decision tree and three
-agents (engineer, tester, reviewer) that teach Claude when a request splits into independent tasks, how to launch
-them as background agents in one message, and how to merge and verify the results. No hooks. The rule set: parallelize
-at 2 or more independent tasks, at most 4 agents at once.
-
-Made by [generator-ai-pack](https://www.npmjs.com/package/generator-ai-pack) ${packageVersion} from the same templates as
-its project install. In the plugin, skills and agents are named \`ai-pack:<name>\`: \`/ai-pack:orchestrator\`,
-\`subagent_type: "ai-pack:engineer"\`.
-
-## Install
-
-\`\`\`sh
-claude plugin marketplace add OWNER/generator-ai-pack   # or a local folder holding .claude-plugin/marketplace.json
-claude plugin install ${PLUGIN_ID}
-\`\`\`
-
-(In a session: \`/plugin marketplace add ...\`, then \`/plugin install ${PLUGIN_ID}\`.)
-
-## What a project needs besides the plugin
-
-A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and
-the project's test and build commands, a spawned engineer or tester is denied. The client also ignores
-\`permissionMode\` in a plugin's agents, so the plugin's engineer and tester edit only where the settings allow:
-\`${PLUGIN_EDIT_RULE}\` allows their own worktrees (launched with \`isolation: "worktree"\`), never the main
-checkout. \`"worktree": {"baseRef": "head"}\` makes those worktrees start from your local commit rather than from
-\`origin\`. Each project that uses the plugin needs these entries in its committed \`.claude/settings.json\` (change
-\`npm test\` and \`npm run build\` to the project's own commands, and \`OWNER\` to where the marketplace lives):
-
-\`\`\`json
-${JSON.stringify(example, null, 2)}
-\`\`\`
-
-\`extraKnownMarketplaces\` and \`enabledPlugins\` make Claude Code offer the plugin to everyone who opens the repository
-(each person still confirms the install). Merge the entries into a settings file you already have rather than
-replacing it.
-`;
+  return ejs.render(readme, {
+    version,
+    pluginId: PLUGIN_ID,
+    editRule: PLUGIN_EDIT_RULE,
+    settings: JSON.stringify(example, null, 2),
+  });
 }
