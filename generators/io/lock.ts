@@ -53,7 +53,10 @@ export function lockRepository(realRoot: string): () => void {
   };
 }
 
-/** Where the lock of a repository lives (for messages and tests). */
+/**
+ * Where the lock of a repository lives (for messages and tests).
+ * @internal exported for its tests too
+ */
 export function lockPath(realRoot: string): string {
   const folder = openUserFolder();
   if ('problem' in folder) throw new AiPackError(folder.problem);

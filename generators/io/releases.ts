@@ -22,7 +22,7 @@ const releasesRoot = join(templatesRoot, 'releases');
 /** Merged into the user's settings by recorded additions, never copied: no merge base is needed. */
 const MERGED_FILES = new Set([SETTINGS_PATH]);
 
-export interface Release {
+interface Release {
   version: string;
   /** Repository-relative path → content, for every file the version copies into a repository. */
   files: Record<string, string>;
@@ -43,6 +43,10 @@ export function packFiles(root: string = packRoot): Record<string, string> {
   return Object.fromEntries(paths.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
 }
 
+/**
+ * Where the snapshot of a version is.
+ * @internal exported for its tests too
+ */
 export function releaseFile(version: string, dir: string = releasesRoot): string {
   return join(dir, `${version}.json`);
 }
@@ -55,7 +59,10 @@ export function packSettingsTemplate(root: string = packRoot): JsonObject {
   return settings;
 }
 
-/** Writes `<dir>/<version>.json` from the pack; returns its path. */
+/**
+ * Writes `<dir>/<version>.json` from the pack; returns its path.
+ * @public scripts/version.ts calls it through a bundle of its own, which knip does not follow
+ */
 export function writeRelease(version: string = packageVersion, { dir = releasesRoot, root = packRoot } = {}): string {
   const release: Release = { version, files: packFiles(root), settings: packSettingsTemplate(root) };
   mkdirSync(dir, { recursive: true });
@@ -64,7 +71,10 @@ export function writeRelease(version: string = packageVersion, { dir = releasesR
   return file;
 }
 
-/** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. */
+/**
+ * Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws.
+ * @internal exported for its tests too
+ */
 export function readReleases(dir: string = releasesRoot): Release[] {
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
@@ -105,7 +115,7 @@ export function releasedContent(path: string, hash: string): string | undefined 
 }
 
 /** Every path a version of the pack copies into a repository: an install record may name only these. */
-export function everShippedPaths(): Set<string> {
+function everShippedPaths(): Set<string> {
   return new Set(shippedFiles().keys());
 }
 
@@ -120,7 +130,10 @@ export function shipped(): Shipped {
   return shippedOnce;
 }
 
-/** The settings template of every release and of the pack as it is now: what some version of the pack merges. */
+/**
+ * The settings template of every release and of the pack as it is now: what some version of the pack merges.
+ * @internal exported for its tests too
+ */
 export function everShippedSettings(): JsonObject[] {
   return [...readReleases().map((release) => release.settings), packSettingsTemplate()];
 }

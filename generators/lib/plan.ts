@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { type Answers, CLAUDE_MD_PATH, SETTINGS_PATH } from './catalogue.js';
 import { removeSection, upsertSection } from './claude-md.js';
 import { contentHash, detectEol, withEol } from './eol.js';
+import { keysOf } from './json-edit.js';
 import { type FilePlan, type InstallRecord, type PendingRecord, planFiles, statusOf } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
 import { type Piece, removeSettingsText, updateSettingsText } from './settings.js';
@@ -433,10 +434,7 @@ export function entryNames(entries: InstallRecord['settings']): string[] {
   return entries.flatMap((entry) => {
     const rules = 'items' in entry ? entry.items : listedIn(entry.value);
     if (rules.length > 0) return rules.map((rule) => (typeof rule === 'string' ? rule : JSON.stringify(rule)));
-    const [key, ...below] = entry.path
-      .split('/')
-      .slice(1)
-      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const [key, ...below] = keysOf(entry.path);
     return [[key, ...below.map((part) => JSON.stringify(part))].join(' ')];
   });
 }
@@ -512,6 +510,7 @@ function writePendingRecord(
 /**
  * The record as it stands after a run that may have been stopped: its pending note applies when
  * settings.json holds what that run meant to write (or the run did not change it); its folders are ours either way.
+ * @internal exported for its tests too
  */
 export function settledRecord(record: InstallRecord | undefined, disk: DiskView): InstallRecord | undefined {
   if (!record?.pending) return record;

@@ -173,7 +173,7 @@ export interface SettingsUpdate {
 
 /**
  * Brings the pack's entries in the user's settings up to date, editing the text in place:
- * - the enforcement era's leftovers go (see migrateSettingsText);
+ * - the enforcement era's leftovers go (see settings-migration.ts), every other byte staying;
  * - a recorded entry the user deleted is not put back: it moves to `declined`;
  * - a recorded entry the pack no longer ships is taken out (`retired`) and leaves the record, so a copy
  *   the user writes later is theirs;
@@ -324,20 +324,6 @@ function removeItems(removals: JsonRemovals, array: Node, items: unknown[]): voi
 
 // ---------------------------------------------------------------------------------------------
 // Migration away from the enforcement-era framework (what goes and why: settings-migration.ts)
-
-/**
- * Takes out, by editing the text, what the enforcement-era framework left and the client rejects or runs to
- * block work (see planMigration); every other byte stays. `scripts` are the repository's hook scripts those
- * hooks ran, minus any the remaining settings still name.
- */
-export function migrateSettingsText(
-  text: string,
-  file: string,
-): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
-  const removals = new JsonRemovals(text);
-  const { findings, scripts } = migrate(removals, parseSettings(text, file));
-  return { text: removals.text(), findings, scripts };
-}
 
 /** Marks the migration's removals in `removals` (of the text `settings` was read from); `settings`: as they are then. */
 function migrate(

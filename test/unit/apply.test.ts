@@ -54,6 +54,7 @@ function killedAt(at: number): { io: FileIo; reached: () => boolean } {
     };
   return {
     io: {
+      ...nodeIo,
       writeFile: step(nodeIo.writeFile),
       rename: step(nodeIo.rename),
       unlink: step(nodeIo.unlink),
@@ -158,5 +159,45 @@ describe('applyPlan: confinement is checked before any write', () => {
     applyPlan(repo, [{ kind: 'write', path: 'script.sh', content: 'new\n' }]);
     expect(execFileSync('stat', ['-c', '%a', join(repo.root, 'script.sh')], { encoding: 'utf8' }).trim()).toBe('755');
     expect(readdirSync(repo.root)).toStrictEqual(['script.sh']);
+  });
+});
+
+describe('applyPlan: every file operation goes through the FileIo it is given', () => {
+  it("the writability check, the modes kept and the clearing of a killed run's temporary files too", () => {
+    const leftOver = `.a.md.ai-pack-${process.pid}-0123abcd.tmp`;
+    const repo = tempRepo({
+      'a.md': 'old\n',
+      [leftOver]: 'half',
+      [`.claude/ai-pack-backup/2020-01-01/${leftOver}`]: 'half',
+    });
+    const calls: string[] = [];
+    const recording = Object.fromEntries(
+      Object.entries(nodeIo).map(([name, operation]) => [
+        name,
+        (path: string, ...rest: unknown[]) => {
+          calls.push(`${name} ${path.split('/').at(-1)}`);
+          return (operation as (...args: unknown[]) => unknown)(path, ...rest);
+        },
+      ]),
+    ) as unknown as FileIo;
+    applyPlan(repo, [{ kind: 'write', path: 'a.md', content: 'new\n' }], [], recording);
+    expect(snapshot(repo.root)).toStrictEqual({ 'a.md': 'new\n', '.claude': '<dir>' });
+    expect(calls.filter((call) => !call.startsWith('writeFile') && !call.startsWith('rename'))).toStrictEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^canWrite /),
+        `unlink ${leftOver}`,
+        'rmdir 2020-01-01',
+        'rmdir ai-pack-backup',
+        'modeOf a.md',
+      ]),
+    );
+  });
+
+  it('a folder it says cannot be written stops the run before anything is written', () => {
+    const repo = tempRepo({ 'a.md': 'old\n' });
+    expect(() =>
+      applyPlan(repo, [{ kind: 'write', path: 'a.md', content: 'new\n' }], [], { ...nodeIo, canWrite: () => false }),
+    ).toThrow(/^cannot write to \. in .*; nothing was written\.$/);
+    expect(snapshot(repo.root)).toStrictEqual({ 'a.md': 'old\n' });
   });
 });

@@ -4,13 +4,13 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { packageVersion } from '../../generators/io/paths.js';
 import {
-  everShippedPaths,
   everShippedSettings,
   packFiles,
   packSettingsTemplate,
   readReleases,
   releasedContent,
   releaseFile,
+  shipped,
   writeRelease,
 } from '../../generators/io/releases.js';
 import { contentHash } from '../../generators/lib/eol.js';
@@ -113,7 +113,7 @@ describe('the shipped releases', () => {
   });
 
   it('lists every path a version copies, and nothing else', () => {
-    const paths = everShippedPaths();
+    const { paths } = shipped();
     for (const path of [...FILES_OF_0_1_0, ...Object.keys(packFiles())]) expect(paths.has(path), path).toBe(true);
     for (const path of ['.claude/settings.json', '.git/HEAD', '../x', 'CLAUDE.md', '.yo-rc.json'])
       expect(paths.has(path), path).toBe(false);
