@@ -34,10 +34,7 @@ export interface FileIo {
 
 const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 
-/**
- * The file operations on the file system itself: the default, and what tests wrap.
- * @internal exported for its tests too
- */
+/** The file operations on the file system itself: the default, and what tests wrap. @internal */
 export const nodeIo: FileIo = {
   writeFile: (path, content, like) => {
     const fd = fs.openSync(path, CREATE, 0o666);

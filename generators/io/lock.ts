@@ -53,10 +53,7 @@ export function lockRepository(realRoot: string): () => void {
   };
 }
 
-/**
- * Where the lock of a repository lives (for messages and tests).
- * @internal exported for its tests too
- */
+/** Where the lock of a repository lives (for messages and tests). @internal */
 export function lockPath(realRoot: string): string {
   const folder = openUserFolder();
   if ('problem' in folder) throw new AiPackError(folder.problem);

@@ -43,10 +43,7 @@ export function packFiles(root: string = packRoot): Record<string, string> {
   return Object.fromEntries(paths.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
 }
 
-/**
- * Where the snapshot of a version is.
- * @internal exported for its tests too
- */
+/** Where the snapshot of a version is. @internal */
 export function releaseFile(version: string, dir: string = releasesRoot): string {
   return join(dir, `${version}.json`);
 }
@@ -71,10 +68,7 @@ export function writeRelease(version: string = packageVersion, { dir = releasesR
   return file;
 }
 
-/**
- * Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws.
- * @internal exported for its tests too
- */
+/** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. @internal */
 export function readReleases(dir: string = releasesRoot): Release[] {
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
@@ -132,7 +126,7 @@ export function shipped(): Shipped {
 
 /**
  * The settings template of every release and of the pack as it is now: what some version of the pack merges.
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export function everShippedSettings(): JsonObject[] {
   return [...readReleases().map((release) => release.settings), packSettingsTemplate()];

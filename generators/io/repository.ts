@@ -16,7 +16,7 @@ import { AiPackError } from '../lib/errors.js';
 
 /**
  * Files the pack reads are a few KiB; anything this large is not one of them (and would not fit in memory as text).
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export const MAX_READ_BYTES = 4 * 2 ** 20;
 

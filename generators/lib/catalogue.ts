@@ -101,7 +101,7 @@ export function commandProblem(command: string): string | undefined {
 
 /**
  * Repo-relative paths of the files the answers select among the pack's `packPaths` (settings.json is merged, not copied).
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>, packPaths: readonly string[]): string[] {
   const skillFiles = answers.skills.flatMap((role) =>

@@ -7,15 +7,9 @@ import { AiPackError } from './errors.js';
  * prose or in a code span is the user's. Markers that do not pair up stop the run, nothing changed.
  */
 
-/**
- * The start marker line.
- * @internal exported for its tests too
- */
+/** The start marker line. @internal */
 export const SECTION_START = '<!-- generator-ai-pack:start -->';
-/**
- * The end marker line.
- * @internal exported for its tests too
- */
+/** The end marker line. @internal */
 export const SECTION_END = '<!-- generator-ai-pack:end -->';
 
 interface Section {
@@ -74,10 +68,7 @@ function markerError(file: string, line: number, what: string): AiPackError {
   );
 }
 
-/**
- * The section as written: both markers around the body, no line end after the end marker.
- * @internal exported for its tests too
- */
+/** The section as written: both markers around the body, no line end after the end marker. @internal */
 export function wrapSection(body: string, eol: Eol = '\n'): string {
   return [SECTION_START, ...toLf(body).trim().split('\n'), SECTION_END].join(eol);
 }

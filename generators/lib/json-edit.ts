@@ -157,10 +157,7 @@ export function removeAt(text: string, path: JSONPath): string {
   return removeAll(text, [path]);
 }
 
-/**
- * Removes every path of `paths` (each as in the text given), as removeAt one by one would; linear.
- * @internal exported for its tests too
- */
+/** Removes every path of `paths` (each as in the text given), as removeAt one by one would; linear. @internal */
 export function removeAll(text: string, paths: JSONPath[]): string {
   const removals = new JsonRemovals(text);
   for (const path of paths) removals.removeAt(path);

@@ -510,7 +510,7 @@ function writePendingRecord(
 /**
  * The record as it stands after a run that may have been stopped: its pending note applies when
  * settings.json holds what that run meant to write (or the run did not change it); its folders are ours either way.
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export function settledRecord(record: InstallRecord | undefined, disk: DiskView): InstallRecord | undefined {
   if (!record?.pending) return record;

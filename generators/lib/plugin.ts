@@ -105,7 +105,7 @@ const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
  * Checked with client 2.1.332: in a plugin, `subagent_type: "engineer"` fails ("Agent type 'engineer'
  * not found") unless a project agent of that name exists, which it would then reach instead.
  * Throws when the templates spawn in a way this rewrite does not recognise, so drift is caught here.
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export function namespaceSkillFile(text: string, file: string): string {
   const rewritten = text
@@ -131,7 +131,7 @@ export function namespaceSkillFile(text: string, file: string): string {
  * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
  * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
  * project's own skill of that name would be preloaded instead of the plugin's.
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export function namespaceAgent(text: string, file: string): string {
   const { skills } = parseFrontmatter(text, file).data;
@@ -166,7 +166,7 @@ export function parseMarketplaceSource(input: string): MarketplaceSource {
  * agent files, so they edit only what the settings allow. This rule allows the agents' own worktrees
  * (in project settings `/` is the project root), never the main checkout: their work reaches it only
  * through the orchestrator's merge.
- * @internal exported for its tests too
+ * @internal (exported for its tests too)
  */
 export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
 
