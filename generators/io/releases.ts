@@ -2,8 +2,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { SETTINGS_PATH } from '../lib/catalogue.js';
 import { contentHash } from '../lib/eol.js';
-import type { Shipped } from '../lib/manifest.js';
-import { packClaims } from '../lib/settings-claims.js';
 import { isJsonObject, type JsonObject } from '../lib/strict-json.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
 
@@ -109,25 +107,11 @@ export function releasedContent(path: string, hash: string): string | undefined 
 }
 
 /** Every path a version of the pack copies into a repository: an install record may name only these. */
-function everShippedPaths(): Set<string> {
+export function everShippedPaths(): Set<string> {
   return new Set(shippedFiles().keys());
 }
 
-let shippedOnce: Shipped | undefined;
-
-/** What some version of the pack ships: the paths and settings entries an install record may claim. */
-export function shipped(): Shipped {
-  shippedOnce ??= {
-    paths: everShippedPaths(),
-    mayOwn: packClaims({ templates: everShippedSettings(), current: packSettingsTemplate() }),
-  };
-  return shippedOnce;
-}
-
-/**
- * The settings template of every release and of the pack as it is now: what some version of the pack merges.
- * @internal (exported for its tests too)
- */
+/** The settings template of every release and of the pack as it is now: what some version of the pack merges. */
 export function everShippedSettings(): JsonObject[] {
   return [...readReleases().map((release) => release.settings), packSettingsTemplate()];
 }

@@ -1,5 +1,4 @@
-import { shipped } from '../io/releases.js';
-import { packTemplates } from '../io/templates.js';
+import { packTemplates, shipped } from '../io/templates.js';
 import { planUninstall } from '../lib/plan.js';
 import { PackGenerator } from '../pack-generator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../generators/io/releases.js';
+import { shipped } from '../../generators/io/templates.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { planFiles, readRecord, statusOf } from '../../generators/lib/manifest.js';

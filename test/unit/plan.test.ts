@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../generators/io/releases.js';
+import { shipped } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import type { InstallRecord } from '../../generators/lib/manifest.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { everShippedSettings, shipped } from '../../generators/io/releases.js';
-import { packTemplates } from '../../generators/io/templates.js';
+import { everShippedSettings } from '../../generators/io/releases.js';
+import { packTemplates, shipped } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { parseMarketplaceSource, pluginProjectSettings } from '../../generators/lib/plugin.js';
