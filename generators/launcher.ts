@@ -12,8 +12,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { nodeRange, packageRoot, packageVersion } from './io/paths.js';
 import { satisfiesRange } from './lib/engines.js';
-import { nodeRange, packageRoot, packageVersion } from './lib/paths.js';
+import { AiPackError, fileSystemProblem } from './lib/errors.js';
 import { printable } from './lib/terminal-text.js';
 
 /**
@@ -53,7 +54,7 @@ function checkFirstWord(word: string | undefined, subs: string[]): void {
     close.length > 0
       ? `did you mean ${close.join(' or ')}?`
       : `the sub-commands are ${subs.filter((sub) => sub !== 'app').join(', ')}, or name an existing folder.`;
-  throw new UsageError(`unknown command or folder '${word}'; ${hint} Nothing was written.`);
+  throw new AiPackError(`unknown command or folder '${word}'; ${hint} Nothing was written.`);
 }
 
 function editDistance(a: string, b: string): number {
@@ -65,10 +66,6 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
-}
-
-class UsageError extends Error {
-  override name = 'AiPackError';
 }
 
 /** The Yeoman environment options that do something here, per sub-generator, in words that say what. */
@@ -109,9 +106,6 @@ function tidyEnvironmentOptions(
   }
 }
 
-/** File-system refusals the user can fix; their Node message already names the path. */
-const FILE_SYSTEM_REFUSALS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
-
 function report(error: unknown): void {
   // Ctrl-C at a question: the prompt library's error reaches here through Yeoman's queue, whatever the generator does.
   if (error instanceof Error && error.name === 'ExitPromptError') {
@@ -121,11 +115,11 @@ function report(error: unknown): void {
   }
   // Errors the user can act on carry their own message, one line; anything else is a bug worth a stack trace.
   // Either may name a file or value from the repository: its control characters are escaped (lib/terminal-text.ts).
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // A file-system error's Node message already names the path.
   const message =
-    error instanceof Error && error.name === 'AiPackError'
+    error instanceof AiPackError
       ? printable(error.message)
-      : error instanceof Error && code && FILE_SYSTEM_REFUSALS.has(code)
+      : error instanceof Error && fileSystemProblem(error)
         ? printable(`${error.message}. Check the permissions and free space of that folder, then run again.`)
         : typeof error === 'string'
           ? printable(error)

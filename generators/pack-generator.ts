@@ -2,17 +2,17 @@ import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import Generator, { type PromptQuestions } from 'yeoman-generator';
-import { applyPlan } from './lib/apply.js';
+import { applyPlan } from './io/apply.js';
+import { lockRepository } from './io/lock.js';
+import { packageVersion } from './io/paths.js';
+import { Repository } from './io/repository.js';
+import { shipped } from './io/templates.js';
 import { SETTINGS_PATH } from './lib/catalogue.js';
 import { AiPackError } from './lib/errors.js';
-import { lockRepository } from './lib/lock.js';
 import type { InstallRecord } from './lib/manifest.js';
-import { packageVersion } from './lib/paths.js';
 import { type DiskView, entryNames, type Plan } from './lib/plan.js';
 import { pluginEnabledBy } from './lib/plugin-enabled.js';
 import { recordOf, USER_RECORD, YO_RC } from './lib/record-file.js';
-import { everShippedPaths } from './lib/releases.js';
-import { Repository } from './lib/repository.js';
 import { formatPlan } from './lib/summary.js';
 import { printable } from './lib/terminal-text.js';
 
@@ -114,7 +114,7 @@ export class PackGenerator<O extends object = object> extends Generator<Record<s
     process.once('exit', this.#release);
     const { record, ignored, ignoredSettings, answers } = recordOf(
       this.repo.read(this.recordPath),
-      everShippedPaths(),
+      shipped(),
       this.repo.shown(this.recordPath),
     );
     this.record = record;
@@ -316,7 +316,7 @@ interface YeomanEnvironment {
 /**
  * Yeoman reads `.yo-rc.json` of the folder it works in (its config storage, at construction and at every
  * prompt) with blocking reads of its own: a FIFO there would hang the run, a huge file would end in a stack
- * trace. The pack keeps no settings in Yeoman's config (its record is read through lib/repository.ts), so
+ * trace. The pack keeps no settings in Yeoman's config (its record is read through io/repository.ts), so
  * Yeoman's in-memory file store is told there is no such file, and Yeoman never opens it.
  */
 function keepYeomanOffTheDisk(env: YeomanEnvironment, folder: string): void {

@@ -19,7 +19,7 @@ for (const skill of readdirSync(join(root, 'templates/pack/.claude/skills'))) {
 // The release module is TypeScript with .js imports: bundle it for this one call (inside dist/, so it finds the package).
 const bundle = join(root, 'dist/release-snapshot.mjs');
 buildSync({
-  entryPoints: [join(root, 'generators/lib/releases.ts')],
+  entryPoints: [join(root, 'generators/io/releases.ts')],
   bundle: true,
   platform: 'node',
   // As in scripts/build.ts: jsonc-parser's "main" is a UMD build whose relative require()s a bundle cannot follow.

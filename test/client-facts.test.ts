@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packRoot, templatesRoot } from '../generators/io/paths.js';
+import { pluginSources } from '../generators/io/templates.js';
 import { ROLES, SPAWNED_ROLES } from '../generators/lib/catalogue.js';
-import { packRoot, templatesRoot } from '../generators/lib/paths.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import { type ClientFacts, packClaimProblems, readClientFacts } from './helpers/client-facts.js';
 import { tempFolder, writeFiles } from './helpers/repo.js';
@@ -126,7 +127,7 @@ async function worktreeProbe() {
   writeFileSync(settingsFile, JSON.stringify(settings));
   where.git('commit', '-qam', 'No worktree settings');
   const marketplace = tempFolder('ai-pack-marketplace-');
-  writeFiles(marketplace, pluginFiles());
+  writeFiles(marketplace, pluginFiles(pluginSources()));
   const briefs = {
     writes: 'PROBE-WRITES: write a new file',
     asks: 'PROBE-ASKS: ask first',

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot, packRoot } from '../generators/io/paths.js';
 import { ROLES, SPAWNED_ROLES } from '../generators/lib/catalogue.js';
 import { CLIENTS } from '../generators/lib/clients/clients.js';
 import { CODEX_RULES_PATH } from '../generators/lib/clients/codex-rules.js';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { packageRoot, packRoot } from '../generators/lib/paths.js';
 import {
   CLIENT_COMMANDS,
   COPILOT_CACHE,

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrateSettingsText } from '../generators/lib/settings.js';
+import { updateSettingsText } from '../generators/lib/settings.js';
 import {
   claudeDoctor,
   conformanceProblems,
@@ -133,7 +133,10 @@ describe('the migrated settings and the real client', () => {
     const source = readFileSync(join(import.meta.dirname, 'fixtures/settings/enforcement-odd-shapes.json'), 'utf8');
     const repo = makeRepo({ [file]: source });
     expect(claudeDoctor(repo)).toMatch(/Invalid settings/);
-    writeFileSync(join(repo, file), migrateSettingsText(source, file).text);
+    writeFileSync(
+      join(repo, file),
+      updateSettingsText({ text: source, file, pack: {}, recorded: [], declined: [] }).text!,
+    );
     expect(claudeDoctor(repo)).toBeUndefined();
   });
 });

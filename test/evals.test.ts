@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../generators/lib/paths.js';
+import { packageRoot } from '../generators/io/paths.js';
 import { claudeBinary, runClaude, throwAwayHome } from './helpers/claude.js';
 
 const suite = join(packageRoot, 'evals');

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import helpers from 'yeoman-test';
+import { packageRoot } from '../generators/io/paths.js';
+import { packTemplates, pluginSources } from '../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../generators/lib/catalogue.js';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
-import { packageRoot } from '../generators/lib/paths.js';
 import {
   MARKETPLACE_PATH,
   PLUGIN_ID,
@@ -164,10 +165,14 @@ describe('settings for a project that uses the plugin', () => {
 
   it('claude doctor accepts them, alone and merged into settings a team already has', () => {
     const alone = makeRepo({
-      '.claude/settings.json': JSON.stringify(pluginProjectSettings(DEFAULT_ANSWERS, source), null, 2),
+      '.claude/settings.json': JSON.stringify(
+        pluginProjectSettings(packTemplates().settings, DEFAULT_ANSWERS, source),
+        null,
+        2,
+      ),
     });
     const team = { permissions: { allow: ['Bash(make lint)'] }, enabledPlugins: { 'other@elsewhere': true } };
-    const pack = pluginProjectSettings({ testCommand: 'pytest', buildCommand: '' }, source);
+    const pack = pluginProjectSettings(packTemplates().settings, { testCommand: 'pytest', buildCommand: '' }, source);
     const merged = updateSettingsText({
       text: JSON.stringify(team, null, 2),
       file: 'settings.json',
@@ -182,7 +187,10 @@ describe('settings for a project that uses the plugin', () => {
   });
 
   it('claude doctor would catch a wrong shape (the check can fail)', () => {
-    const wrong = { ...pluginProjectSettings(DEFAULT_ANSWERS, source), enabledPlugins: [PLUGIN_ID] };
+    const wrong = {
+      ...pluginProjectSettings(packTemplates().settings, DEFAULT_ANSWERS, source),
+      enabledPlugins: [PLUGIN_ID],
+    };
     const repo = makeRepo({ '.claude/settings.json': JSON.stringify(wrong) });
     onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
     expect(claudeDoctor(repo)).toMatch(/enabledPlugins: Expected record/);
@@ -196,7 +204,7 @@ describe("the plugin's agents in a real client turn (a stand-in API on localhost
   let home: string;
   beforeAll(() => {
     const marketplace = temp('ai-pack-marketplace-');
-    writeFiles(marketplace, pluginFiles());
+    writeFiles(marketplace, pluginFiles(pluginSources()));
     plugin = join(marketplace, 'plugin');
     // A project with its own `engineer` skill: a bare name in the plugin would reach this one.
     project = makeRepo({
@@ -228,7 +236,7 @@ describe("the plugin's agents in a real client turn (a stand-in API on localhost
   }
 
   it('subagent_type "ai-pack:engineer" starts the plugin agent, which preloads the plugin skill, not the project one', async () => {
-    const skillBody = parseFrontmatter(pluginFiles()['plugin/skills/engineer/SKILL.md']).body;
+    const skillBody = parseFrontmatter(pluginFiles(pluginSources())['plugin/skills/engineer/SKILL.md']).body;
     const distinctive = skillBody
       .split('\n')
       .reduce((longest, line) => (line.length > longest.length ? line : longest), '');

@@ -3,6 +3,9 @@ import { lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
+import { releasedContent } from '../io/releases.js';
+import { Repository } from '../io/repository.js';
+import { packTemplates, shipped } from '../io/templates.js';
 import {
   answerLines,
   answersShownBy,
@@ -33,8 +36,6 @@ import { type EditedFilePolicy, type Offer, type Plan, planInstall } from '../li
 import { PLUGIN_ID, parseMarketplaceSource, pluginProjectSettings } from '../lib/plugin.js';
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
 import { RECORD_KEY, YO_RC } from '../lib/record-file.js';
-import { releasedContent } from '../lib/releases.js';
-import { Repository } from '../lib/repository.js';
 import { parseSettings } from '../lib/settings.js';
 import { sameJson } from '../lib/strict-json.js';
 import { printable } from '../lib/terminal-text.js';
@@ -235,7 +236,7 @@ export default class AppGenerator extends PackGenerator<Options> {
 
   #plan(policy: EditedFilePolicy, decisions?: Record<string, boolean>): Plan {
     const { answers, personal } = this;
-    const pack = packFor(answers);
+    const pack = packFor(answers, packTemplates());
     // The command lines of the summary are about Claude Code's settings: there are none without Claude Code.
     const approves = personal
       ? answers.userSettings
@@ -252,6 +253,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     const common = {
       disk: this.disk,
       record: this.record,
+      packMayOwn: shipped().mayOwn,
       answers,
       sources: sourcesOf(this.resolution.how),
       answerLines: answerLines({
@@ -280,7 +282,7 @@ export default class AppGenerator extends PackGenerator<Options> {
     // The plugin brings the skills and agents; the project still needs what a plugin cannot carry: permissions.
     if (answers.pluginSettings !== '') {
       const settings = withoutEmptyAllow(
-        pluginProjectSettings(answers, parseMarketplaceSource(answers.pluginSettings)),
+        pluginProjectSettings(packTemplates().settings, answers, parseMarketplaceSource(answers.pluginSettings)),
       );
       return planInstall({ ...common, files: {}, settings, claudeMdSection: undefined }).plan;
     }

@@ -1,13 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
 import type { Client } from './clients/clients.js';
 import { AiPackError } from './errors.js';
-import { packRoot } from './paths.js';
 
 /**
  * The pack's catalogue: which roles exist, what the user can choose, and which template files
- * each choice installs. The templates under `templates/pack/` are the single source of truth;
- * this module only decides which of them a given set of answers selects.
+ * each choice installs. The templates under `templates/pack/` are the single source of truth
+ * (io/templates.ts reads them); this module only decides which of them a given set of answers selects.
  */
 
 export const ROLES = ['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'] as const;
@@ -106,17 +103,13 @@ export function commandProblem(command: string): string | undefined {
     : undefined;
 }
 
-function listFiles(dir: string, prefix: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const relative = posix.join(prefix, entry.name);
-    return entry.isDirectory() ? listFiles(join(dir, entry.name), relative) : [relative];
-  });
-}
-
-/** Repo-relative paths of the files the answers select (settings.json is merged, not copied). */
-export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>): string[] {
+/**
+ * Repo-relative paths of the files the answers select among the pack's `packPaths` (settings.json is merged, not copied).
+ * @internal (exported for its tests too)
+ */
+export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>, packPaths: readonly string[]): string[] {
   const skillFiles = answers.skills.flatMap((role) =>
-    listFiles(join(packRoot, '.claude/skills', role), `.claude/skills/${role}`),
+    packPaths.filter((path) => path.startsWith(`.claude/skills/${role}/`)),
   );
   const agentFiles = answers.agents
     ? answers.skills.filter((role) => SPAWNED_ROLES.includes(role)).map((role) => `.claude/agents/${role}.md`)
@@ -124,11 +117,15 @@ export function selectedPaths(answers: Pick<Answers, 'skills' | 'agents'>): stri
   return [...skillFiles, ...agentFiles].sort();
 }
 
-/** The selected files with their contents, keyed by repo-relative path. */
-export function selectedFiles(answers: Pick<Answers, 'skills' | 'agents'>): Record<string, string> {
-  return Object.fromEntries(selectedPaths(answers).map((path) => [path, readPackFile(path)]));
-}
-
-export function readPackFile(path: string): string {
-  return readFileSync(join(packRoot, path), 'utf8');
+/** The selected files of the pack's `files` (path → content), keyed by repo-relative path. */
+export function selectedFiles(
+  answers: Pick<Answers, 'skills' | 'agents'>,
+  files: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    selectedPaths(answers, Object.keys(files)).map((path) => {
+      if (!Object.hasOwn(files, path)) throw new Error(`generator-ai-pack: the pack's templates have no ${path}`);
+      return [path, files[path]!];
+    }),
+  );
 }

@@ -6,7 +6,10 @@ import { AiPackError } from './errors.js';
  * user's. A marker counts only as a whole line (trailing spaces or a CR allowed): the same text quoted in
  * prose or in a code span is the user's. Markers that do not pair up stop the run, nothing changed.
  */
+
+/** The start marker line. @internal */
 export const SECTION_START = '<!-- generator-ai-pack:start -->';
+/** The end marker line. @internal */
 export const SECTION_END = '<!-- generator-ai-pack:end -->';
 
 interface Section {
@@ -65,7 +68,7 @@ function markerError(file: string, line: number, what: string): AiPackError {
   );
 }
 
-/** The section as written: both markers around the body, no line end after the end marker. */
+/** The section as written: both markers around the body, no line end after the end marker. @internal */
 export function wrapSection(body: string, eol: Eol = '\n'): string {
   return [SECTION_START, ...toLf(body).trim().split('\n'), SECTION_END].join(eol);
 }
@@ -108,8 +111,4 @@ export function removeSection(existing: string, file = 'CLAUDE.md'): string {
   const blankLineBefore = before.endsWith(eol) && before.slice(0, -eol.length).endsWith('\n');
   if (rest === '' && blankLineBefore) return before.slice(0, -eol.length);
   return before + rest;
-}
-
-export function hasSection(text: string, file = 'CLAUDE.md'): boolean {
-  return findSection(text, file) !== undefined;
 }

@@ -1,4 +1,14 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLError,
+} from 'yaml';
 import { AiPackError } from './errors.js';
 
 /** A frontmatter value: a scalar, a block list of scalars, or one level of nested map. */
@@ -24,6 +34,26 @@ type Fail = (line: number, message: string) => never;
  * strictyaml, which refuses flow style).
  */
 export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
+  const { document, lines, end, frontmatter, lineOf, fail } = frontmatterDocument(text, file);
+  const reader = new SubsetReader(frontmatter, lineOf, fail);
+  return { data: reader.topLevel(document.contents), body: lines.slice(end + 1).join('\n') };
+}
+
+/**
+ * The file with the entries of the list `key` in its frontmatter set to `values`, one by one (yaml's setIn, each
+ * a plain scalar where YAML allows one), and the result held to the pack's subset. yaml writes the frontmatter
+ * back (without folding long lines); the body stays as it was.
+ */
+export function setFrontmatterList(text: string, file: string, key: string, values: readonly string[]): string {
+  const { document, lines, end } = frontmatterDocument(text, file);
+  for (const [index, value] of values.entries()) document.setIn([key, index], document.createNode(value));
+  const rewritten = ['---', `${document.toString({ lineWidth: 0 })}---`, ...lines.slice(end + 1)].join('\n');
+  parseFrontmatter(rewritten, file);
+  return rewritten;
+}
+
+/** The frontmatter's lines, read by yaml; an AiPackError naming `file:line` for a layout or YAML error. */
+function frontmatterDocument(text: string, file: string) {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   if (lines[0] !== '---') throw new AiPackError(`${file}:1: expected the file to start with a "---" frontmatter line`);
   const end = lines.indexOf('---', 1);
@@ -43,8 +73,7 @@ export function parseFrontmatter(text: string, file = '<text>'): Frontmatter {
     const line = lineOf(error.pos[0]);
     fail(line, yamlErrorMessage(error, frontmatter[line - 1] ?? ''));
   }
-  const reader = new SubsetReader(frontmatter, lineOf, fail);
-  return { data: reader.topLevel(document.contents), body: lines.slice(end + 1).join('\n') };
+  return { document: document as Document, lines, end, frontmatter, lineOf, fail };
 }
 
 /**

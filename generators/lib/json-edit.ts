@@ -2,8 +2,9 @@ import { applyEdits, findNodeAtLocation, type JSONPath, type Node, parseTree } f
 import { detectEol, type Eol } from './eol.js';
 
 /**
- * In-place edits of valid JSON text: append a property or an array entry, replace a value, remove one. Every byte
- * outside the edit stays, and an append is undone by removing what it appended, byte for byte.
+ * In-place edits of valid JSON text: append properties and array entries or replace a value (JsonDocument),
+ * remove members (JsonRemovals, many from one parse). Every byte outside the edit stays, and an append is undone
+ * by removing what it appended, byte for byte.
  *
  * jsonc-parser finds the nodes and applies the edits; the inserted text is written here rather than by
  * its `modify`, because `modify` reformats the whole lines it touches (an inline `["Edit"]` becomes a
@@ -30,47 +31,122 @@ function treeOf(text: string): Node {
   return root;
 }
 
-/** The node at `path` (a property's value, or an array entry), undefined when the path does not exist. */
-export function nodeAt(text: string, path: JSONPath): Node | undefined {
-  return findNodeAtLocation(treeOf(text), path);
+/** The keys of a JSON pointer (RFC 6901): `/permissions/allow` → `['permissions', 'allow']`. */
+export function keysOf(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
-/** The JSON value at `path`, read from its own text (so `__proto__` stays a key); undefined when absent. */
-export function valueAt(text: string, path: JSONPath): unknown {
-  const node = nodeAt(text, path);
-  return node && JSON.parse(text.slice(node.offset, node.offset + node.length));
-}
-
-/** Adds `"key": value` after the last member of the object at `objectPath`. */
-export function appendProperty(text: string, objectPath: JSONPath, key: string, value: unknown): string {
-  const style = styleOf(text);
-  return appendMember(
-    text,
-    objectPath,
-    (indent) => `${JSON.stringify(key)}${style.colon}${render(value, indent, style)}`,
-  );
-}
-
-/** Adds `value` after the last entry of the array at `arrayPath`. */
-export function appendItem(text: string, arrayPath: JSONPath, value: unknown): string {
-  const style = styleOf(text);
-  return appendMember(text, arrayPath, (indent) => render(value, indent, style));
+/** The JSON pointer (RFC 6901) of a path of keys. */
+export function pointerOf(keys: readonly (string | number)[]): string {
+  return keys.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 /**
- * Replaces the value at `path` with `value`, laid out as the old one was: a block at its line's indent where
- * it spread over several lines, inline where it did not. Every byte around it stays.
+ * A JSON text edited in place, one edit after another: each edit reads the tree of the text it changes and
+ * leaves a new text, which is parsed once, when the next read or edit needs it. Reads in between cost no parse.
  */
-export function replaceValue(text: string, path: JSONPath, value: unknown): string {
-  const node = nodeAt(text, path);
-  if (!node) throw new Error(`json-edit: nothing at ${JSON.stringify(path)}`); // callers check first: a bug if reached
-  const block = /[\r\n]/.test(text.slice(node.offset, end(node)));
-  return insert(
-    text,
-    node.offset,
-    end(node),
-    render(value, block ? lineIndent(text, node.offset) : undefined, styleOf(text)),
-  );
+export class JsonDocument {
+  #text: string;
+  #parsed: { root: Node; style: Style } | undefined;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  /** The node at `path` (a property's value, or an array entry), undefined when the path does not exist. */
+  nodeAt(path: JSONPath): Node | undefined {
+    return findNodeAtLocation(this.#tree().root, path);
+  }
+
+  /** The JSON value at `path`, read from its own text (so `__proto__` stays a key); undefined when absent. */
+  valueAt(path: JSONPath): unknown {
+    const node = this.nodeAt(path);
+    return node && JSON.parse(this.#text.slice(node.offset, end(node)));
+  }
+
+  /** Adds `"key": value` after the last member of the object at `objectPath`. */
+  appendProperty(objectPath: JSONPath, key: string, value: unknown): this {
+    const { style } = this.#tree();
+    return this.#append(objectPath, [
+      (indent) => `${JSON.stringify(key)}${style.colon}${render(value, indent, style)}`,
+    ]);
+  }
+
+  /** Adds `values` after the last entry of the array at `arrayPath`, as appending them one by one would. */
+  appendItems(arrayPath: JSONPath, values: readonly unknown[]): this {
+    const { style } = this.#tree();
+    return this.#append(
+      arrayPath,
+      values.map((value) => (indent) => render(value, indent, style)),
+    );
+  }
+
+  /**
+   * Replaces the value at `path` with `value`, laid out as the old one was: a block at its line's indent where
+   * it spread over several lines, inline where it did not. Every byte around it stays.
+   */
+  replaceValue(path: JSONPath, value: unknown): this {
+    const node = this.nodeAt(path);
+    if (!node) throw new Error(`json-edit: nothing at ${JSON.stringify(path)}`); // callers check first: a bug if reached
+    const text = this.#text;
+    const block = /[\r\n]/.test(text.slice(node.offset, end(node)));
+    const indent = block ? lineIndent(text, node.offset) : undefined;
+    return this.#edit(node.offset, end(node), render(value, indent, this.#tree().style));
+  }
+
+  #tree(): { root: Node; style: Style } {
+    if (!this.#parsed) {
+      const root = treeOf(this.#text);
+      this.#parsed = { root, style: styleOf(this.#text, root) };
+    }
+    return this.#parsed;
+  }
+
+  #edit(from: number, to: number, content: string): this {
+    this.#text = applyEdits(this.#text, [{ offset: from, length: to - from, content }]);
+    this.#parsed = undefined;
+    return this;
+  }
+
+  /**
+   * Appends members (each rendered for an indent; undefined: inline) to the container at `containerPath`, in one
+   * edit laid out as appending them one at a time would be: the first decides the layout, the others follow it.
+   */
+  #append(containerPath: JSONPath, members: ((indent: string | undefined) => string)[]): this {
+    if (members.length === 0) return this;
+    const { root, style } = this.#tree();
+    const text = this.#text;
+    const container = findNodeAtLocation(root, containerPath);
+    if (!container || (container.type !== 'object' && container.type !== 'array')) {
+      throw new Error(`json-edit: no object or array at ${JSON.stringify(containerPath)}`);
+    }
+    const open = container.offset;
+    const close = end(container) - 1;
+    const last = container.children?.at(-1);
+    const inline = (gap: string) => members.map((member) => member(undefined)).join(`,${gap}`);
+    const block = (indent: string) => members.map((member) => member(indent)).join(`,${style.eol}${indent}`);
+    if (!last) {
+      // Nothing to follow inside: a block in a file of several lines (and always at the top level), else inline.
+      if (!style.multiline && container !== root)
+        return this.#edit(open + 1, close, inline(inlineGap(text, container, style)));
+      const indent = lineIndent(text, open);
+      const inner = indent + style.unit;
+      return this.#edit(open + 1, close, `${style.eol}${inner}${block(inner)}${style.eol}${indent}`);
+    }
+    if (/[\r\n]/.test(text.slice(open, close)) && startsLine(text, last.offset)) {
+      const indent = lineIndent(text, last.offset);
+      return this.#edit(end(last), end(last), `,${style.eol}${indent}${block(indent)}`);
+    }
+    const gap = inlineGap(text, container, style);
+    return this.#edit(end(last), end(last), `,${gap}${inline(gap)}`);
+  }
 }
 
 /**
@@ -81,13 +157,10 @@ export function removeAt(text: string, path: JSONPath): string {
   return removeAll(text, [path]);
 }
 
-/** Removes every path of `paths` (each as in the text given), as removeAt one by one would; linear. */
+/** Removes every path of `paths` (each as in the text given), as removeAt one by one would; linear. @internal */
 export function removeAll(text: string, paths: JSONPath[]): string {
   const removals = new JsonRemovals(text);
-  for (const path of paths) {
-    const node = findNodeAtLocation(removals.root, path);
-    if (node) removals.remove(node);
-  }
+  for (const path of paths) removals.removeAt(path);
   return removals.text();
 }
 
@@ -141,6 +214,12 @@ export class JsonRemovals {
   /** True when every member of the object or array has been taken out (or it had none). */
   isEmpty(container: Node): boolean {
     return this.#membersLeft(container) === 0;
+  }
+
+  /** Takes out the member at `path` (a path in the text given, whatever was removed since), if there is one. */
+  removeAt(path: JSONPath): void {
+    const node = findNodeAtLocation(this.root, path);
+    if (node) this.remove(node);
   }
 
   /** Takes out a property's value (with its key) or an array entry. */
@@ -218,36 +297,6 @@ function end(node: Node): number {
   return node.offset + node.length;
 }
 
-/** `member(indent)` renders the new member; indent undefined means inline. */
-function appendMember(text: string, containerPath: JSONPath, member: (indent: string | undefined) => string): string {
-  const root = treeOf(text);
-  const container = findNodeAtLocation(root, containerPath);
-  if (!container || (container.type !== 'object' && container.type !== 'array')) {
-    throw new Error(`json-edit: no object or array at ${JSON.stringify(containerPath)}`);
-  }
-  const style = styleOf(text);
-  const open = container.offset;
-  const close = end(container) - 1;
-  const last = container.children?.at(-1);
-  if (!last) {
-    // Nothing to follow inside: a block in a file of several lines (and always at the top level), else inline.
-    if (!style.multiline && container !== root) return insert(text, open + 1, close, member(undefined));
-    const indent = lineIndent(text, open);
-    const inner = indent + style.unit;
-    return insert(text, open + 1, close, `${style.eol}${inner}${member(inner)}${style.eol}${indent}`);
-  }
-  const blockLayout = /[\r\n]/.test(text.slice(open, close)) && startsLine(text, last.offset);
-  if (blockLayout) {
-    const indent = lineIndent(text, last.offset);
-    return insert(text, end(last), end(last), `,${style.eol}${indent}${member(indent)}`);
-  }
-  return insert(text, end(last), end(last), `,${inlineGap(text, container, style)}${member(undefined)}`);
-}
-
-function insert(text: string, from: number, to: number, content: string): string {
-  return applyEdits(text, [{ offset: from, length: to - from, content }]);
-}
-
 /** The space after a comma in an inline container: as between its last two members, else as after a colon. */
 function inlineGap(text: string, container: Node, style: Style): string {
   const children = container.children!;
@@ -259,8 +308,7 @@ function inlineGap(text: string, container: Node, style: Style): string {
   return style.colon.endsWith(' ') ? ' ' : '';
 }
 
-function styleOf(text: string): Style {
-  const root = treeOf(text);
+function styleOf(text: string, root: Node): Style {
   const first = root.children?.[0];
   const unit = first && startsLine(text, first.offset) ? lineIndent(text, first.offset) : '';
   return {

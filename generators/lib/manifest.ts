@@ -2,8 +2,7 @@ import { CONFIG_CLAIMS } from './clients/config-claims.js';
 import type { ConfigRecord } from './clients/config-files.js';
 import { contentHash } from './eol.js';
 import { AiPackError } from './errors.js';
-import { type SettingsAddition, type SettingsAdditions, splitAdditions } from './settings.js';
-import { packMayOwn } from './settings-claims.js';
+import { type Piece, type SettingsAddition, type SettingsAdditions, splitAdditions } from './settings.js';
 import { isJsonObject } from './strict-json.js';
 
 /**
@@ -49,6 +48,14 @@ export interface PendingConfig extends ConfigRecord {
   hash?: string;
 }
 
+/** What some version of the pack ships: all an install record may claim (io/releases.ts reads it). */
+export interface Shipped {
+  /** Every path a version of the pack copies into a repository. */
+  paths: ReadonlySet<string>;
+  /** Whether a settings piece is one some version of the pack writes (settings-claims.ts). */
+  mayOwn: (piece: Piece) => boolean;
+}
+
 /**
  * The record as stored, checked: a committed `.yo-rc.json` is untrusted input. A broken shape stops the run
  * with a message; a path that is not one the pack ever ships (`.git/HEAD`, `../x`, an absolute path) is left
@@ -59,7 +66,7 @@ export interface PendingConfig extends ConfigRecord {
 export function readRecord(
   stored: unknown,
   file: string,
-  packPaths: ReadonlySet<string>,
+  shipped: Shipped,
 ): { record: InstallRecord | undefined; ignored: string[]; ignoredSettings: SettingsAdditions } {
   if (stored === undefined) return { record: undefined, ignored: [], ignoredSettings: [] };
   const problem = recordProblem(stored);
@@ -70,8 +77,8 @@ export function readRecord(
     );
   }
   const record = stored as InstallRecord;
-  const isPackPath = (path: string) => packPaths.has(path);
-  const isFolderOfPack = (folder: string) => [...packPaths].some((path) => path.startsWith(`${folder}/`));
+  const isPackPath = (path: string) => shipped.paths.has(path);
+  const isFolderOfPack = (folder: string) => [...shipped.paths].some((path) => path.startsWith(`${folder}/`));
   const ignored = [
     ...Object.keys(record.files).filter((path) => !isPackPath(path)),
     ...Object.keys(record.newVersions ?? {}).filter((path) => !isPackPath(path)),
@@ -84,7 +91,7 @@ export function readRecord(
   const createdFolders = record.createdFolders?.filter(isFolderOfPack);
   const ignoredSettings: SettingsAdditions = [];
   const packEntries = (additions: SettingsAdditions) => {
-    const { owned, other } = splitAdditions(additions, packMayOwn);
+    const { owned, other } = splitAdditions(additions, shipped.mayOwn);
     ignoredSettings.push(...other);
     return owned;
   };

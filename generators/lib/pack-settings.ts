@@ -10,6 +10,7 @@ import { type Answers, DEFAULT_ANSWERS } from './catalogue.js';
 /**
  * The rule that lets a background agent run a command, bare or with arguments: the client's
  * current form `Bash(cmd *)` matches both (the legacy `Bash(cmd:*)` pair is no longer written).
+ * @internal (exported for its tests too)
  */
 export function commandRules(command: string): string[] {
   return command ? [`Bash(${command} *)`] : [];

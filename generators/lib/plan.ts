@@ -5,6 +5,7 @@ import { AGENTS_MD_PATH, needsAgentsMd } from './clients/agents-md.js';
 import { CLIENTS } from './clients/clients.js';
 import { type ConfigFile, type ConfigPlan, planConfigFile, planConfigRemoval } from './clients/config-files.js';
 import { contentHash, detectEol, withEol } from './eol.js';
+import { keysOf } from './json-edit.js';
 import {
   type FilePlan,
   type InstallRecord,
@@ -14,14 +15,13 @@ import {
   statusOf,
 } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
-import { removeSettingsText, updateSettingsText } from './settings.js';
-import { packMayOwn } from './settings-claims.js';
+import { type Piece, removeSettingsText, updateSettingsText } from './settings.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
  * The install, update and uninstall as data: from what is on disk, the install record and the answers,
  * a plan lists every write and delete with the summary line that explains it. The generators only apply
- * a plan (lib/apply.ts) and print it; `--dry-run` prints it without applying. Pure: the disk is read through
+ * a plan (io/apply.ts) and print it; `--dry-run` prints it without applying. Pure: the disk is read through
  * `DiskView`, and nothing is written here.
  */
 
@@ -116,6 +116,8 @@ export interface InstallInput {
   files: Record<string, string>;
   /** The settings the pack contributes for these answers; undefined: settings.json is left alone (a personal install). */
   settings: JsonObject | undefined;
+  /** Whether some version of the pack writes this settings entry (io/templates.ts shipped()). */
+  packMayOwn: (piece: Piece) => boolean;
   /** Where the install record lives (default `.yo-rc.json`). */
   recordPath?: string;
   /** The body of the CLAUDE.md section, when the answers ask for it. */
@@ -196,7 +198,7 @@ export function planInstall(input: InstallInput): { plan: Plan; record: InstallR
       `${adopted} pack file(s) already here, exactly as the pack ships them (a hand copy): now recorded as the pack's`,
     );
   const settings = input.settings
-    ? planSettings(build, input.settings, previous)
+    ? planSettings(build, input.settings, previous, input.packMayOwn)
     : { recorded: [], declined: [], created: false, text: undefined };
   const configs = planConfigs(build, input.configs ?? [], previous);
   for (const line of input.answerLines ?? []) build.line(line.kind, line.text);
@@ -389,6 +391,7 @@ function planSettings(
   build: PlanBuilder,
   pack: JsonObject,
   previous: InstallRecord | undefined,
+  packMayOwn: (piece: Piece) => boolean,
 ): {
   recorded: InstallRecord['settings'];
   declined: InstallRecord['settings'];
@@ -420,7 +423,7 @@ function planSettings(
     }
     // The pack made the file and now contributes nothing (Claude Code no longer chosen): it goes, as on uninstall.
     const emptied =
-      Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!);
+      Object.keys(pack).length === 0 && previous?.createdSettings === true && nothingButPack(update.text!, packMayOwn);
     if (emptied) build.delete(SETTINGS_PATH, 'removed', `${SETTINGS_PATH} (nothing but the pack's entries was in it)`);
     else build.write(SETTINGS_PATH, update.text!);
     if (update.retired.length > 0)
@@ -465,10 +468,7 @@ export function entryNames(entries: InstallRecord['settings']): string[] {
   return entries.flatMap((entry) => {
     const rules = 'items' in entry ? entry.items : listedIn(entry.value);
     if (rules.length > 0) return rules.map((rule) => (typeof rule === 'string' ? rule : JSON.stringify(rule)));
-    const [key, ...below] = entry.path
-      .split('/')
-      .slice(1)
-      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const [key, ...below] = keysOf(entry.path);
     return [[key, ...below.map((part) => JSON.stringify(part))].join(' ')];
   });
 }
@@ -616,6 +616,7 @@ function writePendingRecord(
 /**
  * The record as it stands after a run that may have been stopped: its pending note applies when
  * settings.json holds what that run meant to write (or the run did not change it); its folders are ours either way.
+ * @internal (exported for its tests too)
  */
 export function settledRecord(record: InstallRecord | undefined, disk: DiskView): InstallRecord | undefined {
   if (!record?.pending) return record;
@@ -689,20 +690,28 @@ export interface UninstallInput {
   recordPath?: string;
   /** Every `.ai-pack-new` content the pack may have written, by the path it sits beside. */
   packVersionsBeside: (path: string) => string[];
+  /** Whether a settings piece is one some version of the pack writes (lib/settings-claims.ts). */
+  packMayOwn: (piece: Piece) => boolean;
 }
 
 /**
  * settings.json without the pack's entries holds nothing of the user's: an empty object, the pack's own `$schema`
  * aside (compared as JSON, not as text). Only then may a file the pack created go, whatever the record claims.
  */
-function nothingButPack(settingsText: string): boolean {
+function nothingButPack(settingsText: string, packMayOwn: (piece: Piece) => boolean): boolean {
   const { $schema, ...rest } = JSON.parse(settingsText) as JsonObject;
   const schemaOfPack = $schema === undefined || packMayOwn({ kind: 'value', keys: ['$schema'], value: $schema });
   return schemaOfPack && Object.keys(rest).length === 0;
 }
 
 /** Takes out what the pack wrote and the user has not changed; lists, and keeps, what the user edited. */
-export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBeside }: UninstallInput): Plan {
+export function planUninstall({
+  disk,
+  record,
+  recordPath = YO_RC,
+  packVersionsBeside,
+  packMayOwn,
+}: UninstallInput): Plan {
   const build = new PlanBuilder(disk, new Date(0));
   const onDisk = readAll(disk, Object.keys(record.files));
   for (const { path, status } of statusOf({ recorded: record.files, onDisk })) {
@@ -716,7 +725,7 @@ export function planUninstall({ disk, record, recordPath = YO_RC, packVersionsBe
   const settingsText = disk.read(SETTINGS_PATH);
   if (settingsText !== undefined) {
     const remaining = removeSettingsText(settingsText, record.settings, shownIn(disk, SETTINGS_PATH), record.declined);
-    if (record.createdSettings && nothingButPack(remaining.text)) build.delete(SETTINGS_PATH, 'removed');
+    if (record.createdSettings && nothingButPack(remaining.text, packMayOwn)) build.delete(SETTINGS_PATH, 'removed');
     else if (remaining.text !== settingsText)
       build.write(SETTINGS_PATH, remaining.text, 'cleaned', `${SETTINGS_PATH} (the pack's entries only; yours kept)`);
   }

@@ -1,18 +1,8 @@
-import { join } from 'node:path';
-import {
-  type Answers,
-  DEFAULT_ANSWERS,
-  readPackFile,
-  SETTINGS_PATH,
-  SPAWNED_ROLES,
-  selectedFiles,
-} from './catalogue.js';
+import ejs from 'ejs';
+import { type Answers, DEFAULT_ANSWERS, SPAWNED_ROLES, selectedFiles } from './catalogue.js';
 import { AiPackError } from './errors.js';
-import { parseFrontmatter } from './frontmatter.js';
+import { parseFrontmatter, setFrontmatterList } from './frontmatter.js';
 import { packSettings } from './pack-settings.js';
-import { packageRoot, packageVersion } from './paths.js';
-import { packFiles } from './releases.js';
-import { parseSettings } from './settings.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
@@ -39,21 +29,34 @@ function pluginQualified(name: string): string {
   return `${PLUGIN_NAME}:${name}`;
 }
 
+/** What the plugin is made from (io/templates.ts reads it from the package). */
+export interface PluginSources {
+  /** The pack's files (`templates/pack/` but settings.json): the plugin holds them as the default answers select them. */
+  files: Readonly<Record<string, string>>;
+  /** The pack's settings template, for the settings a project that uses the plugin needs (in the README). */
+  settings: JsonObject;
+  /** The plugin README's template (`templates/plugin-readme.md.ejs`). */
+  readme: string;
+  /** The behaviour evals (`evals/`): path → content. */
+  evals: Readonly<Record<string, string>>;
+  /** The package's version, the plugin's too. */
+  version: string;
+}
+
 /** Every file of the marketplace, keyed by its path relative to the marketplace root, in path order. */
-export function pluginFiles(): Record<string, string> {
+export function pluginFiles(sources: PluginSources): Record<string, string> {
   const files: Record<string, string> = {
-    [MARKETPLACE_PATH]: json(marketplaceManifest()),
-    [`${PLUGIN_FOLDER}/.claude-plugin/plugin.json`]: json(pluginManifest()),
-    [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(),
+    [MARKETPLACE_PATH]: json(marketplaceManifest(sources.version)),
+    [`${PLUGIN_FOLDER}/.claude-plugin/plugin.json`]: json(pluginManifest(sources.version)),
+    [`${PLUGIN_FOLDER}/README.md`]: pluginReadme(sources),
   };
-  for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS))) {
+  for (const [path, text] of Object.entries(selectedFiles(DEFAULT_ANSWERS, sources.files))) {
     files[pluginPathOf(path)] = path.startsWith('.claude/agents/')
       ? namespaceAgent(text, path)
       : namespaceSkillFile(text, path);
   }
   // The behaviour evals ship with the plugin: `claude plugin eval ai-pack@<marketplace>` runs them (docs/evals.md).
-  for (const [path, text] of Object.entries(packFiles(join(packageRoot, 'evals'))))
-    files[`${PLUGIN_FOLDER}/evals/${path}`] = text;
+  for (const [path, text] of Object.entries(sources.evals)) files[`${PLUGIN_FOLDER}/evals/${path}`] = text;
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
@@ -61,19 +64,19 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function marketplaceManifest(): JsonObject {
+function marketplaceManifest(version: string): JsonObject {
   return {
     name: MARKETPLACE_NAME,
     description: 'The generator-ai-pack skill pack for Claude Code, as a plugin.',
     owner: AUTHOR,
-    plugins: [{ name: PLUGIN_NAME, source: `./${PLUGIN_FOLDER}`, description: DESCRIPTION, version: packageVersion }],
+    plugins: [{ name: PLUGIN_NAME, source: `./${PLUGIN_FOLDER}`, description: DESCRIPTION, version }],
   };
 }
 
-function pluginManifest(): JsonObject {
+function pluginManifest(version: string): JsonObject {
   return {
     name: PLUGIN_NAME,
-    version: packageVersion,
+    version,
     description: DESCRIPTION,
     author: AUTHOR,
     license: 'MIT',
@@ -104,6 +107,7 @@ const BARE_SPAWN = new RegExp(`subagent_type\\W{1,6}(${SPAWNED})\\b`);
  * Checked with client 2.1.332: in a plugin, `subagent_type: "engineer"` fails ("Agent type 'engineer'
  * not found") unless a project agent of that name exists, which it would then reach instead.
  * Throws when the templates spawn in a way this rewrite does not recognise, so drift is caught here.
+ * @internal (exported for its tests too)
  */
 export function namespaceSkillFile(text: string, file: string): string {
   const rewritten = text
@@ -129,28 +133,14 @@ export function namespaceSkillFile(text: string, file: string): string {
  * Agent file for the plugin: the skill it preloads is named `ai-pack:<role>`. Checked with client 2.1.332:
  * a bare `<role>` is found too (through the agent's own plugin), but only after an exact match, so a
  * project's own skill of that name would be preloaded instead of the plugin's.
+ * @internal (exported for its tests too)
  */
 export function namespaceAgent(text: string, file: string): string {
   const { skills } = parseFrontmatter(text, file).data;
   if (!Array.isArray(skills) || skills.length === 0) {
     throw new Error(`${file}: expected a "skills:" list in the frontmatter (the role skill the agent preloads)`);
   }
-  const end = text.indexOf('\n---', 3);
-  const frontmatter = text
-    .slice(0, end)
-    .replace(/^(skills:\n(?:[ \t]+-[ \t].*\n?)+)/m, (block) =>
-      block.replace(/^([ \t]+-[ \t]+)(["']?)([a-z0-9-]+)\2[ \t]*$/gm, (line, dash: string, _quote, name: string) =>
-        skills.includes(name) ? dash + pluginQualified(name) : line,
-      ),
-    );
-  const rewritten = frontmatter + text.slice(end);
-  const after = parseFrontmatter(rewritten, file).data.skills;
-  if (JSON.stringify(after) !== JSON.stringify(skills.map(pluginQualified))) {
-    throw new Error(
-      `${file}: could not namespace the "skills:" list (${JSON.stringify(skills)}); write it as a block list of plain names`,
-    );
-  }
-  return rewritten;
+  return setFrontmatterList(text, file, 'skills', skills.map(pluginQualified));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +168,7 @@ export function parseMarketplaceSource(input: string): MarketplaceSource {
  * agent files, so they edit only what the settings allow. This rule allows the agents' own worktrees
  * (in project settings `/` is the project root), never the main checkout: their work reaches it only
  * through the orchestrator's merge.
+ * @internal (exported for its tests too)
  */
 export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
 
@@ -185,13 +176,14 @@ export const PLUGIN_EDIT_RULE = 'Edit(/.claude/worktrees/**)';
  * The part of `.claude/settings.json` a team commits when it uses the plugin instead of the project
  * install: the pack's settings (a plugin cannot carry them; background agents cannot ask) with the
  * edit rule above, and the marketplace and plugin entries that make the client offer the install to
- * everyone who opens the repository. Meant for the same polite merge as the project install's settings.
+ * everyone who opens the repository. `template`: the pack's settings template. Meant for the same polite merge
+ * as the project install's settings.
  */
 export function pluginProjectSettings(
+  template: JsonObject,
   answers: Pick<Answers, 'testCommand' | 'buildCommand'>,
   marketplace: MarketplaceSource,
 ): JsonObject {
-  const template = parseSettings(readPackFile(SETTINGS_PATH), `templates/pack/${SETTINGS_PATH}`);
   const settings = packSettings(template, answers);
   return {
     ...settings,
@@ -214,44 +206,16 @@ export function manifestNameOf(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The plugin's README
 
-function pluginReadme(): string {
-  const example = pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' });
-  return `# ai-pack: parallel execution for Claude Code
-
-Five role skills (orchestrator, engineer, tester, reviewer, coordinator), a parallelization decision tree and three
-agents (engineer, tester, reviewer) that teach Claude when a request splits into independent tasks, how to launch
-them as background agents in one message, and how to merge and verify the results. No hooks. The rule set: parallelize
-at 2 or more independent tasks, at most 4 agents at once.
-
-Made by [generator-ai-pack](https://www.npmjs.com/package/generator-ai-pack) ${packageVersion} from the same templates as
-its project install. In the plugin, skills and agents are named \`ai-pack:<name>\`: \`/ai-pack:orchestrator\`,
-\`subagent_type: "ai-pack:engineer"\`.
-
-## Install
-
-\`\`\`sh
-claude plugin marketplace add OWNER/generator-ai-pack   # or a local folder holding .claude-plugin/marketplace.json
-claude plugin install ${PLUGIN_ID}
-\`\`\`
-
-(In a session: \`/plugin marketplace add ...\`, then \`/plugin install ${PLUGIN_ID}\`.)
-
-## What a project needs besides the plugin
-
-A plugin cannot carry permissions, and background agents cannot ask for them: without rules that allow edits and
-the project's test and build commands, a spawned engineer or tester is denied. The client also ignores
-\`permissionMode\` in a plugin's agents, so the plugin's engineer and tester edit only where the settings allow:
-\`${PLUGIN_EDIT_RULE}\` allows their own worktrees (launched with \`isolation: "worktree"\`), never the main
-checkout. \`"worktree": {"baseRef": "head"}\` makes those worktrees start from your local commit rather than from
-\`origin\`. Each project that uses the plugin needs these entries in its committed \`.claude/settings.json\` (change
-\`npm test\` and \`npm run build\` to the project's own commands, and \`OWNER\` to where the marketplace lives):
-
-\`\`\`json
-${JSON.stringify(example, null, 2)}
-\`\`\`
-
-\`extraKnownMarketplaces\` and \`enabledPlugins\` make Claude Code offer the plugin to everyone who opens the repository
-(each person still confirms the install). Merge the entries into a settings file you already have rather than
-replacing it.
-`;
+/** The README (templates/plugin-readme.md.ejs), with the settings a project that uses the plugin needs. */
+function pluginReadme({ readme, settings, version }: PluginSources): string {
+  const example = pluginProjectSettings(settings, DEFAULT_ANSWERS, {
+    source: 'github',
+    repo: 'OWNER/generator-ai-pack',
+  });
+  return ejs.render(readme, {
+    version,
+    pluginId: PLUGIN_ID,
+    editRule: PLUGIN_EDIT_RULE,
+    settings: JSON.stringify(example, null, 2),
+  });
 }

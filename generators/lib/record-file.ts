@@ -1,6 +1,6 @@
 import { AiPackError } from './errors.js';
-import { appendProperty, removeAt, replaceValue } from './json-edit.js';
-import { type InstallRecord, readRecord } from './manifest.js';
+import { JsonDocument, removeAt } from './json-edit.js';
+import { type InstallRecord, readRecord, type Shipped } from './manifest.js';
 import type { SettingsAdditions } from './settings.js';
 import { isJsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
 
@@ -24,12 +24,12 @@ function parseYoRc(text: string, file = YO_RC): Record<string, unknown> {
 /** The install record in `.yo-rc.json` text (undefined: no file), with the paths and settings entries it may not claim left out. */
 export function recordOf(
   text: string | undefined,
-  packPaths: ReadonlySet<string>,
+  shipped: Shipped,
   file = YO_RC,
 ): { record: InstallRecord | undefined; ignored: string[]; ignoredSettings: SettingsAdditions; answers: unknown } {
   if (text === undefined) return { record: undefined, ignored: [], ignoredSettings: [], answers: undefined };
   const stored = parseYoRc(text, file)[RECORD_KEY];
-  return { ...readRecord(stored, file, packPaths), answers: isJsonObject(stored) ? stored.answers : undefined };
+  return { ...readRecord(stored, file, shipped), answers: isJsonObject(stored) ? stored.answers : undefined };
 }
 
 /**
@@ -48,7 +48,8 @@ export function recordText(
   if (sameJson(parsed[RECORD_KEY], record)) return current;
   const { [RECORD_KEY]: ours, ...others } = parsed;
   if (record === undefined) return Object.keys(others).length === 0 ? undefined : removeAt(current, [RECORD_KEY]);
+  const document = new JsonDocument(current);
   return ours === undefined
-    ? appendProperty(current, [], RECORD_KEY, record)
-    : replaceValue(current, [RECORD_KEY], record);
+    ? document.appendProperty([], RECORD_KEY, record).text
+    : document.replaceValue([RECORD_KEY], record).text;
 }

@@ -1,4 +1,4 @@
-import { OLD_SESSION_KEYS } from './settings.js';
+import { OLD_SESSION_KEYS } from './settings-migration.js';
 import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**

@@ -1,12 +1,20 @@
 import { commandProblem, DEFAULT_ANSWERS } from './catalogue.js';
 import { MARKETPLACE_NAME, parseMarketplaceSource, pluginProjectSettings } from './plugin.js';
-import { everShippedSettings } from './releases.js';
 import { type Piece, pieceId, piecesOf } from './settings.js';
+import type { JsonObject } from './strict-json.js';
+
+/** The settings the pack has merged, as io/releases.ts reads them from the package. */
+export interface ShippedSettings {
+  /** The settings template of every release and of the pack as it is now. */
+  templates: JsonObject[];
+  /** The pack's settings template now: the plugin settings are made from it. */
+  current: JsonObject;
+}
 
 /**
- * What an install record may claim as the pack's in settings.json. The record is a committed file anyone
- * can write, and what it claims an update retires and uninstall takes out; so a claim counts only for a
- * piece some version of the pack writes:
+ * What an install record may claim as the pack's in settings.json, given what the pack has shipped. The record
+ * is a committed file anyone can write, and what it claims an update retires and uninstall takes out; so a claim
+ * counts only for a piece some version of the pack writes:
  * - an entry of a release's settings template (templates/releases/<version>.json, and the pack as it is now):
  *   its `$schema`, its rules, deny rules included;
  * - a rule for a test or build command, in any form a release wrote, whose command passes today's checks;
@@ -14,12 +22,14 @@ import { type Piece, pieceId, piecesOf } from './settings.js';
  * - an empty object or array where the pack puts one of those.
  * A hook, a deny rule of the user's own, a key the pack never writes: never the pack's, whatever the record says.
  */
-export function packMayOwn(piece: Piece): boolean {
-  const shipped = shippedShape();
-  if (shipped.ids.has(pieceId(piece))) return true;
-  if (piece.kind === 'item') return sameKeys(piece.keys, COMMAND_RULES) && isCommandRule(piece.value);
-  if (isEmptyContainer(piece.value)) return shipped.containers.has(JSON.stringify(piece.keys));
-  return typeof piece.value === 'string' && shipped.sourceFields.has(JSON.stringify(piece.keys));
+export function packClaims(settings: ShippedSettings): (piece: Piece) => boolean {
+  const shipped = shapeOf(settings);
+  return (piece) => {
+    if (shipped.ids.has(pieceId(piece))) return true;
+    if (piece.kind === 'item') return sameKeys(piece.keys, COMMAND_RULES) && isCommandRule(piece.value);
+    if (isEmptyContainer(piece.value)) return shipped.containers.has(JSON.stringify(piece.keys));
+    return typeof piece.value === 'string' && shipped.sourceFields.has(JSON.stringify(piece.keys));
+  };
 }
 
 /** Where the pack's command rules go. */
@@ -50,14 +60,11 @@ interface ShippedShape {
   sourceFields: Set<string>;
 }
 
-let shape: ShippedShape | undefined;
-
-function shippedShape(): ShippedShape {
-  if (shape) return shape;
+function shapeOf({ templates, current }: ShippedSettings): ShippedShape {
   const plugin = SAMPLE_SOURCES.map((source) =>
-    piecesOf(pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource(source))),
+    piecesOf(pluginProjectSettings(current, DEFAULT_ANSWERS, parseMarketplaceSource(source))),
   );
-  const pieces = [...everShippedSettings().flatMap(piecesOf), ...plugin.flat()];
+  const pieces = [...templates.flatMap(piecesOf), ...plugin.flat()];
   const containers = pieces.flatMap((piece) => {
     const depth = piece.kind === 'item' ? piece.keys.length : piece.keys.length - 1;
     return Array.from({ length: depth }, (_, index) => JSON.stringify(piece.keys.slice(0, index + 1)));
@@ -66,8 +73,7 @@ function shippedShape(): ShippedShape {
     .flat()
     .filter((piece) => sameKeys(piece.keys.slice(0, 3), ['extraKnownMarketplaces', MARKETPLACE_NAME, 'source']))
     .map((piece) => JSON.stringify(piece.keys));
-  shape = { ids: new Set(pieces.map(pieceId)), containers: new Set(containers), sourceFields: new Set(sourceFields) };
-  return shape;
+  return { ids: new Set(pieces.map(pieceId)), containers: new Set(containers), sourceFields: new Set(sourceFields) };
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -1,19 +1,13 @@
 import { AiPackError } from './errors.js';
-import {
-  appendItem,
-  appendProperty,
-  type JSONPath,
-  JsonRemovals,
-  type Node,
-  nodeAt,
-  removeAll,
-  valueAt,
-} from './json-edit.js';
+import { JsonDocument, JsonRemovals, keysOf, type Node, pointerOf } from './json-edit.js';
+import { type EnforcementFinding, planMigration, scriptsToMove } from './settings-migration.js';
 import { isJsonObject, type JsonObject, locationOf, parseStrictJson, sameJson } from './strict-json.js';
 
 /**
  * `.claude/settings.json` as text: the pack's entries go in, come out and are migrated by editing the
- * text in place, so every byte of the user's (indent, line ends, number forms, key order) stays.
+ * text in place, so every byte of the user's (indent, line ends, number forms, key order) stays. An update
+ * is one pass of removals (the enforcement era's leftovers, settings-migration.ts, and the entries the pack
+ * retires) from one parse, then the pack's new entries, appended one container at a time.
  * Pure: strings and values in, strings and values out.
  */
 
@@ -146,21 +140,6 @@ function holdsIn(settings: JsonObject): (piece: Piece) => boolean {
   return (piece) => held.has(pieceId(piece));
 }
 
-function includesJson(array: unknown[], item: unknown): boolean {
-  return array.some((entry) => sameJson(entry, item));
-}
-
-function keysOf(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-function pointerOf(keys: readonly (string | number)[]): string {
-  return keys.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Install and update
 
@@ -196,7 +175,7 @@ export interface SettingsUpdate {
 
 /**
  * Brings the pack's entries in the user's settings up to date, editing the text in place:
- * - the enforcement era's leftovers go (see migrateSettingsText);
+ * - the enforcement era's leftovers go (see settings-migration.ts), every other byte staying;
  * - a recorded entry the user deleted is not put back: it moves to `declined`;
  * - a recorded entry the pack no longer ships is taken out (`retired`) and leaves the record, so a copy
  *   the user writes later is theirs;
@@ -205,16 +184,13 @@ export interface SettingsUpdate {
  * Running it again on its own result changes nothing.
  */
 export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
-  const migrated =
-    input.text === undefined
-      ? undefined
-      : input.migrate === false
-        ? checkedAsIs(input.text, input.file)
-        : migrateSettingsText(input.text, input.file);
   // No file yet: start from an empty object, and write a file only if the pack has something to add.
-  let text = migrated?.text ?? '{}\n';
+  const removals = new JsonRemovals(input.text ?? '{}\n');
+  const before = input.text === undefined ? {} : parseSettings(input.text, input.file);
+  const migration =
+    input.migrate === false ? { findings: [], scripts: [], settings: before } : migrate(removals, before);
   const shipped = new Set(piecesOf(input.pack).map(pieceId));
-  const heldBefore = holdsIn(JSON.parse(text) as JsonObject);
+  const heldBefore = holdsIn(migration.settings);
 
   const recorded: SettingsAdditions = [];
   const retired: SettingsAdditions = [];
@@ -232,14 +208,14 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
     if (retiring) retired.push(retiring);
     deletedByUser.push(...piecesOfAddition(addition).filter((piece) => !heldBefore(piece)));
   }
-  const retirement = new JsonRemovals(text);
-  for (const addition of retired.toReversed()) takeOut(retirement, addition);
-  text = retirement.text();
+  for (const addition of retired.toReversed()) takeOut(removals, addition);
 
   const declinedIds = new Set([...input.declined.flatMap(piecesOfAddition), ...deletedByUser].map(pieceId));
   const added: SettingsAdditions = [];
-  text = mergeInto(text, [], input.pack, (piece) => !declinedIds.has(pieceId(piece)), added);
+  const document = new JsonDocument(removals.text());
+  mergeInto(document, [], input.pack, (piece) => !declinedIds.has(pieceId(piece)), added);
   recorded.push(...added);
+  const text = document.text;
 
   const heldAfter = holdsIn(JSON.parse(text) as JsonObject);
   const declined = uniquePieces([...input.declined.flatMap(piecesOfAddition), ...deletedByUser]).filter(
@@ -252,14 +228,8 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
     declined: additionsOf(declined),
     added,
     retired,
-    migration: { findings: migrated?.findings ?? [], scripts: migrated?.scripts ?? [] },
+    migration: { findings: migration.findings, scripts: migration.scripts },
   };
-}
-
-/** The text checked as the settings must be, with nothing migrated. */
-function checkedAsIs(text: string, file: string): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
-  parseSettings(text, file);
-  return { text, findings: [], scripts: [] };
 }
 
 function uniquePieces(pieces: Piece[]): Piece[] {
@@ -269,36 +239,35 @@ function uniquePieces(pieces: Piece[]): Piece[] {
 
 /** Appends to the object at `keys` what `pack` has and it lacks; pushes each addition onto `added`. */
 function mergeInto(
-  text: string,
+  document: JsonDocument,
   keys: string[],
   pack: JsonObject,
   wanted: (piece: Piece) => boolean,
   added: SettingsAdditions,
-): string {
+): void {
   for (const [key, packValue] of Object.entries(pack)) {
     const path = [...keys, key];
-    if (!nodeAt(text, path)) {
+    const current = document.nodeAt(path);
+    if (!current) {
       const value = filterValue(path, packValue, wanted, false);
       if (value === undefined) continue;
-      text = appendProperty(text, keys, key, value);
+      document.appendProperty(keys, key, value);
       added.push({ path: pointerOf(path), value });
-      continue;
-    }
-    const current = valueAt(text, path);
-    if (isJsonObject(current) && isJsonObject(packValue)) {
-      text = mergeInto(text, path, packValue, wanted, added);
-    } else if (Array.isArray(current) && Array.isArray(packValue)) {
-      const items = packValue.filter(
-        (item, index) =>
-          !includesJson(current, item) &&
-          packValue.findIndex((other) => sameJson(other, item)) === index &&
-          wanted({ kind: 'item', keys: path, value: item }),
-      );
-      for (const item of items) text = appendItem(text, path, item);
+    } else if (current.type === 'object' && isJsonObject(packValue)) {
+      mergeInto(document, path, packValue, wanted, added);
+    } else if (current.type === 'array' && Array.isArray(packValue)) {
+      // An entry the user has is never added again, nor one the pack lists twice: one lookup each.
+      const held = new Set((document.valueAt(path) as unknown[]).map((entry) => JSON.stringify(entry)));
+      const items = packValue.filter((item) => {
+        const id = JSON.stringify(item);
+        if (held.has(id)) return false;
+        held.add(id);
+        return wanted({ kind: 'item', keys: path, value: item });
+      });
+      document.appendItems(path, items);
       if (items.length > 0) added.push({ path: pointerOf(path), items });
     }
   }
-  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,194 +327,15 @@ function removeItems(removals: JsonRemovals, array: Node, items: unknown[]): voi
 }
 
 // ---------------------------------------------------------------------------------------------
-// Migration away from the enforcement-era framework
+// Migration away from the enforcement-era framework (what goes and why: settings-migration.ts)
 
-/** Hook scripts of the old framework that block work (exit code 2), by file name. */
-const ENFORCEMENT_SCRIPTS: Record<string, string> = {
-  'orchestrator-enforcement.py':
-    "the old framework's enforcement hook: it guessed from recent messages whether the orchestrator role was active and blocked execution tools (exit 2)",
-  'check-task-packet.py': "the old framework's task-packet gate: it blocked work (exit 2) when no task packet existed",
-};
-const SCRIPT_NAMES = Object.keys(ENFORCEMENT_SCRIPTS)
-  .map((name) => name.replaceAll('.', '\\.'))
-  .join('|');
-/** The script's file name as a whole word of the command: `my-check-task-packet.py` is someone else's. */
-const ENFORCEMENT_COMMAND = new RegExp(`(?:^|[\\s"'/\\\\])(${SCRIPT_NAMES})(?![\\w.-])`);
-/**
- * A script inside the repository's `.claude/hooks/`: relative, `./`, or under `$CLAUDE_PROJECT_DIR`.
- * `~/.claude/hooks/` and other absolute paths are not the repository's, so they are never moved.
- */
-const REPO_HOOK_SCRIPT = new RegExp(
-  `(?:^|[\\s"'=]|\\./|\\$\\{?CLAUDE_PROJECT_DIR\\}?"?[/\\\\])\\.claude[/\\\\]hooks[/\\\\](${SCRIPT_NAMES})(?![\\w.-])`,
-);
-
-/** Keys the old framework wrote, at the top level and under `hooks`, mapped to the hook event the client knows. */
-export const OLD_SESSION_KEYS: Record<string, string> = { onSessionStart: 'SessionStart', onSessionEnd: 'SessionEnd' };
-
-export type EnforcementFinding =
-  | {
-      kind: 'hook';
-      /** JSON pointer, in the settings as they were read, of what is removed (a handler, a group or an event). */
-      path: string;
-      event: string;
-      command: string;
-      /** Repository-relative path of the script, when it lives in the repository's `.claude/hooks/`. */
-      script?: string;
-      explanation: string;
-    }
-  | { kind: 'invalid-key'; path: string; explanation: string };
-
-interface MigrationPlan {
-  /** What to take out, each a path in the settings as read. */
-  removals: JSONPath[];
-  findings: EnforcementFinding[];
-  /** Every string inside what is taken out: where the scripts to move are named. */
-  removedStrings: string[];
-}
-
-/** What the migration would do to these settings, one finding per thing it takes out (for `status`). */
-export function findEnforcement(settings: JsonObject): EnforcementFinding[] {
-  return planMigration(settings).findings;
-}
-
-/**
- * Takes out, by editing the text, what the enforcement-era framework left and the client rejects or
- * runs to block work:
- * - `onSessionStart` / `onSessionEnd`, at the top level and under `hooks`, in any shape;
- * - every hook whose command runs orchestrator-enforcement.py or check-task-packet.py: a handler, a
- *   command written as a string or an array, a group or event in an odd shape;
- * - `description` in a matcher group or a command handler.
- * A matcher group, event list or `hooks` object the removal empties goes too (one empty already stays);
- * every other byte stays. `scripts` are the repository's hook scripts those hooks ran, minus any the
- * remaining settings still name.
- */
-export function migrateSettingsText(
-  text: string,
-  file: string,
-): { text: string; findings: EnforcementFinding[]; scripts: string[] } {
-  const settings = parseSettings(text, file);
-  const { removals, findings, removedStrings } = planMigration(settings);
-  const result = removeAll(text, removals);
-  const stillNamed = new Set(stringsIn(JSON.parse(result)).flatMap(repoScripts));
-  const scripts = [...new Set(removedStrings.flatMap(repoScripts))].filter((script) => !stillNamed.has(script));
-  return { text: result, findings, scripts };
-}
-
-function planMigration(settings: JsonObject): MigrationPlan {
-  const plan: MigrationPlan = { removals: [], findings: [], removedStrings: [] };
-  for (const key of Object.keys(OLD_SESSION_KEYS)) {
-    if (Object.hasOwn(settings, key)) removeOldSessionKey(plan, [key], settings[key]);
-  }
-  const hooks = settings.hooks;
-  if (!isJsonObject(hooks)) return plan;
-  const events = Object.keys(hooks);
-  const removedEvents = events.filter((event) => planEvent(plan, event, hooks[event]));
-  if (removedEvents.length > 0 && removedEvents.length === events.length) {
-    // The removal emptied `hooks`: it goes as a whole.
-    plan.removals = plan.removals.filter((path) => path[0] !== 'hooks');
-    plan.removals.push(['hooks']);
-  }
-  return plan;
-}
-
-function removeOldSessionKey(plan: MigrationPlan, path: string[], value: unknown): void {
-  const key = path.at(-1)!;
-  plan.removals.push(path);
-  plan.removedStrings.push(...stringsIn(value));
-  plan.findings.push({
-    kind: 'invalid-key',
-    path: pointerOf(path),
-    explanation: `"${key}" is not a Claude Code ${path.length === 1 ? 'setting' : 'hook event'} (session hooks go under "hooks" → "${OLD_SESSION_KEYS[key]}"); the client reports it as invalid.`,
-  });
-}
-
-/** Plans the cleanup of one event; true when it removes the event as a whole. */
-function planEvent(plan: MigrationPlan, event: string, groups: unknown): boolean {
-  const path = ['hooks', event];
-  if (Object.hasOwn(OLD_SESSION_KEYS, event)) {
-    removeOldSessionKey(plan, path, groups);
-    return true;
-  }
-  if (!Array.isArray(groups)) {
-    // An odd shape (a command string, one object): removed whole when it runs enforcement.
-    return removeIfEnforcement(plan, event, path, groups);
-  }
-  const before = plan.removals.length;
-  const removed = groups.filter((group, index) => planGroup(plan, event, [...path, index], group));
-  if (removed.length === 0 || removed.length < groups.length) return false;
-  plan.removals.splice(before);
-  plan.removals.push(path);
-  return true;
-}
-
-/** Plans the cleanup of one matcher group; true when it removes the group as a whole. */
-function planGroup(plan: MigrationPlan, event: string, path: JSONPath, group: unknown): boolean {
-  const groupRule = `a ${event} matcher group allows only "matcher" and "hooks"`;
-  if (!isJsonObject(group) || !Array.isArray(group.hooks)) {
-    // An odd shape (a command string, a group without a list of handlers): removed whole when it runs enforcement.
-    if (removeIfEnforcement(plan, event, path, group)) return true;
-    if (isJsonObject(group)) removeDescription(plan, path, group, groupRule);
-    return false;
-  }
-  const before = plan.removals.length;
-  removeDescription(plan, path, group, groupRule);
-  const handlers = group.hooks;
-  const removed = handlers.filter((handler, index) => {
-    const handlerPath = [...path, 'hooks', index];
-    if (removeIfEnforcement(plan, event, handlerPath, handler)) return true;
-    if (isJsonObject(handler)) removeDescription(plan, handlerPath, handler, 'a command hook has no such key');
-    return false;
-  });
-  if (removed.length === 0 || removed.length < handlers.length) return false;
-  plan.removals.splice(before);
-  plan.removals.push(path);
-  return true;
-}
-
-function removeDescription(plan: MigrationPlan, path: JSONPath, owner: JsonObject, why: string): void {
-  if (!Object.hasOwn(owner, 'description')) return;
-  plan.removals.push([...path, 'description']);
-  plan.findings.push({
-    kind: 'invalid-key',
-    path: pointerOf([...path, 'description']),
-    explanation: `"description" is not allowed here (${why}); the client reports it as invalid.`,
-  });
-}
-
-/** Plans removing `value` when any string in it runs an enforcement script; true when it does. */
-function removeIfEnforcement(plan: MigrationPlan, event: string, path: JSONPath, value: unknown): boolean {
-  const strings = stringsIn(value);
-  const name = strings.map((string) => ENFORCEMENT_COMMAND.exec(string)?.[1]).find(Boolean);
-  if (!name) return false;
-  const command = commandOf(value) ?? strings.find((string) => ENFORCEMENT_COMMAND.test(string))!;
-  const script = repoScripts(command)[0] ?? strings.flatMap(repoScripts)[0];
-  plan.removals.push(path);
-  plan.removedStrings.push(...strings);
-  plan.findings.push({
-    kind: 'hook',
-    path: pointerOf(path),
-    event,
-    command,
-    ...(script && { script }),
-    explanation: `${event} hook runs ${name}, ${ENFORCEMENT_SCRIPTS[name]}.`,
-  });
-  return true;
-}
-
-/** The command a handler runs, as one line: a string, an array of words, or an object's `command`. */
-function commandOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((word) => typeof word === 'string')) return value.join(' ');
-  return isJsonObject(value) ? commandOf(value.command) : undefined;
-}
-
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  return isJsonObject(value) ? Object.values(value).flatMap(stringsIn) : [];
-}
-
-function repoScripts(command: string): string[] {
-  const match = REPO_HOOK_SCRIPT.exec(command);
-  return match ? [`.claude/hooks/${match[1]}`] : [];
+/** Marks the migration's removals in `removals` (of the text `settings` was read from); `settings`: as they are then. */
+function migrate(
+  removals: JsonRemovals,
+  settings: JsonObject,
+): { findings: EnforcementFinding[]; scripts: string[]; settings: JsonObject } {
+  const plan = planMigration(settings);
+  for (const path of plan.removals) removals.removeAt(path);
+  const migrated = plan.removals.length === 0 ? settings : (JSON.parse(removals.text()) as JsonObject);
+  return { findings: plan.findings, scripts: scriptsToMove(plan, migrated), settings: migrated };
 }

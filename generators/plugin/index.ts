@@ -1,5 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { Repository } from '../io/repository.js';
+import { pluginSources } from '../io/templates.js';
 import { AiPackError } from '../lib/errors.js';
 import { type Plan, planCopy } from '../lib/plan.js';
 import {
@@ -11,7 +13,6 @@ import {
   PLUGIN_NAME,
   pluginFiles,
 } from '../lib/plugin.js';
-import { Repository } from '../lib/repository.js';
 import { PackGenerator } from '../pack-generator.js';
 
 const PLUGIN_MANIFEST = `${PLUGIN_FOLDER}/.claude-plugin/plugin.json`;
@@ -58,13 +59,13 @@ export default class PluginGenerator extends PackGenerator {
       `A project that uses the plugin still needs the permissions in ${join(where, PLUGIN_FOLDER, 'README.md')}.`;
     if (this.#missing && !this.#made) {
       // A dry run for a folder that does not exist yet: all of it would be added, the folder first.
-      const plan = planCopy({ read: () => undefined, isFolder: () => false }, pluginFiles());
+      const plan = planCopy({ read: () => undefined, isFolder: () => false }, pluginFiles(pluginSources()));
       plan.lines.unshift({ kind: 'added', text: `${where}/ (the folder; it does not exist yet)` });
       this.applyAndReport(plan, next);
       return;
     }
     if (!this.#made) this.#refuseAnotherFolder();
-    this.applyAndReport(this.#marketplaceFirst(planCopy(this.disk, pluginFiles())), next);
+    this.applyAndReport(this.#marketplaceFirst(planCopy(this.disk, pluginFiles(pluginSources()))), next);
   }
 
   /**

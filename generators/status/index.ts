@@ -1,3 +1,4 @@
+import { packTemplates } from '../io/templates.js';
 import { answersShownBy } from '../lib/answer-sources.js';
 import { ROLES, SETTINGS_PATH, SPAWNED_ROLES, selectedFiles } from '../lib/catalogue.js';
 import { contentHash } from '../lib/eol.js';
@@ -5,8 +6,9 @@ import { packVersionOf } from '../lib/frontmatter.js';
 import { statusOf } from '../lib/manifest.js';
 import { entryNames } from '../lib/plan.js';
 import { bothInstalledWarning } from '../lib/plugin-enabled.js';
-import { findEnforcement, parseSettings } from '../lib/settings.js';
+import { parseSettings } from '../lib/settings.js';
 import { settingsProblems, settingsWarnings as settingsWarningsOf } from '../lib/settings-check.js';
+import { findEnforcement } from '../lib/settings-migration.js';
 import { printable } from '../lib/terminal-text.js';
 import { PackGenerator } from '../pack-generator.js';
 
@@ -156,7 +158,10 @@ export default class StatusGenerator extends PackGenerator<{ json?: boolean }> {
     const skills = ROLES.filter((role) => this.repo.read(`.claude/skills/${role}/SKILL.md`) !== undefined);
     const agents = SPAWNED_ROLES.some((role) => this.repo.read(`.claude/agents/${role}.md`) !== undefined);
     return Object.fromEntries(
-      Object.entries(selectedFiles({ skills, agents })).map(([path, content]) => [path, contentHash(content)]),
+      Object.entries(selectedFiles({ skills, agents }, packTemplates().files)).map(([path, content]) => [
+        path,
+        contentHash(content),
+      ]),
     );
   }
 

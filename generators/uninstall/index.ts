@@ -1,6 +1,6 @@
+import { packTemplates, shipped } from '../io/templates.js';
 import { everyClientFile } from '../lib/clients/files.js';
 import { planUninstall } from '../lib/plan.js';
-import { packFiles } from '../lib/releases.js';
 import { PackGenerator } from '../pack-generator.js';
 
 /**
@@ -21,15 +21,16 @@ export default class UninstallGenerator extends PackGenerator {
       this.done();
       return;
     }
-    let shipped: Record<string, string> | undefined;
+    let shippedToday: Record<string, string> | undefined;
     const plan = planUninstall({
       disk: this.disk,
       record: this.record,
       recordPath: this.recordPath,
       packVersionsBeside: (path) => {
-        shipped ??= shippedNow();
-        return shipped[path] === undefined ? [] : [shipped[path]];
+        shippedToday ??= shippedNow();
+        return Object.hasOwn(shippedToday, path) ? [shippedToday[path]!] : [];
       },
+      packMayOwn: shipped().mayOwn,
     });
     this.applyAndReport(plan, 'The pack is out. Your own files, settings and backups are as they were.');
   }
@@ -37,6 +38,6 @@ export default class UninstallGenerator extends PackGenerator {
 
 /** The pack's files as it ships them today, for every client: what a `.ai-pack-new` beside one may hold. */
 function shippedNow(): Record<string, string> {
-  const files = packFiles();
+  const { files } = packTemplates();
   return { ...files, ...everyClientFile(files) };
 }

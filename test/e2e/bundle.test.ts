@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
 import { makeRepo, node, runLauncher } from '../helpers/repo.js';
 
 /**

@@ -3,13 +3,13 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/io/paths.js';
+import { readReleases } from '../../generators/io/releases.js';
 import { SPAWNED_ROLES } from '../../generators/lib/catalogue.js';
 import { renderAgent } from '../../generators/lib/clients/agents.js';
 import { CLIENT_FACTS, CLIENTS } from '../../generators/lib/clients/clients.js';
 import { CODEX_RULES_PATH } from '../../generators/lib/clients/codex-rules.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packRoot } from '../../generators/lib/paths.js';
-import { readReleases } from '../../generators/lib/releases.js';
 import { runInProcess } from '../helpers/in-process.js';
 import {
   expectRerunChangesNothing,

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot, packageVersion } from '../../generators/lib/paths.js';
+import { packageRoot, packageVersion } from '../../generators/io/paths.js';
 import { hasStackTrace, launcher, node, tempFolder } from '../helpers/repo.js';
 
 /**

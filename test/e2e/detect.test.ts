@@ -1,7 +1,7 @@
 import { cpSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, makeRepo, readTree } from '../helpers/repo.js';
 

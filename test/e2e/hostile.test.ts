@@ -2,8 +2,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { lockPath, lockRepository } from '../../generators/io/lock.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { lockPath, lockRepository } from '../../generators/lib/lock.js';
 import { runInProcess } from '../helpers/in-process.js';
 import {
   hasStackTrace,

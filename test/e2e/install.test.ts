@@ -11,10 +11,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot, packageVersion, packRoot } from '../../generators/io/paths.js';
 import { ANSWER_SPECS } from '../../generators/lib/answers.js';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { SECTION_END, SECTION_START } from '../../generators/lib/claude-md.js';
-import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import {
   hasStackTrace,

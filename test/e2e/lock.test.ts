@@ -14,8 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockPath, lockRepository } from '../../generators/lib/lock.js';
-import { startTimeOf } from '../../generators/lib/processes.js';
+import { lockPath, lockRepository } from '../../generators/io/lock.js';
+import { startTimeOf } from '../../generators/io/processes.js';
 import {
   asNobody,
   hasStackTrace,

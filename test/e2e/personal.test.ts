@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lchownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packRoot } from '../../generators/io/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, readTree, snapshot, tempFolder } from '../helpers/repo.js';
 

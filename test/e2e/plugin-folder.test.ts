@@ -4,12 +4,13 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
+import { pluginSources } from '../../generators/io/templates.js';
 import { MARKETPLACE_PATH, pluginFiles } from '../../generators/lib/plugin.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, makeRepo, readTree, snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 
-const MARKETPLACE = pluginFiles();
+const MARKETPLACE = pluginFiles(pluginSources());
 
 describe('generator-ai-pack plugin DIR: the folder', () => {
   it('a missing folder is made (the README example), under an existing parent', async () => {

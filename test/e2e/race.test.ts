@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { cpSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packRoot } from '../../generators/io/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, snapshot, tempFolder } from '../helpers/repo.js';
 

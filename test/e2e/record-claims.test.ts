@@ -167,20 +167,38 @@ describe('a committed .yo-rc.json claiming the user’s settings', () => {
 });
 
 describe('a record of 20,000 rules', () => {
-  it('uninstall takes them out in linear time (one parse, one edit), giving back the user’s bytes exactly', async () => {
-    const users = '{\n\t"permissions": {\n\t\t"allow": [\n\t\t\t"Bash(mine *)"\n\t\t]\n\t},\n\t"model": "opus"\n}\n';
-    const rules = Array.from({ length: 20_000 }, (_, index) => `Bash(tool-${index} --flag *)`);
-    const withRules = users.replace(
-      '"Bash(mine *)"',
-      `"Bash(mine *)"${rules.map((rule) => `,\n\t\t\t"${rule}"`).join('')}`,
-    );
-    const repo = npmProject({
+  const users = '{\n\t"permissions": {\n\t\t"allow": [\n\t\t\t"Bash(mine *)"\n\t\t]\n\t},\n\t"model": "opus"\n}\n';
+  const rules = Array.from({ length: 20_000 }, (_, index) => `Bash(tool-${index} --flag *)`);
+  const withRules = users.replace(
+    '"Bash(mine *)"',
+    `"Bash(mine *)"${rules.map((rule) => `,\n\t\t\t"${rule}"`).join('')}`,
+  );
+  const repo = () =>
+    npmProject({
       [SETTINGS]: withRules,
       '.yo-rc.json': yoRc({ settings: [{ path: '/permissions/allow', items: rules }] }),
     });
-    const uninstall = await runInProcess(repo, ['uninstall']);
+
+  it('uninstall takes them out in linear time (one parse, one edit), giving back the user’s bytes exactly', async () => {
+    const project = repo();
+    const uninstall = await runInProcess(project, ['uninstall']);
     expectClean(uninstall);
     expect(uninstall.ms).toBeLessThan(10_000);
-    expect(readFileSync(join(repo, SETTINGS), 'utf8')).toBe(users);
+    expect(readFileSync(join(project, SETTINGS), 'utf8')).toBe(users);
+  });
+
+  it('an update retires them in linear time too (one pass of removals, one parse per append), keeping the user’s', async () => {
+    const project = repo();
+    const update = await runInProcess(project, ['--yes']);
+    expectClean(update);
+    expect(update.ms).toBeLessThan(20_000);
+    const settings = readFileSync(join(project, SETTINGS), 'utf8');
+    expect(settings).not.toContain('tool-');
+    expect(JSON.parse(settings).permissions.allow).toStrictEqual([
+      'Bash(mine *)',
+      'Bash(npm test *)',
+      'Bash(npm run build *)',
+    ]);
+    expect(JSON.parse(settings).model).toBe('opus');
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packRoot } from '../../generators/io/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, readTree, snapshot, tempFolder } from '../helpers/repo.js';
 

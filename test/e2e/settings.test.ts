@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packRoot } from '../../generators/io/paths.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
 import { claudeDoctor } from '../helpers/conformance.js';
 import { runInProcess } from '../helpers/in-process.js';

@@ -1,13 +1,14 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageVersion, packRoot } from '../../generators/io/paths.js';
+import { packTemplates } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS, selectedPaths } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packageVersion, packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { hasStackTrace, makeRepo, mtimes, readTree, tempFolder, writeFiles, writeManifestOf } from '../helpers/repo.js';
 
-const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS).length;
+const PACK_FILE_COUNT = selectedPaths(DEFAULT_ANSWERS, Object.keys(packTemplates().files)).length;
 
 const SETTINGS = '.claude/settings.json';
 const SKILL = '.claude/skills/tester/SKILL.md';

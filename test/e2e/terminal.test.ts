@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/io/paths.js';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packRoot } from '../../generators/lib/paths.js';
 import {
   hasStackTrace,
   makeRepo,

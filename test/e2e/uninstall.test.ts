@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/io/paths.js';
 import { ROLES } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { makeRepo, mtimes, readTree, writeManifestOf } from '../helpers/repo.js';
 

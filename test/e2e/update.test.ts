@@ -3,9 +3,9 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffComm } from 'node-diff3';
 import { describe, expect, it } from 'vitest';
+import { packageRoot, packageVersion, packRoot } from '../../generators/io/paths.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { contentHash as hashContent } from '../../generators/lib/eol.js';
-import { packageRoot, packageVersion, packRoot } from '../../generators/lib/paths.js';
 import { runInProcess } from '../helpers/in-process.js';
 import {
   backups,

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
+import { packageRoot, packRoot } from '../../generators/io/paths.js';
 import { SECTION_START } from '../../generators/lib/claude-md.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { makeRepo, readManifestOf, readTree, without, writeManifestOf } from '../helpers/repo.js';
 
 /** The built generator, as yo and the launcher load it. */

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import helpers from 'yeoman-test';
+import { packageRoot, packRoot } from '../../generators/io/paths.js';
 import { contentHash } from '../../generators/lib/eol.js';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
 import { makeRepo, readTree, writeManifestOf } from '../helpers/repo.js';
 
 /** The built generator, as yo and the launcher load it. */

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
 import { removeThrowAwayHomes } from './claude.js';
 import { removeTemporaryFolders } from './repo.js';
 

@@ -4,9 +4,9 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'skills-ref';
+import { packageVersion } from '../../generators/io/paths.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
-import { packageVersion } from '../../generators/lib/paths.js';
 import { runClaude, throwAwayHome } from './claude.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
 import { changedInputs } from '../../scripts/build-inputs.ts';
 
 /**

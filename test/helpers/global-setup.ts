@@ -13,7 +13,7 @@ const KEPT = ['node-compile-cache'];
  * ./repo.ts) or forgets to give a process a throw-away HOME therefore writes nowhere else, and never into
  * the real home. Each test removes what it makes; what is left fails the run (takeLeftovers below).
  * The generator's own folder of the user running the tests (XDG_CACHE_HOME: the compile cache and the
- * repository locks, see generators/lib/user-folder.ts) is made there too, and may stay.
+ * repository locks, see generators/io/user-folder.ts) is made there too, and may stay.
  */
 export const USER_CACHE = 'user-cache';
 

@@ -2,7 +2,7 @@ import { Console } from 'node:console';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../../generators/lib/paths.js';
+import { packageRoot } from '../../generators/io/paths.js';
 import type { RunResult } from './repo.js';
 
 /**

@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { expect } from 'vitest';
-import { packageRoot, packRoot } from '../../generators/lib/paths.js';
+import { packageRoot, packRoot } from '../../generators/io/paths.js';
 import { runInProcess } from './in-process.js';
 
 /** The command the package ships (package.json "bin"), as `npx generator-ai-pack` runs it. Tests run after `npm run build`. */

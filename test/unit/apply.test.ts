@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type FileIo, nodeIo } from '../../generators/lib/apply.js';
+import { applyPlan, type FileIo, nodeIo } from '../../generators/io/apply.js';
+import { Repository } from '../../generators/io/repository.js';
+import { packTemplates, shipped } from '../../generators/io/templates.js';
 import { type Answers, DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { type DiskView, planInstall } from '../../generators/lib/plan.js';
 import { recordOf } from '../../generators/lib/record-file.js';
-import { everShippedPaths } from '../../generators/lib/releases.js';
-import { Repository } from '../../generators/lib/repository.js';
 import { snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 
 function tempRepo(files: Record<string, string> = {}): Repository {
@@ -23,12 +23,13 @@ function diskOf(repo: Repository): DiskView {
 
 /** One run of the install as the generator does it (plan from disk, then apply), with `--yes`. */
 function install(repo: Repository, answers: Answers, io: FileIo = nodeIo): void {
-  const { record } = recordOf(repo.read('.yo-rc.json'), everShippedPaths());
+  const { record } = recordOf(repo.read('.yo-rc.json'), shipped());
   const { plan } = planInstall({
     disk: diskOf(repo),
     record,
     answers,
-    ...packFor(answers),
+    ...packFor(answers, packTemplates()),
+    packMayOwn: shipped().mayOwn,
     version: '0.1.0',
     policy: 'keep',
     now: new Date(0),
@@ -53,6 +54,7 @@ function killedAt(at: number): { io: FileIo; reached: () => boolean } {
     };
   return {
     io: {
+      ...nodeIo,
       writeFile: step(nodeIo.writeFile),
       rename: step(nodeIo.rename),
       unlink: step(nodeIo.unlink),
@@ -157,5 +159,45 @@ describe('applyPlan: confinement is checked before any write', () => {
     applyPlan(repo, [{ kind: 'write', path: 'script.sh', content: 'new\n' }]);
     expect(execFileSync('stat', ['-c', '%a', join(repo.root, 'script.sh')], { encoding: 'utf8' }).trim()).toBe('755');
     expect(readdirSync(repo.root)).toStrictEqual(['script.sh']);
+  });
+});
+
+describe('applyPlan: every file operation goes through the FileIo it is given', () => {
+  it("the writability check, the modes kept and the clearing of a killed run's temporary files too", () => {
+    const leftOver = `.a.md.ai-pack-${process.pid}-0123abcd.tmp`;
+    const repo = tempRepo({
+      'a.md': 'old\n',
+      [leftOver]: 'half',
+      [`.claude/ai-pack-backup/2020-01-01/${leftOver}`]: 'half',
+    });
+    const calls: string[] = [];
+    const recording = Object.fromEntries(
+      Object.entries(nodeIo).map(([name, operation]) => [
+        name,
+        (path: string, ...rest: unknown[]) => {
+          calls.push(`${name} ${path.split('/').at(-1)}`);
+          return (operation as (...args: unknown[]) => unknown)(path, ...rest);
+        },
+      ]),
+    ) as unknown as FileIo;
+    applyPlan(repo, [{ kind: 'write', path: 'a.md', content: 'new\n' }], [], recording);
+    expect(snapshot(repo.root)).toStrictEqual({ 'a.md': 'new\n', '.claude': '<dir>' });
+    expect(calls.filter((call) => !call.startsWith('writeFile') && !call.startsWith('rename'))).toStrictEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^canWrite /),
+        `unlink ${leftOver}`,
+        'rmdir 2020-01-01',
+        'rmdir ai-pack-backup',
+        'modeOf a.md',
+      ]),
+    );
+  });
+
+  it('a folder it says cannot be written stops the run before anything is written', () => {
+    const repo = tempRepo({ 'a.md': 'old\n' });
+    expect(() =>
+      applyPlan(repo, [{ kind: 'write', path: 'a.md', content: 'new\n' }], [], { ...nodeIo, canWrite: () => false }),
+    ).toThrow(/^cannot write to \. in .*; nothing was written\.$/);
+    expect(snapshot(repo.root)).toStrictEqual({ 'a.md': 'old\n' });
   });
 });

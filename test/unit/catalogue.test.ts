@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packTemplates } from '../../generators/io/templates.js';
 import {
   checkCommand,
   DEFAULT_ANSWERS,
@@ -53,7 +54,8 @@ describe('parseRoles', () => {
 });
 
 describe('selectedPaths', () => {
-  const all = selectedPaths(DEFAULT_ANSWERS);
+  const packPaths = Object.keys(packTemplates().files);
+  const all = selectedPaths(DEFAULT_ANSWERS, packPaths);
 
   it('defaults: every role skill, the decision tree and the three spawned-role agents; no settings.json', () => {
     for (const role of ROLES) expect(all).toContain(`.claude/skills/${role}/SKILL.md`);
@@ -68,7 +70,7 @@ describe('selectedPaths', () => {
   });
 
   it("a subset selects only those roles' files", () => {
-    const paths = selectedPaths({ skills: ['orchestrator', 'tester'], agents: true });
+    const paths = selectedPaths({ skills: ['orchestrator', 'tester'], agents: true }, packPaths);
     expect(paths).toStrictEqual([
       '.claude/agents/tester.md',
       '.claude/skills/orchestrator/SKILL.md',
@@ -84,18 +86,18 @@ describe('selectedPaths', () => {
   });
 
   it('agents only for spawned roles: orchestrator and coordinator never get one', () => {
-    const paths = selectedPaths({ skills: ['orchestrator', 'coordinator'], agents: true });
+    const paths = selectedPaths({ skills: ['orchestrator', 'coordinator'], agents: true }, packPaths);
     expect(paths.some((path) => path.startsWith('.claude/agents/'))).toBe(false);
   });
 
   it('agents off: no agent files at all', () => {
-    const paths = selectedPaths({ skills: [...ROLES], agents: false });
+    const paths = selectedPaths({ skills: [...ROLES], agents: false }, packPaths);
     expect(paths.some((path) => path.startsWith('.claude/agents/'))).toBe(false);
     expect(paths).toStrictEqual(all.filter((path) => !path.startsWith('.claude/agents/')));
   });
 
-  it('selectedFiles reads the template content for each selected path', () => {
-    const files = selectedFiles({ skills: ['reviewer'], agents: true });
+  it('selectedFiles gives the template content for each selected path', () => {
+    const files = selectedFiles({ skills: ['reviewer'], agents: true }, packTemplates().files);
     expect(Object.keys(files).sort()).toStrictEqual(['.claude/agents/reviewer.md', '.claude/skills/reviewer/SKILL.md']);
     expect(files['.claude/skills/reviewer/SKILL.md']).toMatch(/^---\n[\s\S]*name: reviewer/);
   });

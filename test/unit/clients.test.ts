@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/io/paths.js';
+import { packFiles, readReleases } from '../../generators/io/releases.js';
+import { packTemplates, shipped } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS, ROLES, SPAWNED_ROLES, selectedFiles } from '../../generators/lib/catalogue.js';
 import { renderAgent } from '../../generators/lib/clients/agents.js';
 import { CLIENTS, clientsSuggestedBy, parseClients } from '../../generators/lib/clients/clients.js';
@@ -11,9 +14,10 @@ import { opencodeConfig, opencodeMayOwn } from '../../generators/lib/clients/ope
 import { contentHash } from '../../generators/lib/eol.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
 import { readRecord } from '../../generators/lib/manifest.js';
-import { packRoot } from '../../generators/lib/paths.js';
 import { settledRecord } from '../../generators/lib/plan.js';
-import { packFiles, readReleases } from '../../generators/lib/releases.js';
+
+/** What the pack ships, but no file paths: the records below claim settings only. */
+const noPaths = { paths: new Set<string>(), mayOwn: shipped().mayOwn };
 
 const claudeAgent = (role: string) => readFileSync(join(packRoot, `.claude/agents/${role}.md`), 'utf8');
 
@@ -187,7 +191,7 @@ describe('the install record of client config files', () => {
         '.claude/settings.json': { settings: [{ path: '/env', value: {} }] },
       }),
       '.yo-rc.json',
-      new Set(),
+      noPaths,
     );
     expect(record?.configs).toStrictEqual({
       'opencode.json': { settings: [{ path: '/permission/bash/npm test *', value: 'allow' }], created: true },
@@ -200,7 +204,7 @@ describe('the install record of client config files', () => {
   });
 
   it('refuses a configs entry of the wrong shape, naming it', () => {
-    expect(() => readRecord(stored({ 'opencode.json': { settings: 'all' } }), '.yo-rc.json', new Set())).toThrow(
+    expect(() => readRecord(stored({ 'opencode.json': { settings: 'all' } }), '.yo-rc.json', noPaths)).toThrow(
       /"configs" that is not a map of files/,
     );
   });
@@ -278,7 +282,7 @@ describe('one source of content', () => {
 
 describe("every client's files, from the one source", () => {
   it('the skills go once into .agents/skills, as copies of the same bytes; agents only for the chosen clients', () => {
-    const source = selectedFiles({ skills: [...ROLES], agents: true });
+    const source = selectedFiles({ skills: [...ROLES], agents: true }, packTemplates().files);
     const files = otherClientFiles({ ...DEFAULT_ANSWERS, clients: ['claude', 'gemini'] }, source);
     for (const [path, text] of Object.entries(source).filter(([path]) => path.startsWith('.claude/skills/')))
       expect(files[path.replace('.claude/skills/', '.agents/skills/')]).toBe(text);

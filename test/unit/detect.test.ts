@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Repository } from '../../generators/io/repository.js';
 import { githubRunCommands, gitlabScriptCommands } from '../../generators/lib/ci-commands.js';
 import { classify } from '../../generators/lib/command-shape.js';
 import { type Detection, detectCommands } from '../../generators/lib/detect.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { commandsInMarkdown } from '../../generators/lib/markdown-commands.js';
 import type { RepositoryFiles } from '../../generators/lib/project-files.js';
-import { Repository } from '../../generators/lib/repository.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/projects');
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../generators/io/paths.js';
 import { satisfiesRange } from '../../generators/lib/engines.js';
-import { packageRoot } from '../../generators/lib/paths.js';
 
 describe('satisfiesRange', () => {
   const range = '^22.18.0 || >=24.11.0';

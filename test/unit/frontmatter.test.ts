@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { packVersionOf, parseFrontmatter } from '../../generators/lib/frontmatter.js';
+import { packVersionOf, parseFrontmatter, setFrontmatterList } from '../../generators/lib/frontmatter.js';
 
 const file = (...frontmatter: string[]) => ['---', ...frontmatter, '---', '# Body', ''].join('\n');
 
@@ -100,5 +100,21 @@ describe('packVersionOf', () => {
     expect(packVersionOf('---\nname: tester\ndescription: Mine.\n---\n', 'SKILL.md')).toBeUndefined();
     const other = '---\nname: tester\ndescription: X.\nmetadata:\n  pack: "other"\n  version: "1.0.0"\n---\n';
     expect(packVersionOf(other, 'SKILL.md')).toBeUndefined();
+  });
+});
+
+describe('setFrontmatterList', () => {
+  it('sets each entry of the list through yaml, plain where YAML allows, and keeps the rest of the file', () => {
+    const text =
+      '---\nname: x\ndescription: "quoted: value"\nskills:\n  - "a"\n  - b\nmodel: inherit\n---\n\nBody: stays.\n';
+    expect(setFrontmatterList(text, 'x.md', 'skills', ['p:a', 'p: b'])).toBe(
+      '---\nname: x\ndescription: "quoted: value"\nskills:\n  - p:a\n  - "p: b"\nmodel: inherit\n---\n\nBody: stays.\n',
+    );
+  });
+
+  it("refuses a frontmatter outside the pack's subset, naming the file and line", () => {
+    expect(() => setFrontmatterList('---\nskills: [a]\n---\n', 'x.md', 'skills', ['p:a'])).toThrow(
+      /^x\.md:2: unsupported YAML/,
+    );
   });
 });

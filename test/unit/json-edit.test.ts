@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { findNodeAtLocation, type JSONPath, type Node, parseTree } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  appendItem,
-  appendProperty,
-  JsonRemovals,
-  removeAll,
-  removeAt,
-  valueAt,
-} from '../../generators/lib/json-edit.js';
+import { JsonDocument, JsonRemovals, removeAll, removeAt } from '../../generators/lib/json-edit.js';
+
+/** One edit each, on a document of its own. */
+const appendProperty = (text: string, path: JSONPath, key: string, value: unknown) =>
+  new JsonDocument(text).appendProperty(path, key, value).text;
+const appendItem = (text: string, path: JSONPath, value: unknown) =>
+  new JsonDocument(text).appendItems(path, [value]).text;
+const valueAt = (text: string, path: JSONPath) => new JsonDocument(text).valueAt(path);
 
 describe('appendProperty and appendItem', () => {
   it('follow a block layout: the indent of the last member, the line end of the file', () => {
@@ -36,6 +36,45 @@ describe('appendProperty and appendItem', () => {
     const text = appendProperty('{}', [], '__proto__', { 'a"b': 1 });
     expect(text).toBe('{\n  "__proto__": {\n    "a\\"b": 1\n  }\n}');
     expect(Object.keys(valueAt(text, []) as object)).toEqual(['__proto__']);
+  });
+});
+
+describe('JsonDocument', () => {
+  it('appends several entries in one edit byte for byte as one by one, whatever the layout', () => {
+    const arrayPaths = (value: unknown, path: JSONPath = []): JSONPath[] =>
+      Array.isArray(value)
+        ? [path, ...value.flatMap((item, index) => arrayPaths(item, [...path, index]))]
+        : typeof value === 'object' && value !== null
+          ? Object.entries(value).flatMap(([key, inner]) => arrayPaths(inner, [...path, key]))
+          : [];
+    const items = fc.array(fc.oneof(fc.constantFrom('x', 'new', 2), fc.dictionary(fc.constantFrom('p'), fc.nat(3))), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(
+        json.chain((value) =>
+          fc.tuple(
+            fc.constantFrom(...arrayPaths({ ...value, z: [] })),
+            layouts.map((layout) => layout({ ...value, z: [] })),
+            items,
+          ),
+        ),
+        ([path, text, values]) => {
+          const oneByOne = values.reduce((edited: string, value) => appendItem(edited, path, value), text);
+          expect(new JsonDocument(text).appendItems(path, values).text).toBe(oneByOne);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('edits one after another, each reading the text the one before left', () => {
+    const document = new JsonDocument('{"a": []}');
+    document.appendItems(['a'], ['x']).appendProperty([], 'b', { c: 1 }).replaceValue(['a'], ['y', 'z']);
+    expect(document.text).toBe('{"a": ["y", "z"], "b": {"c": 1}}');
+    expect(document.valueAt(['b'])).toStrictEqual({ c: 1 });
+    expect(document.nodeAt(['a', 2])).toBeUndefined();
   });
 });
 
@@ -85,24 +124,25 @@ function removeOneByOne(text: string, path: JSONPath): string {
   return text.slice(0, from) + text.slice(to);
 }
 
-describe('JsonRemovals and removeAll: many removals from one parse', () => {
-  const layouts = fc.constantFrom(
-    (value: unknown) => JSON.stringify(value),
-    (value: unknown) => JSON.stringify(value, null, 2),
-    (value: unknown) => JSON.stringify(value, null, '\t').replaceAll('\n', '\r\n'),
-    (value: unknown) => `  ${JSON.stringify(value, null, 1).replaceAll(',', ' ,  ')}\n`,
-  );
-  const json = fc.dictionary(
-    fc.constantFrom('a', 'b', 'c', 'd', '__proto__'),
-    fc.oneof(
-      fc.array(fc.oneof(fc.constantFrom('x', 'y', 1), fc.dictionary(fc.constantFrom('p', 'q'), fc.nat(3))), {
-        maxLength: 6,
-      }),
-      fc.dictionary(fc.constantFrom('e', 'f', 'g'), fc.oneof(fc.nat(3), fc.array(fc.nat(2), { maxLength: 3 }))),
-      fc.string({ maxLength: 3 }),
-    ),
-  );
+/** JSON values and the layouts people and tools write them in. */
+const layouts = fc.constantFrom(
+  (value: unknown) => JSON.stringify(value),
+  (value: unknown) => JSON.stringify(value, null, 2),
+  (value: unknown) => JSON.stringify(value, null, '\t').replaceAll('\n', '\r\n'),
+  (value: unknown) => `  ${JSON.stringify(value, null, 1).replaceAll(',', ' ,  ')}\n`,
+);
+const json = fc.dictionary(
+  fc.constantFrom('a', 'b', 'c', 'd', '__proto__'),
+  fc.oneof(
+    fc.array(fc.oneof(fc.constantFrom('x', 'y', 1), fc.dictionary(fc.constantFrom('p', 'q'), fc.nat(3))), {
+      maxLength: 6,
+    }),
+    fc.dictionary(fc.constantFrom('e', 'f', 'g'), fc.oneof(fc.nat(3), fc.array(fc.nat(2), { maxLength: 3 }))),
+    fc.string({ maxLength: 3 }),
+  ),
+);
 
+describe('JsonRemovals and removeAll: many removals from one parse', () => {
   /** Every member path in `value`, parents before children. */
   const memberPaths = (value: unknown, path: JSONPath = []): JSONPath[] =>
     Array.isArray(value)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shipped } from '../../generators/io/templates.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { planFiles, readRecord, statusOf } from '../../generators/lib/manifest.js';
@@ -92,6 +93,8 @@ describe('statusOf', () => {
 
 describe('readRecord', () => {
   const packPaths = new Set(['.claude/skills/a/SKILL.md', '.claude/agents/b.md']);
+  /** These paths, and the settings entries the package's releases let a record claim. */
+  const shippedHere = { paths: packPaths, mayOwn: shipped().mayOwn };
   const valid = {
     version: '0.1.0',
     answers: { testCommand: 'npm test' },
@@ -103,12 +106,12 @@ describe('readRecord', () => {
   };
 
   it('returns a valid record with its content, and undefined before the first install', () => {
-    expect(readRecord(valid, '.yo-rc.json', packPaths)).toStrictEqual({
+    expect(readRecord(valid, '.yo-rc.json', shippedHere)).toStrictEqual({
       record: valid,
       ignored: [],
       ignoredSettings: [],
     });
-    expect(readRecord(undefined, '.yo-rc.json', packPaths)).toStrictEqual({
+    expect(readRecord(undefined, '.yo-rc.json', shippedHere)).toStrictEqual({
       record: undefined,
       ignored: [],
       ignoredSettings: [],
@@ -129,7 +132,7 @@ describe('readRecord', () => {
       declined: [{ path: '/permissions/deny', items: ['Read(./**/*.pem)', 'Read(./mine)'] }],
       pending: { settings: forged, declined: [], createdSettings: true, createdFolders: [] },
     };
-    const { record, ignoredSettings } = readRecord(stored, '.yo-rc.json', packPaths);
+    const { record, ignoredSettings } = readRecord(stored, '.yo-rc.json', shippedHere);
     const owned = [
       { path: '/permissions/deny', items: ['Read(./**/.env)'] },
       { path: '/permissions/allow', items: ['Bash(pytest *)'] },
@@ -163,7 +166,7 @@ describe('readRecord', () => {
       newVersions: { '.git/config': h(OLD), '.claude/agents/b.md': h(NEW) },
       createdFolders: ['.claude', '.claude/skills/a', '.git', 'src', '..'],
     };
-    const { record, ignored } = readRecord(stored, '.yo-rc.json', packPaths);
+    const { record, ignored } = readRecord(stored, '.yo-rc.json', shippedHere);
     expect(record?.files).toStrictEqual(valid.files);
     expect(record?.newVersions).toStrictEqual({ '.claude/agents/b.md': h(NEW) });
     expect(record?.createdFolders).toStrictEqual(['.claude', '.claude/skills/a']);
@@ -196,8 +199,8 @@ describe('readRecord', () => {
     ['folders not a list of paths', { ...valid, createdFolders: [1] }, 'has "createdFolders" that is not a list'],
     ['new versions without hashes', { ...valid, newVersions: { a: 'x' } }, 'has "newVersions" that is not a map'],
   ])('rejects a record with %s, saying what to do', (_, stored, problem) => {
-    expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(AiPackError);
-    expect(() => readRecord(stored, '.yo-rc.json', packPaths)).toThrow(
+    expect(() => readRecord(stored, '.yo-rc.json', shippedHere)).toThrow(AiPackError);
+    expect(() => readRecord(stored, '.yo-rc.json', shippedHere)).toThrow(
       new RegExp(
         `^\\.yo-rc\\.json: the "generator-ai-pack" entry ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Restore it from version control.*nothing was written\\.$`,
       ),

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packRoot } from '../../generators/io/paths.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { commandRules, packSettings } from '../../generators/lib/pack-settings.js';
-import { packRoot } from '../../generators/lib/paths.js';
 
 const templateText = readFileSync(join(packRoot, '.claude/settings.json'), 'utf8');
 const template = () => JSON.parse(templateText);

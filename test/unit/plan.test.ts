@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shipped } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { contentHash } from '../../generators/lib/eol.js';
 import type { InstallRecord } from '../../generators/lib/manifest.js';
@@ -45,6 +46,7 @@ function plan(
     answers: { ...DEFAULT_ANSWERS },
     files: { [SKILL]: V2, [AGENT]: V2 },
     settings: { permissions: { allow: ['Bash(npm test *)'] } },
+    packMayOwn: shipped().mayOwn,
     claudeMdSection: undefined,
     version: '0.2.0',
     policy: 'keep',
@@ -224,7 +226,7 @@ describe('planUninstall', () => {
       [AGENT]: V1,
       '.yo-rc.json': '{"generator-ai-pack":{}}',
     });
-    const result = planUninstall({ disk, record, packVersionsBeside: () => [] });
+    const result = planUninstall({ disk, record, packVersionsBeside: () => [], packMayOwn: shipped().mayOwn });
     expect(deleted({ plan: result })).toStrictEqual([AGENT, `${SKILL}.ai-pack-new`, '.yo-rc.json']);
   });
 
@@ -242,6 +244,7 @@ describe('planUninstall', () => {
       }),
       record,
       packVersionsBeside: () => [],
+      packMayOwn: shipped().mayOwn,
     });
     expect(deleted({ plan: result })).toStrictEqual([AGENT, `${SKILL}.ai-pack-new`, '.yo-rc.json']);
     expect(result.emptiedFolders).toStrictEqual(['.claude/agents', '.claude']);

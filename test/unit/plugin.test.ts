@@ -1,16 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ANSWERS,
-  readPackFile,
-  SETTINGS_PATH,
-  SPAWNED_ROLES,
-  selectedPaths,
-} from '../../generators/lib/catalogue.js';
+import { packageRoot, packageVersion, packRoot } from '../../generators/io/paths.js';
+import { packFiles } from '../../generators/io/releases.js';
+import { packTemplates, pluginSources } from '../../generators/io/templates.js';
+import { DEFAULT_ANSWERS, SETTINGS_PATH, SPAWNED_ROLES, selectedPaths } from '../../generators/lib/catalogue.js';
 import { AiPackError } from '../../generators/lib/errors.js';
 import { parseFrontmatter } from '../../generators/lib/frontmatter.js';
 import { packSettings } from '../../generators/lib/pack-settings.js';
-import { packageRoot, packageVersion } from '../../generators/lib/paths.js';
 import {
   MARKETPLACE_NAME,
   MARKETPLACE_PATH,
@@ -24,7 +21,6 @@ import {
   pluginFiles,
   pluginProjectSettings,
 } from '../../generators/lib/plugin.js';
-import { packFiles } from '../../generators/lib/releases.js';
 import { parseSettings, updateSettingsText } from '../../generators/lib/settings.js';
 
 /** The user's settings with the pack's merged in, as the generator does it (text in, text out). */
@@ -39,7 +35,11 @@ function mergeSettings(user: object, pack: Record<string, unknown>) {
   return { settings: JSON.parse(update.text!), added: update.added };
 }
 
-const files = pluginFiles();
+const files = pluginFiles(pluginSources());
+/** A file of templates/pack/, read here. */
+const readPackFile = (path: string) => readFileSync(join(packRoot, path), 'utf8');
+const packPaths = Object.keys(packTemplates().files);
+const template = parseSettings(readPackFile(SETTINGS_PATH), SETTINGS_PATH);
 const toPlugin = (path: string) => path.replace(/^\.claude\//, 'plugin/');
 
 describe('pluginFiles', () => {
@@ -49,7 +49,7 @@ describe('pluginFiles', () => {
       MARKETPLACE_PATH,
       'plugin/.claude-plugin/plugin.json',
       'plugin/README.md',
-      ...selectedPaths(DEFAULT_ANSWERS).map(toPlugin),
+      ...selectedPaths(DEFAULT_ANSWERS, packPaths).map(toPlugin),
       ...evals,
     ];
     expect(evals).toContain('plugin/evals/fan-out-three-features/case.yaml');
@@ -69,7 +69,7 @@ describe('pluginFiles', () => {
   });
 
   it('changes nothing in the templates but the agent names: taking out "ai-pack:" gives every template back', () => {
-    for (const path of selectedPaths(DEFAULT_ANSWERS)) {
+    for (const path of selectedPaths(DEFAULT_ANSWERS, packPaths)) {
       expect(files[toPlugin(path)].replaceAll(`${PLUGIN_NAME}:`, ''), path).toBe(readPackFile(path));
     }
   });
@@ -95,7 +95,7 @@ describe('pluginFiles', () => {
   it('the README shows the settings a project needs, exactly as pluginProjectSettings makes them', () => {
     const shown = /```json\n([\s\S]*?)\n```/.exec(files['plugin/README.md'])?.[1];
     expect(JSON.parse(shown ?? 'null')).toStrictEqual(
-      pluginProjectSettings(DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' }),
+      pluginProjectSettings(template, DEFAULT_ANSWERS, { source: 'github', repo: 'OWNER/generator-ai-pack' }),
     );
   });
 });
@@ -162,9 +162,8 @@ describe('pluginProjectSettings', () => {
 
   it("is the pack's settings for the chosen commands, edits allowed in worktrees, the marketplace and the enabled plugin", () => {
     const answers = { testCommand: 'pytest', buildCommand: '' };
-    const template = parseSettings(readPackFile(SETTINGS_PATH), SETTINGS_PATH);
     const pack = packSettings(template, answers);
-    expect(pluginProjectSettings(answers, github)).toStrictEqual({
+    expect(pluginProjectSettings(template, answers, github)).toStrictEqual({
       ...pack,
       permissions: { ...(pack.permissions as object), allow: ['Bash(pytest *)', PLUGIN_EDIT_RULE] },
       extraKnownMarketplaces: { 'generator-ai-pack': { source: { source: 'github', repo: 'acme/generator-ai-pack' } } },
@@ -172,7 +171,7 @@ describe('pluginProjectSettings', () => {
     });
     // The client ignores permissionMode in a plugin's agents: this rule is what lets them edit, in worktrees only.
     expect(PLUGIN_EDIT_RULE).toBe('Edit(/.claude/worktrees/**)');
-    expect(pluginProjectSettings(answers, github).worktree).toStrictEqual({ baseRef: 'head' });
+    expect(pluginProjectSettings(template, answers, github).worktree).toStrictEqual({ baseRef: 'head' });
   });
 
   it('merges politely into settings a team already has, and a second merge adds nothing', () => {
@@ -181,13 +180,13 @@ describe('pluginProjectSettings', () => {
       enabledPlugins: { 'other@elsewhere': true, 'ai-pack@generator-ai-pack': false },
       extraKnownMarketplaces: { elsewhere: { source: { source: 'github', repo: 'x/y' } } },
     };
-    const { settings, added } = mergeSettings(user, pluginProjectSettings(DEFAULT_ANSWERS, github));
+    const { settings, added } = mergeSettings(user, pluginProjectSettings(template, DEFAULT_ANSWERS, github));
     // The team's own choice (the plugin switched off) wins; its other entries stay.
     expect(settings.enabledPlugins).toStrictEqual({ 'other@elsewhere': true, 'ai-pack@generator-ai-pack': false });
     expect(Object.keys(settings.extraKnownMarketplaces as object)).toStrictEqual(['elsewhere', 'generator-ai-pack']);
     expect((settings.permissions as { allow: string[] }).allow[0]).toBe('Bash(make lint)');
     expect(added.length).toBeGreaterThan(0);
-    expect(mergeSettings(settings, pluginProjectSettings(DEFAULT_ANSWERS, github)).added).toStrictEqual([]);
+    expect(mergeSettings(settings, pluginProjectSettings(template, DEFAULT_ANSWERS, github)).added).toStrictEqual([]);
   });
 });
 

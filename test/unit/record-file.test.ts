@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeAt } from '../../generators/lib/json-edit.js';
+import { JsonDocument } from '../../generators/lib/json-edit.js';
 import type { InstallRecord } from '../../generators/lib/manifest.js';
 import { recordText } from '../../generators/lib/record-file.js';
 
@@ -28,7 +28,7 @@ describe("recordText: the install record goes in and out of .yo-rc.json, every b
       const installed = recordText(text, record)!;
       expect(JSON.parse(installed)['generator-ai-pack']).toStrictEqual(record);
       // Everything up to the end of the last entry is as it was: the record is added after it.
-      const last = nodeAt(text, [Object.keys(JSON.parse(text)).at(-1)!])!;
+      const last = new JsonDocument(text).nodeAt([Object.keys(JSON.parse(text)).at(-1)!])!;
       expect(installed.startsWith(text.slice(0, last.offset + last.length))).toBe(true);
       const updated = recordText(installed, update)!;
       expect(JSON.parse(updated)['generator-ai-pack']).toStrictEqual(update);

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { contentHash } from '../../generators/lib/eol.js';
-import { packageVersion } from '../../generators/lib/paths.js';
+import { packageRoot, packageVersion } from '../../generators/io/paths.js';
 import {
   everShippedPaths,
   everShippedSettings,
@@ -13,7 +13,8 @@ import {
   releasedContent,
   releaseFile,
   writeRelease,
-} from '../../generators/lib/releases.js';
+} from '../../generators/io/releases.js';
+import { contentHash } from '../../generators/lib/eol.js';
 
 const ROLES = ['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'];
 const FILES_OF_0_1_0 = [
@@ -151,5 +152,25 @@ describe('writeRelease and readReleases', () => {
     expect(() => readReleases(dir)).toThrow(/not a release snapshot/);
     writeFileSync(join(dir, '1.0.0.json'), JSON.stringify({ version: '1.0.0', files: {} }));
     expect(() => readReleases(dir)).toThrow(/not a release snapshot/);
+  });
+});
+
+describe("npm version's script (scripts/version.ts)", () => {
+  it('stamps the skills and writes the release snapshot, in a copy of the package: the same bytes for this version', () => {
+    const copy = tempDir();
+    for (const part of ['package.json', 'scripts', 'generators', 'templates', 'evals'])
+      cpSync(join(packageRoot, part), join(copy, part), { recursive: true });
+    symlinkSync(join(packageRoot, 'node_modules'), join(copy, 'node_modules'));
+    mkdirSync(join(copy, 'dist'));
+    // It bundles io/releases.ts for its one call: a module that bundle cannot load (CommonJS asking for a Node
+    // built-in) would stop every `npm version`.
+    const output = execFileSync(process.execPath, ['scripts/version.ts'], { cwd: copy, encoding: 'utf8' });
+    expect(output).toContain(
+      `stamped the pack with ${packageVersion}; wrote ${releaseFile(packageVersion, join(copy, 'templates/releases'))}`,
+    );
+    const same = (path: string) =>
+      expect(readFileSync(join(copy, path), 'utf8'), path).toBe(readFileSync(join(packageRoot, path), 'utf8'));
+    same(`templates/releases/${packageVersion}.json`);
+    for (const role of ROLES) same(`templates/pack/.claude/skills/${role}/SKILL.md`);
   });
 });

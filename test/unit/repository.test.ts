@@ -1,8 +1,8 @@
 import { renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../generators/lib/apply.js';
-import { MAX_READ_BYTES, Repository } from '../../generators/lib/repository.js';
+import { applyPlan } from '../../generators/io/apply.js';
+import { MAX_READ_BYTES, Repository } from '../../generators/io/repository.js';
 import { snapshot, tempFolder, writeFiles } from '../helpers/repo.js';
 
 function repository(files: Record<string, string>, options = {}): Repository {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packRoot } from '../../generators/lib/paths.js';
+import { packRoot } from '../../generators/io/paths.js';
 import { settingsProblems, settingsWarnings } from '../../generators/lib/settings-check.js';
 
 const cmd = (command: string) => ({ type: 'command', command });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { everShippedSettings } from '../../generators/io/releases.js';
+import { packTemplates, shipped } from '../../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../../generators/lib/catalogue.js';
 import { packFor } from '../../generators/lib/pack.js';
 import { parseMarketplaceSource, pluginProjectSettings } from '../../generators/lib/plugin.js';
-import { everShippedSettings } from '../../generators/lib/releases.js';
 import { type Piece, piecesOf } from '../../generators/lib/settings.js';
-import { packMayOwn } from '../../generators/lib/settings-claims.js';
 
 const rule = (list: 'allow' | 'deny' | 'ask', value: unknown): Piece => ({
   kind: 'item',
@@ -12,15 +12,18 @@ const rule = (list: 'allow' | 'deny' | 'ask', value: unknown): Piece => ({
   value,
 });
 const value = (keys: string[], content: unknown): Piece => ({ kind: 'value', keys, value: content });
+/** What the package's releases and templates let a record claim (lib/settings-claims.ts, fed by io/releases.ts). */
+const packMayOwn = shipped().mayOwn;
+const template = packTemplates().settings;
 
 describe('packMayOwn: what an install record may claim as the pack’s', () => {
   it('every entry of every release’s settings, and of what the pack writes today for any answers and plugin source', () => {
     const today = [
-      packFor({ ...DEFAULT_ANSWERS, testCommand: 'uv run pytest', buildCommand: '' }).settings!,
-      packFor({ ...DEFAULT_ANSWERS, testCommand: '', buildCommand: '' }).settings!,
-      pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('acme/ai-pack-fork')),
-      pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('git@example.com:acme/pack.git')),
-      pluginProjectSettings(DEFAULT_ANSWERS, parseMarketplaceSource('/srv/marketplaces/ai')),
+      packFor({ ...DEFAULT_ANSWERS, testCommand: 'uv run pytest', buildCommand: '' }, packTemplates()).settings!,
+      packFor({ ...DEFAULT_ANSWERS, testCommand: '', buildCommand: '' }, packTemplates()).settings!,
+      pluginProjectSettings(template, DEFAULT_ANSWERS, parseMarketplaceSource('acme/ai-pack-fork')),
+      pluginProjectSettings(template, DEFAULT_ANSWERS, parseMarketplaceSource('git@example.com:acme/pack.git')),
+      pluginProjectSettings(template, DEFAULT_ANSWERS, parseMarketplaceSource('/srv/marketplaces/ai')),
     ];
     for (const piece of [...everShippedSettings(), ...today].flatMap(piecesOf))
       expect(packMayOwn(piece), JSON.stringify(piece)).toBe(true);

@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
-import { appendItem, removeAt, valueAt } from '../../generators/lib/json-edit.js';
+import { JsonDocument, removeAt } from '../../generators/lib/json-edit.js';
 import {
-  migrateSettingsText,
   parseSettings,
   removeSettingsText,
   type SettingsAdditions,
   updateSettingsText,
 } from '../../generators/lib/settings.js';
 import { isJsonObject, type JsonObject, parseStrictJson } from '../../generators/lib/strict-json.js';
+
+/** The migration alone: an update that brings no entries of the pack's (as settings.ts runs it, in the same edit). */
+function migrateSettingsText(text: string, file: string) {
+  const { text: migrated, migration } = updateSettingsText({ text, file, pack: {}, recorded: [], declined: [] });
+  return { text: migrated!, ...migration };
+}
 
 const RUNS = { numRuns: 200 };
 const pack = JSON.parse(
@@ -291,15 +296,15 @@ describe('updateSettingsText and removeSettingsText on random settings in random
             .filter((rule) => rule !== undefined);
           let edited = installed.text!;
           for (const [keys, item] of deleted) {
-            const index = (valueAt(edited, keys) as unknown[]).lastIndexOf(item);
+            const index = (new JsonDocument(edited).valueAt(keys) as unknown[]).lastIndexOf(item);
             edited = removeAt(edited, [...keys, index]);
           }
           // The user's own rules go into their own allow list, if they have one.
           const ownAllow = Array.isArray((user.permissions as JsonObject | undefined)?.allow);
           let expected = original;
           for (const rule of ownAllow ? ownRules : []) {
-            edited = appendItem(edited, ['permissions', 'allow'], rule);
-            expected = appendItem(expected, ['permissions', 'allow'], rule);
+            edited = new JsonDocument(edited).appendItems(['permissions', 'allow'], [rule]).text;
+            expected = new JsonDocument(expected).appendItems(['permissions', 'allow'], [rule]).text;
           }
           const again = update(edited, pack, installed.recorded);
           expect(again.text).toBe(edited);
@@ -419,7 +424,7 @@ function withEnforcement(
   return { dirty, count };
 }
 
-describe('migrateSettingsText on random settings in random formatting', () => {
+describe('the migration on random settings in random formatting', () => {
   it('leaves settings without enforcement exactly as they are', () => {
     fc.assert(
       fc.property(userSettings, formats, (settings, style) => {

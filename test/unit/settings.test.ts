@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AiPackError } from '../../generators/lib/errors.js';
 import {
-  findEnforcement,
-  migrateSettingsText,
   parseSettings,
   removeSettingsText,
   type SettingsAdditions,
   updateSettingsText,
 } from '../../generators/lib/settings.js';
 import { settingsProblems } from '../../generators/lib/settings-check.js';
+import { findEnforcement } from '../../generators/lib/settings-migration.js';
 import type { JsonObject } from '../../generators/lib/strict-json.js';
+
+/** The migration alone: an update that brings no entries of the pack's (as settings.ts runs it, in the same edit). */
+function migrateSettingsText(text: string, file: string) {
+  const { text: migrated, migration } = updateSettingsText({ text, file, pack: {}, recorded: [], declined: [] });
+  return { text: migrated!, ...migration };
+}
 
 const FILE = '.claude/settings.json';
 const fixtureText = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/settings', name), 'utf8');
@@ -397,7 +402,7 @@ describe('removeSettingsText', () => {
   });
 });
 
-describe('migrateSettingsText', () => {
+describe('the migration of enforcement-era settings', () => {
   const migrate = (source: string) => migrateSettingsText(source, FILE);
 
   it('removes the enforcement and gate hooks and the invalid keys, and not one byte more', () => {

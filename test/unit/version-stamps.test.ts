@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROLES, readPackFile } from '../../generators/lib/catalogue.js';
+import { packageVersion, packRoot } from '../../generators/io/paths.js';
+import { ROLES } from '../../generators/lib/catalogue.js';
 import { packVersionOf } from '../../generators/lib/frontmatter.js';
-import { packageVersion } from '../../generators/lib/paths.js';
 
 describe('version stamps', () => {
   it.each(ROLES)("the %s skill is stamped with package.json's version (npm version writes both)", (role) => {
     const path = `.claude/skills/${role}/SKILL.md`;
-    expect(packVersionOf(readPackFile(path), path)).toBe(packageVersion);
+    expect(packVersionOf(readFileSync(join(packRoot, path), 'utf8'), path)).toBe(packageVersion);
   });
 });

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ejs from 'ejs';
-import { templatesRoot } from '../paths.js';
 import { CLIENT_FACTS, type Client } from './clients.js';
 
 /**
@@ -15,8 +12,7 @@ export function needsAgentsMd(clients: readonly Client[]): boolean {
   return clients.some((client) => CLIENT_FACTS[client].readsAgentsMd);
 }
 
-/** The section's body for the chosen roles. */
-export function agentsMdSection(roles: readonly string[]): string {
-  const template = readFileSync(join(templatesRoot, 'agents-md-section.md.ejs'), 'utf8');
+/** The section's body for the chosen roles, from `templates/agents-md-section.md.ejs`. */
+export function agentsMdSection(template: string, roles: readonly string[]): string {
   return ejs.render(template, { roles });
 }

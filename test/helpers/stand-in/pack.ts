@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packRoot } from '../../../generators/io/paths.js';
+import { packTemplates, pluginSources } from '../../../generators/io/templates.js';
 import { DEFAULT_ANSWERS } from '../../../generators/lib/catalogue.js';
-import { packRoot } from '../../../generators/lib/paths.js';
 import { PLUGIN_ID, pluginFiles, pluginProjectSettings } from '../../../generators/lib/plugin.js';
 import { throwAwayHome } from '../claude.js';
 import { tempFolder, writeFiles } from '../repo.js';
@@ -41,7 +42,7 @@ let installed: { marketplace: string; home: string } | undefined;
 function installedPlugin(): { marketplace: string; home: string } {
   if (!installed || !existsSync(installed.home)) {
     const marketplace = tempFolder('ai-pack-marketplace-');
-    writeFiles(marketplace, pluginFiles());
+    writeFiles(marketplace, pluginFiles(pluginSources()));
     const home = throwAwayHome();
     installPlugin(home, marketplace, PLUGIN_ID);
     installed = { marketplace, home };
@@ -55,10 +56,13 @@ export const pluginInstall: PackInstall = {
     const { marketplace, home: template } = installedPlugin();
     cpSync(template, home, { recursive: true });
     // What `generator-ai-pack --plugin-settings <marketplace>` writes, and a team commits.
-    const settings = pluginProjectSettings(DEFAULT_ANSWERS, { source: 'directory', path: marketplace });
+    const settings = pluginProjectSettings(packTemplates().settings, DEFAULT_ANSWERS, {
+      source: 'directory',
+      path: marketplace,
+    });
     writeFiles(repo, { '.claude/settings.json': `${JSON.stringify(settings, null, 2)}\n` });
   },
-  file: (path) => pluginFiles()[path.replace(/^\.claude\//, 'plugin/')]!,
+  file: (path) => pluginFiles(pluginSources())[path.replace(/^\.claude\//, 'plugin/')]!,
   named: (role) => `ai-pack:${role}`,
 };
 

@@ -11,10 +11,13 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
-import { decodeText } from './bytes.js';
-import { AiPackError } from './errors.js';
+import { decodeText } from '../lib/bytes.js';
+import { AiPackError } from '../lib/errors.js';
 
-/** Files the pack reads are a few KiB; anything this large is not one of them (and would not fit in memory as text). */
+/**
+ * Files the pack reads are a few KiB; anything this large is not one of them (and would not fit in memory as text).
+ * @internal (exported for its tests too)
+ */
 export const MAX_READ_BYTES = 4 * 2 ** 20;
 
 const OPEN_FOLDER = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;

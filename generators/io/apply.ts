@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { encodeText } from './bytes.js';
-import { AiPackError } from './errors.js';
-import { BACKUP_ROOT, type Change } from './plan.js';
+import { encodeText } from '../lib/bytes.js';
+import { AiPackError, fileSystemProblem } from '../lib/errors.js';
+import { BACKUP_ROOT, type Change } from '../lib/plan.js';
 import type { Folder, Place, Repository } from './repository.js';
 import { isLeftOverTemporary, temporaryName } from './temporary.js';
 
@@ -14,7 +14,7 @@ interface FileMode {
 }
 
 /**
- * The file operations the apply step uses, on paths inside checked folders (`Folder.at`); tests pass a
+ * Every file operation the apply step uses, on paths inside checked folders (`Folder.at`); tests pass a
  * version that fails or stops at a chosen step.
  */
 export interface FileIo {
@@ -24,10 +24,17 @@ export interface FileIo {
   unlink(path: string): void;
   mkdir(path: string): void;
   rmdir(path: string): void;
+  /** Whether this process may add and remove entries in the folder. */
+  canWrite(folder: string): boolean;
+  /** A regular file's permissions and owner (not a link's); undefined when there is no regular file there. */
+  modeOf(path: string): FileMode | undefined;
+  /** The entries of a folder, folders told apart. */
+  list(folder: string): { name: string; isFolder: boolean }[];
 }
 
 const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 
+/** The file operations on the file system itself: the default, and what tests wrap. @internal */
 export const nodeIo: FileIo = {
   writeFile: (path, content, like) => {
     const fd = fs.openSync(path, CREATE, 0o666);
@@ -43,6 +50,26 @@ export const nodeIo: FileIo = {
   unlink: (path) => fs.unlinkSync(path),
   mkdir: (path) => fs.mkdirSync(path),
   rmdir: (path) => fs.rmdirSync(path),
+  canWrite: (folder) => {
+    try {
+      fs.accessSync(folder, fs.constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  modeOf: (path) => {
+    try {
+      const stats = fs.lstatSync(path);
+      return stats.isFile() ? { mode: stats.mode, uid: stats.uid, gid: stats.gid } : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  list: (folder) =>
+    fs
+      .readdirSync(folder, { withFileTypes: true })
+      .map((entry) => ({ name: entry.name, isFolder: entry.isDirectory() })),
 };
 
 interface PreparedWrite {
@@ -59,7 +86,7 @@ interface PreparedWrite {
  *   4. deletions, then the folders the plan emptied, and last the install record, so a run stopped
  *      earlier is recognised and finished by the next one. A change marked `first` (the record of what the
  *      run is about to do) is renamed before all others, one marked `last` after them.
- * Every operation goes through the handle of a folder checked once (lib/repository.ts), and each rename and
+ * Every operation goes through the handle of a folder checked once (io/repository.ts), and each rename and
  * delete first checks that its target is still the file the plan read: a folder swapped for a link meanwhile
  * cannot redirect a write or a delete out of the repository.
  */
@@ -76,8 +103,8 @@ export function applyPlan(
   ];
   const places = ordered.map((change) => repo.place(change.path, change.kind === 'write'));
   for (const folder of emptiedFolders) repo.place(folder, false);
-  checkWritable(repo, places);
-  clearLeftOverTemporaries(repo, [...new Set(places.map((place) => place.folder))]);
+  checkWritable(repo, places, io);
+  clearLeftOverTemporaries(repo, [...new Set(places.map((place) => place.folder))], io);
 
   const madeFolders: { parent: Folder; name: string }[] = [];
   const prepared = new Map<number, PreparedWrite>();
@@ -90,7 +117,8 @@ export function applyPlan(
       const temp = join(place.folder.at, temporaryName(place.name));
       // Registered before the write: a write that fails half-way (full disk) leaves a file to remove.
       prepared.set(index, { place, temp });
-      io.writeFile(temp, encodeText(change.content), modeOf(join(place.folder.at, place.name)));
+      // A replaced file keeps its permissions, and its owner when we can set it (running as root).
+      io.writeFile(temp, encodeText(change.content), io.modeOf(join(place.folder.at, place.name)));
     }
   } catch (error) {
     for (const { temp } of prepared.values()) tryUnlink(temp, io);
@@ -124,15 +152,9 @@ export function applyPlan(
  * Every folder a change writes into (or the nearest existing one above it) must be writable: checked before
  * anything is touched, so a read-only sub-folder stops the run with a message instead of half a change.
  */
-function checkWritable(repo: Repository, places: Place[]): void {
+function checkWritable(repo: Repository, places: Place[], io: FileIo): void {
   const blocked = new Set<string>();
-  for (const { folder } of places) {
-    try {
-      fs.accessSync(folder.at, fs.constants.W_OK);
-    } catch {
-      blocked.add(repo.shownFolder(folder));
-    }
-  }
+  for (const { folder } of places) if (!io.canWrite(folder.at)) blocked.add(repo.shownFolder(folder));
   if (blocked.size > 0) {
     throw new AiPackError(
       `cannot write to ${[...blocked].sort().join(', ')} in ${repo.root}. Check the permissions (or run in a folder you own); nothing was written.`,
@@ -149,16 +171,6 @@ function makeFolders(repo: Repository, place: Place, made: { parent: Folder; nam
     folder = repo.madeFolder(folder, name);
   }
   return { folder, missing: [], name: place.name };
-}
-
-/** A replaced file keeps its permissions, and its owner when we can set it (running as root). */
-function modeOf(path: string): FileMode | undefined {
-  try {
-    const stats = fs.lstatSync(path);
-    return stats.isFile() ? { mode: stats.mode, uid: stats.uid, gid: stats.gid } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A delete removes the name itself (a link the user made is unlinked, its target kept), if it is still what the plan read. */
@@ -183,12 +195,12 @@ function removeIfEmpty(repo: Repository, path: string, io: FileIo): void {
  * Temporary files left by a run that was killed, in the folders this run writes to and in the backup folders
  * (a run killed while backing files up leaves them there, in a folder of its own, which then goes too).
  */
-function clearLeftOverTemporaries(repo: Repository, folders: Folder[]): void {
-  for (const folder of folders) clearFolder(folder);
+function clearLeftOverTemporaries(repo: Repository, folders: Folder[], io: FileIo): void {
+  for (const folder of folders) clearFolder(folder, io);
   const backups = placeOfFolder(repo, BACKUP_ROOT);
   if (!backups) return;
-  const emptied = repo.inFolder(backups.folder, backups.name, (folder) => clearBackups(repo, folder, 0));
-  if (emptied) tryRmdir(join(backups.folder.at, backups.name), nodeIo);
+  const emptied = repo.inFolder(backups.folder, backups.name, (folder) => clearBackups(repo, folder, 0, io));
+  if (emptied) tryRmdir(join(backups.folder.at, backups.name), io);
 }
 
 /** Where a folder is, if it exists as one (a `.claude` that is a file, say, has no backups in it). */
@@ -202,11 +214,11 @@ function placeOfFolder(repo: Repository, path: string): Place | undefined {
 }
 
 /** Removes the left-over temporary files in a folder; true when it held one. */
-function clearFolder(folder: Folder): boolean {
+function clearFolder(folder: Folder, io: FileIo): boolean {
   let found = false;
-  for (const name of fs.readdirSync(folder.at)) {
+  for (const { name } of io.list(folder.at)) {
     if (!isLeftOverTemporary(name)) continue;
-    tryUnlink(join(folder.at, name), nodeIo);
+    tryUnlink(join(folder.at, name), io);
     found = true;
   }
   return found;
@@ -216,13 +228,13 @@ function clearFolder(folder: Folder): boolean {
 const MAX_BACKUP_DEPTH = 16;
 
 /** Clears the folders below a backup folder; one that held a temporary file and is empty now was the killed run's and goes. */
-function clearBackups(repo: Repository, folder: Folder, depth: number): boolean {
-  let emptied = clearFolder(folder);
+function clearBackups(repo: Repository, folder: Folder, depth: number, io: FileIo): boolean {
+  let emptied = clearFolder(folder, io);
   if (depth >= MAX_BACKUP_DEPTH) return emptied;
-  for (const entry of fs.readdirSync(folder.at, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    if (repo.inFolder(folder, entry.name, (child) => clearBackups(repo, child, depth + 1))) {
-      tryRmdir(join(folder.at, entry.name), nodeIo);
+  for (const entry of io.list(folder.at)) {
+    if (!entry.isFolder) continue;
+    if (repo.inFolder(folder, entry.name, (child) => clearBackups(repo, child, depth + 1, io))) {
+      tryRmdir(join(folder.at, entry.name), io);
       emptied = true;
     }
   }
@@ -245,22 +257,9 @@ function tryRmdir(path: string, io: FileIo): void {
   }
 }
 
-const FILE_SYSTEM_PROBLEMS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is used up',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  EISDIR: 'a folder stands where a file should be',
-  EEXIST: 'a file appeared where the generator writes',
-  ELOOP: 'a link appeared where the generator writes',
-  ENOTDIR: 'a file stands where a folder should be',
-};
-
 function explain(error: unknown, path: string, outcome: string): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (!code || !(code in FILE_SYSTEM_PROBLEMS)) return error;
-  return new AiPackError(
-    `${FILE_SYSTEM_PROBLEMS[code]} (${code}) while writing ${path}; ${outcome}. Fix that and run again.`,
-  );
+  const problem = fileSystemProblem(error);
+  if (!problem) return error;
+  const { code } = error as NodeJS.ErrnoException;
+  return new AiPackError(`${problem} (${code}) while writing ${path}; ${outcome}. Fix that and run again.`);
 }

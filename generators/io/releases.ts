@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { SETTINGS_PATH } from './catalogue.js';
-import { everyClientFile, everyClientPath } from './clients/files.js';
-import { contentHash } from './eol.js';
+import { SETTINGS_PATH } from '../lib/catalogue.js';
+import { everyClientFile, everyClientPath } from '../lib/clients/files.js';
+import { contentHash } from '../lib/eol.js';
+import { isJsonObject, type JsonObject } from '../lib/strict-json.js';
 import { packageVersion, packRoot, templatesRoot } from './paths.js';
-import { isJsonObject, type JsonObject } from './strict-json.js';
 
 /**
  * The pack files of every released version, shipped with the package (`templates/releases/<version>.json`),
@@ -21,7 +21,7 @@ const releasesRoot = join(templatesRoot, 'releases');
 /** Merged into the user's settings by recorded additions, never copied: no merge base is needed. */
 const MERGED_FILES = new Set([SETTINGS_PATH]);
 
-export interface Release {
+interface Release {
   version: string;
   /** Repository-relative path → content, for every file the version copies into a repository. */
   files: Record<string, string>;
@@ -42,6 +42,7 @@ export function packFiles(root: string = packRoot): Record<string, string> {
   return Object.fromEntries(paths.map((path) => [path, readFileSync(join(root, path), 'utf8')]));
 }
 
+/** Where the snapshot of a version is. @internal */
 export function releaseFile(version: string, dir: string = releasesRoot): string {
   return join(dir, `${version}.json`);
 }
@@ -54,7 +55,10 @@ export function packSettingsTemplate(root: string = packRoot): JsonObject {
   return settings;
 }
 
-/** Writes `<dir>/<version>.json` from the pack; returns its path. */
+/**
+ * Writes `<dir>/<version>.json` from the pack; returns its path.
+ * @public scripts/version.ts calls it through a bundle of its own, which knip does not follow
+ */
 export function writeRelease(version: string = packageVersion, { dir = releasesRoot, root = packRoot } = {}): string {
   const release: Release = { version, files: packFiles(root), settings: packSettingsTemplate(root) };
   mkdirSync(dir, { recursive: true });
@@ -63,7 +67,7 @@ export function writeRelease(version: string = packageVersion, { dir = releasesR
   return file;
 }
 
-/** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. */
+/** Every release in `dir`, oldest file name first. A malformed one is a defect of the package: it throws. @internal */
 export function readReleases(dir: string = releasesRoot): Release[] {
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
@@ -90,7 +94,7 @@ export function readReleases(dir: string = releasesRoot): Release[] {
  */
 let index: Map<string, Map<string, string>> | undefined;
 
-function shipped(): Map<string, Map<string, string>> {
+function shippedFiles(): Map<string, Map<string, string>> {
   if (index) return index;
   index = new Map();
   for (const files of [...readReleases().map((release) => release.files), packFiles()]) {
@@ -104,7 +108,7 @@ function shipped(): Map<string, Map<string, string>> {
 
 /** The content some version of the pack shipped at `path` with this hash (LF-normalised, as contentHash); undefined if none did. */
 export function releasedContent(path: string, hash: string): string | undefined {
-  return shipped().get(path)?.get(hash);
+  return shippedFiles().get(path)?.get(hash);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { AiPackError } from './errors.js';
+import { AiPackError } from '../lib/errors.js';
 import { processIsAlive, startTimeOf, userOfProcess } from './processes.js';
 import { kindOf } from './repository.js';
 import { isLeftOverTemporary, temporaryName } from './temporary.js';
@@ -28,7 +28,7 @@ const MAX_LOCK_BYTES = 64;
 const MAX_TAKEOVERS = 3;
 
 /**
- * One run at a time per repository. The lock is a file in the user's own folder (lib/user-folder.ts: mode
+ * One run at a time per repository. The lock is a file in the user's own folder (io/user-folder.ts: mode
  * 0700, owner checked, never in a folder others can write), named after the repository's device and inode,
  * so every path to one repository (a bind mount, another TMPDIR) meets the same lock. It appears whole or
  * not at all (written beside it, then linked into place), and holds the owner's process id and start time,
@@ -53,7 +53,7 @@ export function lockRepository(realRoot: string): () => void {
   };
 }
 
-/** Where the lock of a repository lives (for messages and tests). */
+/** Where the lock of a repository lives (for messages and tests). @internal */
 export function lockPath(realRoot: string): string {
   const folder = openUserFolder();
   if ('problem' in folder) throw new AiPackError(folder.problem);
