@@ -1,419 +1,420 @@
-// The eval suite in evals/, checked offline: the pinned client loads every case (a malformed
-// case is reported before any model call), and each case's scaffold builds its repository.
-// No credential is involved: every run stops at the client's auth (or sandbox) check.
+// The eval suite in evals/, checked offline. Each case's scaffold builds its repository; a malformed case
+// is reported before any run; and every case's graders are validated the way a real run grades: the
+// pinned client's own runner, `claude plugin eval`, runs scripted trajectories (the model replaced by the
+// stand-in, test/helpers/stand-in/model.ts; see test/evals/trajectories.ts) and must pass the one that
+// does what the case wants and fail the wrong ones, doing nothing, and a run that ends before any model
+// call. No credential is involved. `npm run eval` itself is run the same way, in both forms.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../generators/lib/paths.js';
-import { claudeBinary, runClaude, throwAwayHome } from './helpers/claude.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFrontmatter } from '../generators/lib/frontmatter.js';
+import { packRoot } from '../generators/lib/paths.js';
+import { pluginFiles } from '../generators/lib/plugin.js';
+import {
+  type Arm,
+  DO_NOTHING,
+  type EvalCall,
+  type Plan,
+  pluginEval,
+  promptLine,
+  runFolder,
+  runsOf,
+  scriptedSuite,
+} from './evals/scripted.js';
+import {
+  caseNames,
+  type EvaluatedRun,
+  fixedFlags,
+  indicators,
+  runScore,
+  stageSuite,
+  suiteRoot,
+} from './evals/suite.js';
+import { TRAJECTORIES } from './evals/trajectories.js';
+import { runClaude, throwAwayHome } from './helpers/claude.js';
+import { tempFolder, writeFiles } from './helpers/repo.js';
+import { standInEnvironment } from './helpers/stand-in/claude-code.js';
+import { requestText, type StandInModel, startStandInModel } from './helpers/stand-in/model.js';
 
-const suite = join(packageRoot, 'evals');
-const cases = readdirSync(suite, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join(suite, entry.name, 'case.yaml')))
-  .map((entry) => entry.name);
+const cases = caseNames();
 
-/** Failing tests each scaffolded repository starts with: the bug the case asks Claude to fix. */
+/** Failing tests each scaffolded repository starts with: the bugs the case asks Claude to fix. */
 const FAILING_AT_START: Record<string, number> = {
   'independent-failures': 3,
   'no-fan-out-one-line-fix': 1,
 };
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const path of cleanups.splice(0)) {
-    // The client closes the modes of a run folder it keeps; open them again so it can be removed.
-    if (existsSync(path)) execFileSync('chmod', ['-R', 'u+rwX', path]);
-    rmSync(path, { recursive: true, force: true });
-  }
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(dir);
-  return dir;
-}
-
-/** A copy of the suite as `npm run eval` stages it: <target>/evals. */
-function stagedSuite(): string {
-  const target = tempDir('ai-pack-evals-');
-  cpSync(suite, join(target, 'evals'), {
-    recursive: true,
-    filter: (path) => !/[/\\](results|_pack)$/.test(path),
-  });
-  return target;
-}
-
-/**
- * `claude plugin eval` with the flags `npm run eval` passes, one run per case, in a throw-away HOME.
- * `-j 8` starts every case's run at once: without a credential the client stops the suite at the
- * first failed login, and a run already started still reports.
- */
-function runSuite(target: string, ...only: string[]) {
-  const home = throwAwayHome();
-  cleanups.push(home);
-  const out = join(home, 'out');
-  const args = ['plugin', 'eval', target, ...only.flatMap((name) => ['--case', name]), '-j', '8'];
-  args.push('--trust-plugin', '--scaffold', '--allow-tools', 'Edit', 'Write', 'Bash', '--no-publish', '--runs', '1');
-  args.push('--ablation', 'none', '--output-dir', out, '--json', join(out, 'result.json'));
-  const result = runClaude(args, { cwd: target, home, timeoutMs: 90_000 });
-  const output = result.stdout + result.stderr;
-  for (const [, kept] of output.matchAll(/kept temp \(run failed\): (\S+)/g)) cleanups.push(kept);
-  const json = existsSync(join(out, 'result.json'))
-    ? JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))
-    : undefined;
-  return { ...result, output, json };
-}
-
-/** The whole suite as the client loaded it (graders included), shared by the tests below. */
-let loaded: ReturnType<typeof runSuite>;
-beforeAll(() => {
-  loaded = runSuite(stagedSuite());
-}, 90_000);
-
-describe('the pinned client loads every case', () => {
-  it('loads, scaffolds and grades every case without a warning, stopping before any model call', () => {
+describe('the suite', () => {
+  it('has a case for each behaviour that matters, each trajectory scripted', () => {
     expect(cases).toEqual([
+      'denied-command-recovery',
       'fan-out-three-features',
       'implement-then-verify',
       'independent-failures',
+      'lookup-fan-out',
+      'merge-worktrees',
+      'needs-context-answered',
       'no-fan-out-design-question',
       'no-fan-out-one-line-fix',
       'no-fan-out-sequential-migration',
       'shared-file',
+      'six-tasks-in-waves',
     ]);
-    const run = loaded;
-    expect(run.output).not.toMatch(/Couldn't load|⚠ case|cannot pass|grader threw|scaffold failed/);
-    expect(run.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
-    expect(run.json.cases.map((loaded: { name: string }) => loaded.name)).toEqual(cases);
-    for (const one of run.json.cases) {
-      expect(one.graders.length, one.name).toBeGreaterThan(0);
-      // Each run ended at the credential (or, with Bash granted on a machine without a sandbox
-      // backend, at the sandbox check): nothing reached a model.
-      expect(one.arms.with[0].error, one.name).toMatch(/Not logged in|sandbox/);
+    expect(Object.keys(TRAJECTORIES).sort()).toEqual(cases);
+    for (const name of cases) {
+      const expected = TRAJECTORIES[name].map((trajectory) => trajectory.expect);
+      expect(expected.filter((verdict) => verdict === 'pass').length, name).toBeGreaterThan(0);
+      expect(expected.filter((verdict) => Array.isArray(verdict)).length, name).toBeGreaterThan(0);
     }
-    expect(run.json.costUsd).toBe(0);
   });
 
-  it('reports a malformed case before any run, so the check above can fail', () => {
-    const target = stagedSuite();
-    const broken = join(target, 'evals/no-fan-out-one-line-fix/case.yaml');
+  it('reports a malformed case before any run', () => {
+    const target = tempFolder('ai-pack-evals-');
+    const broken = join(stageSuite(target), 'no-fan-out-one-line-fix/case.yaml');
     writeFileSync(broken, readFileSync(broken, 'utf8').replace('type: tool_used', 'type: tool_usde'));
-    const run = runSuite(target, 'no-fan-out-one-line-fix');
+    const home = throwAwayHome();
+    const args = ['plugin', 'eval', target, '--case', 'no-fan-out-one-line-fix', ...fixedFlags(), '--runs', '1'];
+    const run = runClaude([...args, '--output-dir', join(home, 'out')], { cwd: target, home, timeoutMs: 60_000 });
     expect(run.status).toBe(1);
-    expect(run.output).toMatch(/Couldn't load 1 case file/);
-    expect(run.output).toMatch(/no-fan-out-one-line-fix/);
+    expect(run.stdout + run.stderr).toMatch(/Couldn't load 1 case file/);
+    expect(run.stdout + run.stderr).toMatch(/no-fan-out-one-line-fix/);
   });
 });
 
 /** Runs a case's scaffold as the client does (`bash <case>/scaffold.sh` in the empty working directory). */
-function scaffold(suiteDir: string, name: string): string {
-  const repo = tempDir(`ai-pack-scaffold-${name}-`);
-  const home = tempDir('ai-pack-scaffold-home-');
+function scaffold(suiteDir: string, name: string, home = tempFolder('ai-pack-scaffold-home-')) {
+  const repo = tempFolder(`ai-pack-scaffold-${name}-`);
   const result = spawnSync('bash', [join(suiteDir, name, 'scaffold.sh')], {
     cwd: repo,
     env: { PATH: process.env.PATH, HOME: home, TMPDIR: home },
     encoding: 'utf8',
   });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return repo;
+  return { repo, ...result };
 }
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
 
 describe("each case's scaffold builds its repository", () => {
   it.each(cases)('%s', (name) => {
-    const repo = scaffold(suite, name);
+    const { repo, status, stderr } = scaffold(suiteRoot, name);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
     expect(git(repo, 'status', '--porcelain')).toBe('');
     expect(git(repo, 'log', '--format=%s')).toBe('scaffold\n');
-    expect(existsSync(join(repo, '.claude'))).toBe(false); // no pack unless one is staged
-    const tests = spawnSync(process.execPath, ['--test'], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
-    const failing = Number(/fail (\d+)/.exec(tests.stdout)?.[1]);
-    expect(failing).toBe(FAILING_AT_START[name] ?? 0);
+    const tests = spawnSync(process.execPath, ['--test'], { cwd: repo, encoding: 'utf8' });
+    expect(Number(/fail (\d+)/.exec(tests.stdout)?.[1])).toBe(FAILING_AT_START[name] ?? 0);
   });
 
-  it('copies the project install staged in evals/_pack into the repository, committed', () => {
-    const staged = join(stagedSuite(), 'evals');
-    const skill = join(staged, '_pack/.claude/skills/orchestrator/SKILL.md');
+  it("merge-worktrees: two agents' worktrees on their branches, their work not committed, one file outside its brief", () => {
+    const { repo } = scaffold(suiteRoot, 'merge-worktrees');
+    const worktrees = git(repo, 'worktree', 'list', '--porcelain');
+    expect(worktrees.match(/^branch refs\/heads\/worktree-agent-\w+$/gm)).toHaveLength(2);
+    const second = join(repo, '.claude/worktrees/agent-7be4d015');
+    expect(git(second, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+      ' M src/format.js',
+      '?? src/receipt.js',
+      '?? test/receipt.test.js',
+    ]);
+  });
+
+  it("puts a staged personal install into the run's config folder, and says so when there is none", () => {
+    const staged = stageSuite(tempFolder('ai-pack-evals-'));
+    const skill = join(staged, '_pack/skills/orchestrator/SKILL.md');
     mkdirSync(join(skill, '..'), { recursive: true });
     writeFileSync(skill, '---\nname: orchestrator\ndescription: stand-in\n---\n');
-    const repo = scaffold(staged, 'shared-file');
-    expect(readFileSync(join(repo, '.claude/skills/orchestrator/SKILL.md'), 'utf8')).toContain('stand-in');
-    expect(git(repo, 'status', '--porcelain')).toBe('');
-    expect(git(repo, 'ls-files', '.claude')).toContain('.claude/skills/orchestrator/SKILL.md');
+    // The layout of a run of `claude plugin eval`: <run>/home (HOME, the repository in it) and <run>/config.
+    const run = tempFolder('claude-eval-');
+    mkdirSync(join(run, 'home'));
+    mkdirSync(join(run, 'config'));
+    writeFileSync(join(run, 'config/.claude.json'), '{}');
+    const installed = scaffold(staged, 'shared-file', join(run, 'home'));
+    expect(installed.status).toBe(0);
+    expect(readFileSync(join(run, 'config/skills/orchestrator/SKILL.md'), 'utf8')).toContain('stand-in');
+    expect(existsSync(join(installed.repo, '.claude'))).toBe(false);
+    const nowhere = scaffold(staged, 'shared-file');
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toMatch(/no config folder of the eval runner at .*\/config: this client lays out its runs/);
   });
 });
 
-// The graders judge a run by its trace: the child's stream-json, one JSON object a line, each
-// assistant content block on its own line under its message id, with `parent_tool_use_id` null on
-// the main thread and set to the launching Agent call on a subagent's lines. test/evals/traces/
-// holds two traces recorded from the pinned client's own harness (`claude plugin eval` on
-// fan-out-three-features, the model replaced by a local stand-in that scripts its replies): three
-// launches in one message, and the same three one message at a time. `trace` builds more in that
-// shape, and `grade` applies a grader as client 2.1.332 does (tool_used: calls of that tool on any
-// thread whose JSON input matches input_match, within min..max, min 1 by default; regex: the
-// pattern over the trace's lines).
-interface Call {
-  name: string;
-  input: Record<string, unknown>;
-}
-interface Grader {
-  name: string;
-  type: string;
-  config: {
-    pattern?: string;
-    flags?: string;
-    match?: string;
-    target?: unknown;
-    tool?: string;
-    input_match?: string;
-    min?: number;
-    max?: number;
-  };
-}
+// ---------------------------------------------------------------------------------------------
+// Scripted trajectories, graded by `claude plugin eval`
 
-const recorded = (name: string) => readFileSync(join(packageRoot, 'test/evals/traces', `${name}.jsonl`), 'utf8');
+/** `claude plugin eval` confines the Bash tool the cases use; on Linux it needs bubblewrap and socat. */
+const sandboxed = ['bwrap', 'socat'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+const NO_SANDBOX =
+  'claude plugin eval needs a Bash sandbox, and bubblewrap or socat is missing: the scripted runs are skipped. ' +
+  'Install them (Debian: apt-get install -y bubblewrap socat; .ci/run does it in CI).';
 
-/** A trace: each inner list is one assistant message (its calls share a message id); `sub` marks a subagent's call. */
-function trace(messages: (Call & { sub?: boolean })[][]): string {
-  const lines = ['{"type":"system","subtype":"init","tools":["Agent","Bash","Edit","Read","Write"]}'];
-  for (const [m, message] of messages.entries()) {
-    for (const [c, { sub, ...call }] of message.entries()) {
-      const block = { type: 'tool_use', id: `toolu_${m}_${c}`, ...call };
-      const parent = sub ? 'toolu_0_0' : null;
-      const content = { id: `msg_${m}`, type: 'message', role: 'assistant', content: [block] };
-      lines.push(JSON.stringify({ type: 'assistant', message: content, parent_tool_use_id: parent }));
-      const result = { role: 'user', content: [{ type: 'tool_result', tool_use_id: block.id, content: 'ok' }] };
-      lines.push(JSON.stringify({ type: 'user', message: result, parent_tool_use_id: parent }));
-    }
-  }
-  return lines.join('\n');
-}
-
-/** Every tool_use block of the trace's assistant lines, on any thread, as the client collects them. */
-function toolCalls(lines: string): Call[] {
-  return lines
-    .split('\n')
-    .map((line) => JSON.parse(line))
-    .filter((entry) => entry.type === 'assistant')
-    .flatMap((entry) => entry.message.content.filter((block: { type: string }) => block.type === 'tool_use'));
-}
-
-function grade(grader: Grader, lines: string): boolean {
-  const { config } = grader;
-  if (grader.type === 'tool_used') {
-    const count = toolCalls(lines).filter(
-      (call) => call.name === config.tool && new RegExp(config.input_match ?? '').test(JSON.stringify(call.input)),
-    ).length;
-    return count >= (config.min ?? 1) && count <= (config.max ?? Number.POSITIVE_INFINITY);
-  }
-  if (grader.type === 'regex' && config.target === 'trace') {
-    const found = new RegExp(config.pattern as string, config.flags).test(lines);
-    return config.match === 'not_contains' ? !found : found;
-  }
-  throw new Error(`no fixture for grader ${grader.name} (${grader.type})`);
-}
-
-function graders(name: string): Record<string, Grader> {
-  const found = loaded.json.cases.find((one: { name: string }) => one.name === name);
-  return Object.fromEntries(found.graders.map((grader: Grader) => [grader.name, grader]));
-}
-
-const root = '/tmp/run/repo';
-const agent = (task: string, extra: Record<string, unknown> = {}, sub = false) => ({
-  name: 'Agent',
-  input: {
-    description: task,
-    prompt: `Project root: ${root}. You own ${root}/src/${task}.js.\nDone when: npm test passes.`,
-    subagent_type: 'engineer',
-    ...extra,
-  },
-  sub,
-});
-const bash = (command: string, sub = false) => ({
-  name: 'Bash',
-  input: { command },
-  sub,
+it.runIf(!sandboxed)('runs the scripted trajectories (needs bubblewrap and socat)', (context) => {
+  if (process.env.CI) throw new Error(NO_SANDBOX);
+  context.skip(NO_SANDBOX);
 });
 
-describe('the graders tell fan-out from its absence', () => {
-  const parallel = trace([
-    [agent('slugify'), agent('truncate'), agent('wrap')],
-    [bash('npm test', true)],
-    [bash('npm test')],
-  ]);
-  const sequential = trace([[agent('slugify')], [agent('truncate')], [agent('wrap')], [bash('npm test', true)]]);
+/** The case the runs of `npm run eval` play: the trajectory that passes with the pack, doing nothing without. */
+const EVAL_CASE = 'no-fan-out-one-line-fix';
 
-  it('fan-out-three-features, on traces recorded from the client: three launches in one message pass, one by one fail', () => {
-    const g = graders('fan-out-three-features');
-    const together = recorded('fan-out-in-one-message');
-    const oneByOne = recorded('fan-out-one-by-one');
-    for (const name of ['one-agent-per-feature', 'briefs-give-absolute-paths', 'briefs-say-when-done']) {
-      expect(grade(g[name], together), name).toBe(true);
-      expect(grade(g[name], oneByOne), name).toBe(true);
-    }
-    expect(grade(g['launched-in-one-message'], together)).toBe(true);
-    expect(grade(g['launched-in-one-message'], oneByOne)).toBe(false);
-    expect(grade(graders('shared-file')['no-parallel-writers'], together)).toBe(false);
-    expect(grade(graders('shared-file')['no-parallel-writers'], oneByOne)).toBe(true);
-    // The stand-in model never ran the tests: no fan-in.
-    expect(grade(g['fan-in-runs-the-suite'], together)).toBe(false);
-  });
-
-  it('fan-out-three-features: the fan-in, foreground launches, relative paths and a subagent fanning out', () => {
-    const g = graders('fan-out-three-features');
-    for (const name of Object.keys(g).filter((name) => !/written|skill-fired/.test(name))) {
-      expect(grade(g[name], parallel), name).toBe(true);
-    }
-    expect(grade(g['fan-in-runs-the-suite'], sequential)).toBe(false); // only a subagent ran the tests
-    expect(grade(g['none-in-foreground'], trace([[agent('a', { run_in_background: false })]]))).toBe(false);
-    const relative = trace([
-      [1, 2, 3].map((n) => ({ name: 'Agent', input: { prompt: `Add src/f${n}.js, test/unit/f${n}.test.js` } })),
-    ]);
-    expect(grade(g['briefs-give-absolute-paths'], relative)).toBe(false);
-    const nested = trace([[agent('a')], [agent('b', {}, true), agent('c', {}, true), agent('d', {}, true)]]);
-    expect(grade(g['launched-in-one-message'], nested)).toBe(false); // a subagent's launches are not the orchestrator's
-  });
-
-  it('implement-then-verify: accepts engineer-style and ai-pack: agent names, and wants the two launched together', () => {
-    const g = graders('implement-then-verify');
-    const write = { name: 'Write', input: { file_path: `${root}/src/duration.js`, content: '' } };
-    for (const prefix of ['', 'ai-pack:']) {
-      const run = trace([
-        [write],
-        [
-          agent('Check parseDuration', { subagent_type: `${prefix}tester` }),
-          agent('Check parseDuration', { subagent_type: `${prefix}reviewer` }),
-        ],
-      ]);
-      for (const name of [
-        'tester-launched',
-        'reviewer-launched',
-        'tester-and-reviewer-together',
-        'at-most-two-agents',
-      ]) {
-        expect(grade(g[name], run), `${prefix}${name}`).toBe(true);
-      }
-    }
-    const apart = trace([
-      [write],
-      [agent('Test parseDuration', { subagent_type: 'general-purpose' })],
-      [agent('Review parseDuration', { subagent_type: 'general-purpose' })],
-    ]);
-    expect(grade(g['tester-launched'], apart)).toBe(true);
-    expect(grade(g['tester-and-reviewer-together'], apart)).toBe(false);
-  });
-
-  it('no-fan-out and shared-file: agents launched together fail, one at a time or in worktrees pass', () => {
-    const migration = graders('no-fan-out-sequential-migration')['no-agents-launched-together'];
-    const writers = graders('shared-file')['no-parallel-writers'];
-    const isolated = trace([[agent('done', { isolation: 'worktree' }), agent('remove', { isolation: 'worktree' })]]);
-    expect(grade(migration, parallel)).toBe(false);
-    expect(grade(migration, sequential)).toBe(true);
-    expect(grade(writers, parallel)).toBe(false);
-    expect(grade(writers, sequential)).toBe(true);
-    expect(grade(writers, isolated)).toBe(true);
-    expect(grade(writers, trace([[agent('done', { isolation: 'worktree' }), agent('remove')]]))).toBe(true);
-    expect(grade(graders('no-fan-out-one-line-fix')['no-agent'], sequential)).toBe(false);
-    expect(grade(graders('no-fan-out-design-question')['no-agent'], trace([[bash('ls')]]))).toBe(true);
-  });
-
-  it('reads a trace that keeps a whole message on one line as well', () => {
-    const blocks = ['a', 'b', 'c'].map((task) => ({ type: 'tool_use', name: 'Agent', input: agent(task).input }));
-    const oneLine = JSON.stringify({
-      type: 'assistant',
-      message: { id: 'msg_1', content: blocks },
-      parent_tool_use_id: null,
-    });
-    expect(grade(graders('fan-out-three-features')['launched-in-one-message'], oneLine)).toBe(true);
-  });
-});
-
-/**
- * Runs fan-out-three-features through the client's own harness, the model replaced by the stand-in
- * (test/evals/traces/stand-in-model.mjs) that launches its three agents together or one by one,
- * and returns the client's verdict per grader.
- */
-async function harnessVerdicts(oneByOne: boolean): Promise<Record<string, boolean>> {
-  const script = join(packageRoot, 'test/evals/traces/stand-in-model.mjs');
-  const standIn = spawn(process.execPath, [script, ...(oneByOne ? ['--one-by-one'] : []), '--port', '0']);
-  try {
-    const port = await new Promise<string>((resolve, reject) => {
-      standIn.stdout.on('data', (chunk) => resolve(/listening (\d+)/.exec(String(chunk))?.[1] ?? ''));
-      standIn.on('exit', () => reject(new Error('the stand-in model exited')));
-    });
-    const target = stagedSuite();
-    const home = tempDir('ai-pack-evals-home-');
-    const out = join(home, 'out');
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CLAUDE|ANTHROPIC)/.test(name)));
-    const args = ['plugin', 'eval', target, '--case', 'fan-out-three-features', '--runs', '1', '--ablation', 'none'];
-    args.push(
-      '--scaffold',
-      '--allow-tools',
-      'Edit',
-      'Write',
-      '--trust-plugin',
-      '--no-publish',
-      '--json',
-      join(out, 'r.json'),
-    );
-    const run = await runAsync(claudeBinary, [...args, '--output-dir', out], {
-      cwd: target,
-      timeout: 120_000,
-      env: {
-        ...env,
-        HOME: home,
-        TMPDIR: home,
-        ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
-        ANTHROPIC_API_KEY: 'stand-in',
-      },
-    });
-    const [result] = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')).cases[0].arms.with;
-    expect(result.error, run.stdout + run.stderr).toBeFalsy();
-    return Object.fromEntries(
-      result.graders.map((grader: { name: string; passed: boolean }) => [grader.name, grader.passed]),
-    );
-  } finally {
-    standIn.kill();
-  }
+interface Calls {
+  matrix: EvalCall;
+  baseline: EvalCall;
+  loggedOut: EvalCall[];
+  pluginForm: { run: RunResult; result: ReturnType<typeof readResults> };
+  personalForm: { run: RunResult; result: ReturnType<typeof readResults> };
 }
 
-/** spawnSync's result, without blocking: stdin closed, output as text, killed after `timeout` ms. */
-function runAsync(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
+interface RunResult {
+  status: number | null;
+  output: string;
+}
+
+/** `npm run eval` (test/evals/run.ts) with `home` as HOME, against the stand-in, results in home/results. */
+function npmRunEval(home: string, model: StandInModel, args: string[]): Promise<RunResult> {
+  const script = join(suiteRoot, '../test/evals/run.ts');
+  const child = spawn(process.execPath, [script, ...args, '--output', join(home, 'results')], {
+    env: standInEnvironment(home, model),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 240_000,
   });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status) => resolve({ status, output }));
   });
 }
 
-describe("the client's own harness grades a scripted run", () => {
-  it('three launches in one message pass launched-in-one-message; the same launches one by one fail it', async () => {
-    // Two independent runs (own stand-in model, suite copy and HOME each), side by side.
-    const [together, oneByOne] = await Promise.all([harnessVerdicts(false), harnessVerdicts(true)]);
-    for (const verdicts of [together, oneByOne]) {
-      expect(verdicts['one-agent-per-feature']).toBe(true);
-      expect(verdicts['briefs-give-absolute-paths']).toBe(true);
-      expect(verdicts['fan-in-runs-the-suite']).toBe(false); // the stand-in never runs the tests
+function readResults(home: string) {
+  const folder = join(home, 'results');
+  const read = (file: string) => (existsSync(join(folder, file)) ? readFileSync(join(folder, file), 'utf8') : '');
+  return { summaryJson: read('summary.json'), summaryMarkdown: read('summary.md') };
+}
+
+describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval against the stand-in model', () => {
+  const homes = {
+    matrix: throwAwayHome(),
+    baseline: throwAwayHome(),
+    pluginForm: throwAwayHome(),
+    personalForm: throwAwayHome(),
+  };
+  /**
+   * With the plugin, each case's passing trajectories and doing nothing; without the pack, doing nothing and
+   * the wrong behaviours (graders read behaviour, not the pack's names), and implement-then-verify's direct
+   * route with general-purpose agents (its graders must not need the pack's agent names).
+   */
+  const right = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect === 'pass');
+  const wrong = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect !== 'pass');
+  const plans: Plan[] = [
+    {
+      home: homes.matrix,
+      trajectories: Object.fromEntries(cases.map((name) => [name, { plugin: [...right(name), DO_NOTHING] }])),
+    },
+    {
+      home: homes.baseline,
+      trajectories: Object.fromEntries(
+        cases.map((name) => [
+          name,
+          {
+            baseline: [
+              DO_NOTHING,
+              ...wrong(name),
+              ...(name === 'implement-then-verify' ? right(name).slice(0, 1) : []),
+            ],
+          },
+        ]),
+      ),
+    },
+    {
+      home: homes.pluginForm,
+      trajectories: { [EVAL_CASE]: { plugin: right(EVAL_CASE), baseline: [DO_NOTHING] } },
+    },
+    {
+      home: homes.personalForm,
+      trajectories: { [EVAL_CASE]: { personal: right(EVAL_CASE), baseline: [DO_NOTHING] } },
+    },
+  ];
+  const prompts = Object.fromEntries(cases.map((name) => [name, promptLine(suiteRoot, name)]));
+  const suite = scriptedSuite(prompts, plans);
+  let model: StandInModel;
+  let calls: Calls;
+
+  /** Runs per case of a plan's arm: one per trajectory. */
+  const runsPer = (plan: Plan, arm: Arm) =>
+    Object.fromEntries(cases.map((name) => [name, plan.trajectories[name]?.[arm]?.length ?? 1]));
+
+  beforeAll(async () => {
+    model = await startStandInModel(suite.conversations);
+    const marketplace = tempFolder('ai-pack-marketplace-');
+    writeFiles(marketplace, pluginFiles());
+    const plugin = join(marketplace, 'plugin');
+    stageSuite(plugin, runsPer(plans[0], 'plugin'));
+    const baseline = tempFolder('ai-pack-evals-');
+    stageSuite(baseline, runsPer(plans[1], 'baseline'));
+    const flags = (...extra: string[]) => [...fixedFlags(), '--ablation', 'none', ...extra];
+    const timeoutMs = 280_000;
+    // Without a credential the client stops a suite at its first failed login (runs already started
+    // still report): each half of the cases, staged on its own, starts all its runs at once.
+    const halves = [cases.slice(0, cases.length / 2), cases.slice(cases.length / 2)].map((half) => {
+      const staged = stageSuite(tempFolder('ai-pack-evals-'), Object.fromEntries(half.map((name) => [name, 1])));
+      for (const name of cases.filter((other) => !half.includes(other)))
+        rmSync(join(staged, name), { recursive: true });
+      return join(staged, '..');
+    });
+    const [matrix, baselineCall, pluginForm, personalForm, ...loggedOutCalls] = await Promise.all([
+      pluginEval(plugin, flags('-j', '4'), { home: homes.matrix, model, timeoutMs }),
+      pluginEval(baseline, flags('-j', '3'), { home: homes.baseline, model, timeoutMs }),
+      npmRunEval(homes.pluginForm, model, ['--plugin', plugin, '--case', EVAL_CASE, '--runs', '1']),
+      npmRunEval(homes.personalForm, model, ['--form', 'personal', '--case', EVAL_CASE, '--runs', '1']),
+      ...halves.map((half) =>
+        pluginEval(half, flags('-j', String(cases.length / 2)), { home: throwAwayHome(), timeoutMs }),
+      ),
+    ]);
+    calls = {
+      matrix,
+      baseline: baselineCall,
+      loggedOut: loggedOutCalls,
+      pluginForm: { run: pluginForm, result: readResults(homes.pluginForm) },
+      personalForm: { run: personalForm, result: readResults(homes.personalForm) },
+    };
+  }, 300_000);
+
+  afterAll(async () => {
+    await model?.close();
+  });
+
+  /** What a run played, with its verdict: the graders outside the with-only indicators that failed. */
+  function verdicts(call: EvalCall) {
+    expect(call.result, call.output.slice(-3000)).toBeDefined();
+    return runsOf(call.result!).map(({ caseName, run }) => {
+      const evaluated = call.result!.cases.find((one) => one.name === caseName)!;
+      const left = indicators(evaluated);
+      const played = suite.played.get(runFolder(run.tracePath ?? '') ?? '');
+      const failed = run.graders.filter((grader) => !left.has(grader.name) && !grader.passed).map(({ name }) => name);
+      return { caseName, run, played, failed, score: runScore(run, left) };
+    });
+  }
+
+  it('every case loads, scaffolds and grades without a warning, and the script played to its end', () => {
+    for (const call of [calls.matrix, calls.baseline, ...calls.loggedOut]) {
+      expect(call.output).not.toMatch(/Couldn't load|⚠ case|cannot pass|grader threw|scaffold failed/);
+      expect(call.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
+      expect(call.result?.cases.map((one) => one.name).sort()).toEqual(
+        call === calls.matrix || call === calls.baseline ? cases : expect.any(Array),
+      );
     }
-    expect(together['launched-in-one-message']).toBe(true);
-    expect(oneByOne['launched-in-one-message']).toBe(false);
-  }, 240_000);
+    expect(model.unscripted.map((request) => request.error)).toEqual([]);
+    for (const { run, played } of [...verdicts(calls.matrix), ...verdicts(calls.baseline)]) {
+      expect(run.error, played?.trajectory.name).toBeNull();
+      expect(played, run.tracePath).toBeDefined();
+    }
+  });
+
+  describe.each(cases)('%s', (name) => {
+    it('passes what the case wants, fails the wrong behaviour on the graders that catch it, and fails doing nothing', () => {
+      const runs = [...verdicts(calls.matrix), ...verdicts(calls.baseline)].filter((run) => run.caseName === name);
+      const played = runs.map((run) => `${run.played?.arm}: ${run.played?.trajectory.name}`).sort();
+      const planned = plans
+        .slice(0, 2)
+        .flatMap((plan) =>
+          Object.entries(plan.trajectories[name]).flatMap(([arm, all]) => all.map((one) => `${arm}: ${one.name}`)),
+        );
+      expect(played).toEqual(planned.sort());
+      for (const { played, failed, score } of runs) {
+        const { name: trajectory, expect: wanted } = played!.trajectory;
+        if (wanted === 'pass') {
+          expect(failed, trajectory).toEqual([]);
+          expect(score, trajectory).toBe(1);
+        } else {
+          expect(score, trajectory).toBeLessThan(1);
+          if (Array.isArray(wanted)) expect(failed, trajectory).toEqual(expect.arrayContaining(wanted));
+        }
+      }
+    });
+  });
+
+  it('doing nothing fails every case with the plugin and without the pack, and so does a run that ends before any model call', () => {
+    for (const call of [calls.matrix, calls.baseline]) {
+      const nothing = verdicts(call).filter((run) => run.played?.trajectory === DO_NOTHING);
+      expect(nothing.map((run) => run.caseName).sort()).toEqual(cases);
+      for (const { caseName, score } of nothing) expect(score, caseName).toBeLessThan(1);
+    }
+    const loggedOut = calls.loggedOut.flatMap((call) => verdicts(call));
+    expect(loggedOut.map((run) => run.caseName).sort()).toEqual(cases);
+    for (const { caseName, run, score } of loggedOut) {
+      expect(run.error, caseName).toMatch(/Not logged in/);
+      expect(run.graders.length, caseName).toBeGreaterThan(0); // graded, not skipped
+      expect(score, caseName).toBeLessThan(1);
+    }
+  });
+
+  it("implement-then-verify passes without the pack's agent names (general-purpose agents that test and review)", () => {
+    const direct = verdicts(calls.baseline).find(
+      (run) => run.caseName === 'implement-then-verify' && run.played?.trajectory.expect === 'pass',
+    );
+    expect(direct?.failed).toEqual([]);
+  });
+
+  it('orchestrator-skill-fired counts a skill the client loaded, not a Skill call it refused', () => {
+    const fired = (run: EvaluatedRun) => run.graders.find((grader) => grader.name === 'orchestrator-skill-fired');
+    const plugin = verdicts(calls.matrix).filter((run) => run.played?.trajectory.expect === 'pass' && fired(run.run));
+    expect(plugin.length).toBeGreaterThan(5);
+    for (const { run, played } of plugin) expect(fired(run)?.passed, played?.trajectory.name).toBe(true);
+    // Without the pack the same trajectory calls the skill too, and the client refuses it.
+    const refused = verdicts(calls.baseline).find(
+      (run) => run.caseName === 'implement-then-verify' && run.played?.trajectory.expect === 'pass',
+    )!;
+    const folder = runFolder(refused.run.tracePath!)!;
+    const answered = model.requests.filter((recorded) => requestText(recorded.body).includes(`${folder}/`));
+    expect(answered.some((recorded) => requestText(recorded.body).includes('Unknown skill: orchestrator'))).toBe(true);
+    expect(fired(refused.run)?.passed).toBe(false);
+  });
+
+  it('both forms load the pack: the first request of a run with it lists its skills and agents, without it none', () => {
+    const pack = [
+      ...['orchestrator', 'engineer', 'tester', 'reviewer', 'coordinator'].map(
+        (role) => `.claude/skills/${role}/SKILL.md`,
+      ),
+      ...['engineer', 'tester', 'reviewer'].map((role) => `.claude/agents/${role}.md`),
+    ].map((path) => ({
+      name: /([a-z]+)(?:\/SKILL)?\.md$/.exec(path)![1],
+      description: parseFrontmatter(readFileSync(join(packRoot, path), 'utf8')).data.description as string,
+    }));
+    /** The pack's skills and agents the client listed, by the names it gives them in the plugin and in a personal install. */
+    const listed = (shown: string) =>
+      pack.flatMap(({ name, description }) =>
+        [`ai-pack:${name}`, name].filter((named) => shown.includes(`- ${named}: ${description}`)),
+      );
+    for (const [plan, arm, names] of [
+      [plans[2], 'plugin', pack.map(({ name }) => `ai-pack:${name}`)],
+      [plans[3], 'personal', pack.map(({ name }) => name)],
+    ] as const) {
+      const runs = [...suite.played].filter(([, played]) => played.plan === plan);
+      expect(runs.map(([, played]) => played.arm).sort()).toEqual(['baseline', arm]);
+      for (const [folder, played] of runs) {
+        const first = model.requests.find(
+          (recorded) => recorded.conversation === EVAL_CASE && requestText(recorded.body).includes(`${folder}/`),
+        );
+        expect(listed(requestText(first!.body)), played.arm).toEqual(played.arm === 'baseline' ? [] : names);
+      }
+    }
+  });
+
+  it('npm run eval prints and writes per case the pass rate in each arm, the difference, time and tokens', () => {
+    for (const form of [calls.pluginForm, calls.personalForm]) {
+      expect(form.run.status, form.run.output.slice(-3000)).toBe(0);
+      const row = `| ${EVAL_CASE} | 100% (1) | 0% (1) | +100 | `;
+      expect(form.run.output).toContain(row);
+      expect(form.result.summaryMarkdown).toContain(row);
+      const [summary] = JSON.parse(form.result.summaryJson).summary;
+      expect(summary).toMatchObject({
+        name: EVAL_CASE,
+        delta: 1,
+        with: { runs: 1, passRate: 1 },
+        without: { passRate: 0 },
+      });
+      expect(summary.with.meanTokens).toBeGreaterThan(0);
+      expect(summary.with.meanSeconds).toBeGreaterThan(0);
+    }
+  });
 });
