@@ -4,8 +4,8 @@
 // stand-in, test/helpers/stand-in/model.ts; see test/evals/trajectories.ts) and must pass the one that
 // does what the case wants and fail the wrong ones, doing nothing, and a run that ends before any model
 // call. No credential is involved. `npm run eval` itself is run the same way, in both forms.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFrontmatter } from '../generators/lib/frontmatter.js';
@@ -13,6 +13,7 @@ import { packRoot } from '../generators/lib/paths.js';
 import { pluginFiles } from '../generators/lib/plugin.js';
 import {
   type Arm,
+  collect,
   DO_NOTHING,
   type EvalCall,
   type Plan,
@@ -21,15 +22,18 @@ import {
   runFolder,
   runsOf,
   scriptedSuite,
+  type Trajectory,
 } from './evals/scripted.js';
 import {
   caseNames,
   type EvaluatedRun,
   fixedFlags,
+  formatSummary,
   indicators,
   runScore,
   stageSuite,
   suiteRoot,
+  summarize,
 } from './evals/suite.js';
 import { TRAJECTORIES } from './evals/trajectories.js';
 import { runClaude, throwAwayHome } from './helpers/claude.js';
@@ -152,37 +156,26 @@ it.runIf(!sandboxed)('runs the scripted trajectories (needs bubblewrap and socat
   context.skip(NO_SANDBOX);
 });
 
-/** The case the runs of `npm run eval` play: the trajectory that passes with the pack, doing nothing without. */
-const EVAL_CASE = 'no-fan-out-one-line-fix';
+/**
+ * The case `npm run eval --form personal` plays: the lookup with Explore agents with the pack, the same lookup given
+ * to general-purpose agents without it (a Skill call the client refuses included).
+ */
+const EVAL_CASE = 'lookup-fan-out';
+const right = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect === 'pass');
+const wrong = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect !== 'pass');
 
-interface Calls {
-  matrix: EvalCall;
-  baseline: EvalCall;
-  loggedOut: EvalCall[];
-  pluginForm: { run: RunResult; result: ReturnType<typeof readResults> };
-  personalForm: { run: RunResult; result: ReturnType<typeof readResults> };
-}
-
-interface RunResult {
-  status: number | null;
-  output: string;
-}
-
-/** `npm run eval` (test/evals/run.ts) with `home` as HOME, against the stand-in, results in home/results. */
-function npmRunEval(home: string, model: StandInModel, args: string[]): Promise<RunResult> {
-  const script = join(suiteRoot, '../test/evals/run.ts');
-  const child = spawn(process.execPath, [script, ...args, '--output', join(home, 'results')], {
-    env: standInEnvironment(home, model),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 240_000,
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
-  });
+/**
+ * What each arm of `--ablation with-without` plays for a case: with the plugin, what the case wants and doing
+ * nothing; without the pack, doing nothing and the most likely wrong behaviour (graders read behaviour, not the
+ * pack's names). The runner runs a case as often in both arms: a second wrong behaviour runs with the plugin, and
+ * the arm with fewer plays the passing route without the pack's names (its graders must not need them).
+ */
+function arms(name: string): { plugin: Trajectory[]; baseline: Trajectory[] } {
+  const [first, ...more] = wrong(name);
+  const plugin = [...right(name), DO_NOTHING, ...more];
+  const baseline = [DO_NOTHING, first];
+  while (baseline.length < plugin.length) baseline.push(right(name)[0]);
+  return { plugin, baseline };
 }
 
 function readResults(home: string) {
@@ -192,91 +185,51 @@ function readResults(home: string) {
 }
 
 describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval against the stand-in model', () => {
-  const homes = {
-    matrix: throwAwayHome(),
-    baseline: throwAwayHome(),
-    pluginForm: throwAwayHome(),
-    personalForm: throwAwayHome(),
-  };
-  /**
-   * With the plugin, each case's passing trajectories and doing nothing; without the pack, doing nothing and
-   * the wrong behaviours (graders read behaviour, not the pack's names), and implement-then-verify's direct
-   * route with general-purpose agents (its graders must not need the pack's agent names).
-   */
-  const right = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect === 'pass');
-  const wrong = (name: string) => TRAJECTORIES[name].filter((trajectory) => trajectory.expect !== 'pass');
+  const homes = { matrix: throwAwayHome(), personalForm: throwAwayHome(), dryRun: throwAwayHome() };
   const plans: Plan[] = [
-    {
-      home: homes.matrix,
-      trajectories: Object.fromEntries(cases.map((name) => [name, { plugin: [...right(name), DO_NOTHING] }])),
-    },
-    {
-      home: homes.baseline,
-      trajectories: Object.fromEntries(
-        cases.map((name) => [
-          name,
-          {
-            baseline: [
-              DO_NOTHING,
-              ...wrong(name),
-              ...(name === 'implement-then-verify' ? right(name).slice(0, 1) : []),
-            ],
-          },
-        ]),
-      ),
-    },
-    {
-      home: homes.pluginForm,
-      trajectories: { [EVAL_CASE]: { plugin: right(EVAL_CASE), baseline: [DO_NOTHING] } },
-    },
+    { home: homes.matrix, trajectories: Object.fromEntries(cases.map((name) => [name, arms(name)])) },
     {
       home: homes.personalForm,
-      trajectories: { [EVAL_CASE]: { personal: right(EVAL_CASE), baseline: [DO_NOTHING] } },
+      trajectories: { [EVAL_CASE]: { personal: right(EVAL_CASE), baseline: [wrong(EVAL_CASE)[0]] } },
     },
   ];
   const prompts = Object.fromEntries(cases.map((name) => [name, promptLine(suiteRoot, name)]));
   const suite = scriptedSuite(prompts, plans);
+  const npmRunEval = (home: string, args: string[], model?: StandInModel) =>
+    collect(process.execPath, [join(suiteRoot, '../test/evals/run.ts'), ...args, '--output', join(home, 'results')], {
+      env: standInEnvironment(home, model),
+      timeoutMs: 240_000,
+    });
   let model: StandInModel;
-  let calls: Calls;
-
-  /** Runs per case of a plan's arm: one per trajectory. */
-  const runsPer = (plan: Plan, arm: Arm) =>
-    Object.fromEntries(cases.map((name) => [name, plan.trajectories[name]?.[arm]?.length ?? 1]));
+  let calls: {
+    matrix: EvalCall;
+    loggedOut: EvalCall;
+    personalForm: { status: number | null; output: string };
+    dryRun: { status: number | null; output: string };
+  };
 
   beforeAll(async () => {
     model = await startStandInModel(suite.conversations);
     const marketplace = tempFolder('ai-pack-marketplace-');
     writeFiles(marketplace, pluginFiles());
     const plugin = join(marketplace, 'plugin');
-    stageSuite(plugin, runsPer(plans[0], 'plugin'));
-    const baseline = tempFolder('ai-pack-evals-');
-    stageSuite(baseline, runsPer(plans[1], 'baseline'));
-    const flags = (...extra: string[]) => [...fixedFlags(), '--ablation', 'none', ...extra];
+    stageSuite(plugin, Object.fromEntries(cases.map((name) => [name, arms(name).plugin.length])));
+    const loggedOut = tempFolder('ai-pack-evals-');
+    stageSuite(loggedOut);
+    const flags = (...extra: string[]) => [...fixedFlags(), ...extra];
     const timeoutMs = 280_000;
-    // Without a credential the client stops a suite at its first failed login (runs already started
-    // still report): each half of the cases, staged on its own, starts all its runs at once.
-    const halves = [cases.slice(0, cases.length / 2), cases.slice(cases.length / 2)].map((half) => {
-      const staged = stageSuite(tempFolder('ai-pack-evals-'), Object.fromEntries(half.map((name) => [name, 1])));
-      for (const name of cases.filter((other) => !half.includes(other)))
-        rmSync(join(staged, name), { recursive: true });
-      return join(staged, '..');
-    });
-    const [matrix, baselineCall, pluginForm, personalForm, ...loggedOutCalls] = await Promise.all([
-      pluginEval(plugin, flags('-j', '4'), { home: homes.matrix, model, timeoutMs }),
-      pluginEval(baseline, flags('-j', '3'), { home: homes.baseline, model, timeoutMs }),
-      npmRunEval(homes.pluginForm, model, ['--plugin', plugin, '--case', EVAL_CASE, '--runs', '1']),
-      npmRunEval(homes.personalForm, model, ['--form', 'personal', '--case', EVAL_CASE, '--runs', '1']),
-      ...halves.map((half) =>
-        pluginEval(half, flags('-j', String(cases.length / 2)), { home: throwAwayHome(), timeoutMs }),
-      ),
+    // Independent runs side by side: the matrix, `npm run eval` of the personal form, and, without a
+    // credential, the case whose do-nothing run once scored 1 (no-fan-out-design-question).
+    const [matrix, personalForm, loggedOutCall, dryRun] = await Promise.all([
+      pluginEval(plugin, flags('--ablation', 'with-without', '-j', '6'), { home: homes.matrix, model, timeoutMs }),
+      npmRunEval(homes.personalForm, ['--form', 'personal', '--case', EVAL_CASE, '--runs', '1'], model),
+      pluginEval(loggedOut, flags('--case', 'no-fan-out-design-question', '--runs', '1', '--ablation', 'none'), {
+        home: throwAwayHome(),
+        timeoutMs,
+      }),
+      npmRunEval(homes.dryRun, ['--plugin', plugin, '--dry-run']),
     ]);
-    calls = {
-      matrix,
-      baseline: baselineCall,
-      loggedOut: loggedOutCalls,
-      pluginForm: { run: pluginForm, result: readResults(homes.pluginForm) },
-      personalForm: { run: personalForm, result: readResults(homes.personalForm) },
-    };
+    calls = { matrix, loggedOut: loggedOutCall, personalForm, dryRun };
   }, 300_000);
 
   afterAll(async () => {
@@ -296,15 +249,13 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
   }
 
   it('every case loads, scaffolds and grades without a warning, and the script played to its end', () => {
-    for (const call of [calls.matrix, calls.baseline, ...calls.loggedOut]) {
+    for (const call of [calls.matrix, calls.loggedOut]) {
       expect(call.output).not.toMatch(/Couldn't load|⚠ case|cannot pass|grader threw|scaffold failed/);
       expect(call.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
-      expect(call.result?.cases.map((one) => one.name).sort()).toEqual(
-        call === calls.matrix || call === calls.baseline ? cases : expect.any(Array),
-      );
     }
+    expect(calls.matrix.result?.cases.map((one) => one.name).sort()).toEqual(cases);
     expect(model.unscripted.map((request) => request.error)).toEqual([]);
-    for (const { run, played } of [...verdicts(calls.matrix), ...verdicts(calls.baseline)]) {
+    for (const { run, played } of verdicts(calls.matrix)) {
       expect(run.error, played?.trajectory.name).toBeNull();
       expect(played, run.tracePath).toBeDefined();
     }
@@ -312,14 +263,9 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
 
   describe.each(cases)('%s', (name) => {
     it('passes what the case wants, fails the wrong behaviour on the graders that catch it, and fails doing nothing', () => {
-      const runs = [...verdicts(calls.matrix), ...verdicts(calls.baseline)].filter((run) => run.caseName === name);
-      const played = runs.map((run) => `${run.played?.arm}: ${run.played?.trajectory.name}`).sort();
-      const planned = plans
-        .slice(0, 2)
-        .flatMap((plan) =>
-          Object.entries(plan.trajectories[name]).flatMap(([arm, all]) => all.map((one) => `${arm}: ${one.name}`)),
-        );
-      expect(played).toEqual(planned.sort());
+      const runs = verdicts(calls.matrix).filter((run) => run.caseName === name);
+      const planned = Object.entries(arms(name)).flatMap(([arm, all]) => all.map((one) => `${arm}: ${one.name}`));
+      expect(runs.map((run) => `${run.played?.arm}: ${run.played?.trajectory.name}`).sort()).toEqual(planned.sort());
       for (const { played, failed, score } of runs) {
         const { name: trajectory, expect: wanted } = played!.trajectory;
         if (wanted === 'pass') {
@@ -333,38 +279,37 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
     });
   });
 
-  it('doing nothing fails every case with the plugin and without the pack, and so does a run that ends before any model call', () => {
-    for (const call of [calls.matrix, calls.baseline]) {
-      const nothing = verdicts(call).filter((run) => run.played?.trajectory === DO_NOTHING);
-      expect(nothing.map((run) => run.caseName).sort()).toEqual(cases);
-      for (const { caseName, score } of nothing) expect(score, caseName).toBeLessThan(1);
-    }
-    const loggedOut = calls.loggedOut.flatMap((call) => verdicts(call));
-    expect(loggedOut.map((run) => run.caseName).sort()).toEqual(cases);
-    for (const { caseName, run, score } of loggedOut) {
-      expect(run.error, caseName).toMatch(/Not logged in/);
-      expect(run.graders.length, caseName).toBeGreaterThan(0); // graded, not skipped
-      expect(score, caseName).toBeLessThan(1);
-    }
+  it('doing nothing fails every case in both arms, and so does a run that ends before any model call', () => {
+    const nothing = verdicts(calls.matrix).filter((run) => run.played?.trajectory === DO_NOTHING);
+    expect(nothing.map((run) => `${run.played?.arm} ${run.caseName}`).sort()).toEqual(
+      cases.flatMap((name) => [`baseline ${name}`, `plugin ${name}`]).sort(),
+    );
+    for (const { caseName, score } of nothing) expect(score, caseName).toBeLessThan(1);
+    // Without a credential the client exits before any model call; the runner still grades the run.
+    const [loggedOut] = verdicts(calls.loggedOut);
+    expect(loggedOut.run.error).toMatch(/Not logged in/);
+    expect(loggedOut.run.graders.length).toBeGreaterThan(0);
+    expect(loggedOut.score).toBeLessThan(1);
   });
 
-  it("implement-then-verify passes without the pack's agent names (general-purpose agents that test and review)", () => {
-    const direct = verdicts(calls.baseline).find(
-      (run) => run.caseName === 'implement-then-verify' && run.played?.trajectory.expect === 'pass',
+  it("the passing routes pass without the pack's names too (general-purpose agents, a refused Skill call)", () => {
+    const baseline = verdicts(calls.matrix).filter(
+      (run) => run.played?.arm === 'baseline' && run.played.trajectory.expect === 'pass',
     );
-    expect(direct?.failed).toEqual([]);
+    expect(baseline.map((run) => run.caseName).sort()).toEqual(['fan-out-three-features', 'implement-then-verify']);
+    for (const { caseName, failed } of baseline) expect(failed, caseName).toEqual([]);
   });
 
   it('orchestrator-skill-fired counts a skill the client loaded, not a Skill call it refused', () => {
     const fired = (run: EvaluatedRun) => run.graders.find((grader) => grader.name === 'orchestrator-skill-fired');
-    const plugin = verdicts(calls.matrix).filter((run) => run.played?.trajectory.expect === 'pass' && fired(run.run));
-    expect(plugin.length).toBeGreaterThan(5);
-    for (const { run, played } of plugin) expect(fired(run)?.passed, played?.trajectory.name).toBe(true);
-    // Without the pack the same trajectory calls the skill too, and the client refuses it.
-    const refused = verdicts(calls.baseline).find(
-      (run) => run.caseName === 'implement-then-verify' && run.played?.trajectory.expect === 'pass',
-    )!;
-    const folder = runFolder(refused.run.tracePath!)!;
+    const loaded = verdicts(calls.matrix).filter((run) => run.played?.trajectory.expect === 'pass' && fired(run.run));
+    expect(loaded.length).toBeGreaterThan(5);
+    for (const { run, played } of loaded) expect(fired(run)?.passed, played?.trajectory.name).toBe(true);
+    // Without the pack (the personal form's second pass, where --ablation none grades the indicator) the same
+    // call is refused: "Unknown skill".
+    const withoutPack = JSON.parse(readFileSync(join(homes.personalForm, 'results/without/result.json'), 'utf8'));
+    const [refused] = runsOf(withoutPack);
+    const folder = runFolder(refused.run.tracePath ?? '')!;
     const answered = model.requests.filter((recorded) => requestText(recorded.body).includes(`${folder}/`));
     expect(answered.some((recorded) => requestText(recorded.body).includes('Unknown skill: orchestrator'))).toBe(true);
     expect(fired(refused.run)?.passed).toBe(false);
@@ -385,36 +330,43 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
       pack.flatMap(({ name, description }) =>
         [`ai-pack:${name}`, name].filter((named) => shown.includes(`- ${named}: ${description}`)),
       );
-    for (const [plan, arm, names] of [
-      [plans[2], 'plugin', pack.map(({ name }) => `ai-pack:${name}`)],
-      [plans[3], 'personal', pack.map(({ name }) => name)],
-    ] as const) {
-      const runs = [...suite.played].filter(([, played]) => played.plan === plan);
-      expect(runs.map(([, played]) => played.arm).sort()).toEqual(['baseline', arm]);
-      for (const [folder, played] of runs) {
-        const first = model.requests.find(
-          (recorded) => recorded.conversation === EVAL_CASE && requestText(recorded.body).includes(`${folder}/`),
-        );
-        expect(listed(requestText(first!.body)), played.arm).toEqual(played.arm === 'baseline' ? [] : names);
-      }
+    const names = { plugin: pack.map(({ name }) => `ai-pack:${name}`), personal: pack.map(({ name }) => name) };
+    const seen = new Set<Arm>();
+    for (const [folder, played] of suite.played) {
+      if (played.caseName !== EVAL_CASE) continue;
+      const first = model.requests.find(
+        (recorded) => recorded.conversation === EVAL_CASE && requestText(recorded.body).includes(`${folder}/`),
+      );
+      expect(listed(requestText(first!.body)), played.arm).toEqual(played.arm === 'baseline' ? [] : names[played.arm]);
+      seen.add(played.arm);
     }
+    expect([...seen].sort()).toEqual(['baseline', 'personal', 'plugin']);
   });
 
   it('npm run eval prints and writes per case the pass rate in each arm, the difference, time and tokens', () => {
-    for (const form of [calls.pluginForm, calls.personalForm]) {
-      expect(form.run.status, form.run.output.slice(-3000)).toBe(0);
-      const row = `| ${EVAL_CASE} | 100% (1) | 0% (1) | +100 | `;
-      expect(form.run.output).toContain(row);
-      expect(form.result.summaryMarkdown).toContain(row);
-      const [summary] = JSON.parse(form.result.summaryJson).summary;
-      expect(summary).toMatchObject({
-        name: EVAL_CASE,
-        delta: 1,
-        with: { runs: 1, passRate: 1 },
-        without: { passRate: 0 },
-      });
-      expect(summary.with.meanTokens).toBeGreaterThan(0);
-      expect(summary.with.meanSeconds).toBeGreaterThan(0);
-    }
+    expect(calls.personalForm.status, calls.personalForm.output.slice(-3000)).toBe(0);
+    const row = `| ${EVAL_CASE} | 100% (1) | 0% (1) | +100 | `;
+    expect(calls.personalForm.output).toContain(row);
+    const { summaryJson, summaryMarkdown } = readResults(homes.personalForm);
+    expect(summaryMarkdown).toContain(row);
+    const [summary] = JSON.parse(summaryJson).summary;
+    expect(summary).toMatchObject({
+      name: EVAL_CASE,
+      delta: 1,
+      with: { runs: 1, passRate: 1 },
+      without: { passRate: 0 },
+    });
+    expect(summary.with.meanTokens).toBeGreaterThan(0);
+    expect(summary.with.meanSeconds).toBeGreaterThan(0);
+    // The plugin form's single pass, with and without the plugin, read the same way.
+    const plugin = summarize(calls.matrix.result!).find((one) => one.name === 'no-fan-out-one-line-fix');
+    expect(plugin).toMatchObject({ with: { runs: 2, passRate: 0.5 }, without: { runs: 2, passRate: 0 }, delta: 0.5 });
+    expect(formatSummary([plugin!])).toContain('| no-fan-out-one-line-fix | 50% (2) | 0% (2) | +50 | ');
+    expect(calls.dryRun.status).toBe(0);
+    expect(calls.dryRun.output).toMatch(/Dry run: nothing was run/);
+    expect(calls.dryRun.output).toMatch(/--ablation with-without/);
+    expect(calls.dryRun.output).toMatch(
+      /--allow-tools 'Bash\(npm test \*\)' 'Bash\(npm run build \*\)' 'Bash\(git \*\)' Edit Write SendMessage/,
+    );
   });
 });

@@ -134,27 +134,15 @@ export function promptLine(suite: string, caseName: string): string {
     .split('\n')[0];
 }
 
-export interface EvalCall {
-  status: number | null;
-  output: string;
-  result: EvalResult | undefined;
-}
-
-/**
- * `claude plugin eval <target> <args>` in a clean environment with `home` as HOME (its runs' folders go
- * into home/tmp), against `model` (none: no credential at all). Asynchronous, as the stand-in answers
- * from this process.
- */
-export function pluginEval(
-  target: string,
+/** A process's exit and its output (stdout and stderr together), without blocking: the stand-in answers from this process. */
+export function collect(
+  command: string,
   args: string[],
-  options: { home: string; model?: StandInModel; timeoutMs: number },
-): Promise<EvalCall> {
-  const json = join(options.home, 'out', 'result.json');
-  const all = ['plugin', 'eval', target, ...args, '--output-dir', join(options.home, 'out'), '--json', json];
-  const child = spawn(claudeBinary, all, {
-    cwd: target,
-    env: standInEnvironment(options.home, options.model),
+  options: { cwd?: string; env: Record<string, string>; timeoutMs: number },
+): Promise<{ status: number | null; output: string }> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: options.timeoutMs,
   });
@@ -163,11 +151,30 @@ export function pluginEval(
   child.stderr.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (status) => {
-      const result = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
-      resolve({ status, output, result });
-    });
+    child.on('close', (status) => resolve({ status, output }));
   });
+}
+
+export interface EvalCall {
+  status: number | null;
+  output: string;
+  result: EvalResult | undefined;
+}
+
+/**
+ * `claude plugin eval <target> <args>` in a clean environment with `home` as HOME (its runs' folders go
+ * into home/tmp), against `model` (none: no credential at all).
+ */
+export async function pluginEval(
+  target: string,
+  args: string[],
+  options: { home: string; model?: StandInModel; timeoutMs: number },
+): Promise<EvalCall> {
+  const json = join(options.home, 'out', 'result.json');
+  const all = ['plugin', 'eval', target, ...args, '--output-dir', join(options.home, 'out'), '--json', json];
+  const env = standInEnvironment(options.home, options.model);
+  const { status, output } = await collect(claudeBinary, all, { cwd: target, env, timeoutMs: options.timeoutMs });
+  return { status, output, result: existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined };
 }
 
 /** Every run of a result with the arm the client ran it in (`with`, or `without` under --ablation with-without). */

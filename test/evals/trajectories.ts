@@ -625,6 +625,40 @@ function mergeWorktrees(): Trajectory[] {
   ];
 }
 
+/**
+ * Two agents launched together that each stop early (blocked, or with a question): continued with SendMessage
+ * (`message`, the pack's fan-in) or relaunched (`relaunches`, the wrong way). The fan-in waits for every result.
+ */
+function continuedOrRelaunched(options: {
+  launches: Step[];
+  agents: Conversation[];
+  message: string;
+  relaunches: Step[];
+  relaunched: Conversation[];
+  report: string;
+  names: [string, string];
+  failing: string[];
+}): Trajectory[] {
+  const start = turn(skill, ...options.launches);
+  const fanIn = afterResults(4, run('npm test'));
+  const report = turn(say(options.report));
+  const answers = options.launches.map((_, index) => sendTo(index, options.message));
+  return [
+    {
+      name: options.names[0],
+      expect: 'pass',
+      main: [start, afterResults(2, ...answers), fanIn, report],
+      agents: options.agents,
+    },
+    {
+      name: options.names[1],
+      expect: options.failing,
+      main: [start, afterResults(2, ...options.relaunches), fanIn, report],
+      agents: [...options.agents, ...options.relaunched],
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // denied-command-recovery
 
@@ -719,23 +753,19 @@ function deniedCommandRecovery(): Trajectory[] {
       brief: `Finish the validation in <root>/src/${task}.js. Done when: \`npm test\` passes (make is not allowed).`,
     }),
   );
-  const instead = '`make check` is not allowed for agents here; it runs `npm test`, which is: run that and report.';
-  const fanIn = afterResults(4, run('npm test'));
-  const report = turn(say('Both parsers validate their input; make check = npm test passes.'));
-  return [
-    {
-      name: 'each denied agent continued with SendMessage and an allowed command',
-      expect: 'pass',
-      main: [turn(skill, ...launches), afterResults(2, sendTo(0, instead), sendTo(1, instead)), fanIn, report],
-      agents,
-    },
-    {
-      name: 'the denied agents relaunched instead of continued',
-      expect: ['continued-with-sendmessage', 'recovered-with-an-allowed-command', 'no-relaunch'],
-      main: [turn(skill, ...launches), afterResults(2, ...relaunches), fanIn, report],
-      agents: [...agents, ...relaunched],
-    },
-  ];
+  return continuedOrRelaunched({
+    launches,
+    agents,
+    message: '`make check` is not allowed for agents here; it runs `npm test`, which is: run that and report.',
+    relaunches,
+    relaunched,
+    report: 'Both parsers validate their input; make check = npm test passes.',
+    names: [
+      'each denied agent continued with SendMessage and an allowed command',
+      'the denied agents relaunched instead of continued',
+    ],
+    failing: ['continued-with-sendmessage', 'recovered-with-an-allowed-command', 'no-relaunch'],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -799,22 +829,16 @@ function needsContextAnswered(): Trajectory[] {
       brief: `Add formatPrice(thousandths, currency) to <root>/src/${task}.js with tests. ${rule}`,
     }),
   );
-  const fanIn = afterResults(4, run('npm test'));
-  const report = turn(say('formatPrice is in both modules, rounding half to even; the suite passes.'));
-  return [
-    {
-      name: 'each question answered with SendMessage',
-      expect: 'pass',
-      main: [turn(skill, ...launches), afterResults(2, sendTo(0, rule), sendTo(1, rule)), fanIn, report],
-      agents,
-    },
-    {
-      name: 'the agents relaunched with the rule in new briefs',
-      expect: ['rule-not-in-briefs', 'answered-with-sendmessage', 'no-relaunch'],
-      main: [turn(skill, ...launches), afterResults(2, ...relaunches), fanIn, report],
-      agents: [...agents, ...relaunched],
-    },
-  ];
+  return continuedOrRelaunched({
+    launches,
+    agents,
+    message: rule,
+    relaunches,
+    relaunched,
+    report: 'formatPrice is in both modules, rounding half to even; the suite passes.',
+    names: ['each question answered with SendMessage', 'the agents relaunched with the rule in new briefs'],
+    failing: ['rule-not-in-briefs', 'answered-with-sendmessage', 'no-relaunch'],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
