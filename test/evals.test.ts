@@ -198,7 +198,7 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
   const npmRunEval = (home: string, args: string[], model?: StandInModel) =>
     collect(process.execPath, [join(suiteRoot, '../test/evals/run.ts'), ...args, '--output', join(home, 'results')], {
       env: standInEnvironment(home, model),
-      timeoutMs: 240_000,
+      timeoutMs: 560_000,
     });
   let model: StandInModel;
   let calls: {
@@ -217,11 +217,11 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
     const loggedOut = tempFolder('ai-pack-evals-');
     stageSuite(loggedOut);
     const flags = (...extra: string[]) => [...fixedFlags(), ...extra];
-    const timeoutMs = 280_000;
+    const timeoutMs = 560_000;
     // Independent runs side by side: the matrix, `npm run eval` of the personal form, and, without a
     // credential, the case whose do-nothing run once scored 1 (no-fan-out-design-question).
     const [matrix, personalForm, loggedOutCall, dryRun] = await Promise.all([
-      pluginEval(plugin, flags('--ablation', 'with-without', '-j', '6'), { home: homes.matrix, model, timeoutMs }),
+      pluginEval(plugin, flags('--ablation', 'with-without', '-j', '8'), { home: homes.matrix, model, timeoutMs }),
       npmRunEval(homes.personalForm, ['--form', 'personal', '--case', EVAL_CASE, '--runs', '1'], model),
       pluginEval(loggedOut, flags('--case', 'no-fan-out-design-question', '--runs', '1', '--ablation', 'none'), {
         home: throwAwayHome(),
@@ -230,7 +230,7 @@ describe.runIf(sandboxed)('scripted trajectories, graded by claude plugin eval a
       npmRunEval(homes.dryRun, ['--plugin', plugin, '--dry-run']),
     ]);
     calls = { matrix, loggedOut: loggedOutCall, personalForm, dryRun };
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await model?.close();
