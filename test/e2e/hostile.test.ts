@@ -312,11 +312,13 @@ describe('real process: one run at a time', () => {
     const { repo, top } = workspace();
     writeFileSync(join(repo, '.claude-keep'), '');
     // The first run is held inside its run: the `git check-ignore` an install runs once it holds the lock is
-    // a stand-in on its PATH that marks the moment, then waits for the test to let the run go on.
+    // a stand-in on its PATH that marks the moment, then waits for the test to let the run go on. It ignores
+    // the SIGTERM of the run's 3 s timeout on git, or a busy machine would let the first run finish (and let
+    // go of the lock) while the second one is still starting.
     const barrier = join(top, 'barrier');
     mkdirSync(join(barrier, 'bin'), { recursive: true });
     const git = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const standIn = `#!/bin/sh\n: > "${barrier}/inside"\nwhile [ ! -e "${barrier}/go" ]; do sleep 0.02; done\nexec "${git}" "$@"\n`;
+    const standIn = `#!/bin/sh\ntrap '' TERM\n: > "${barrier}/inside"\nwhile [ ! -e "${barrier}/go" ]; do sleep 0.02; done\nexec "${git}" "$@"\n`;
     writeFileSync(join(barrier, 'bin/git'), standIn, { mode: 0o755 });
     const env = { ...process.env, PATH: `${join(barrier, 'bin')}:${process.env.PATH}` };
     const first = spawn(node, [launcher, '--yes', '--test-command', 'make test'], { cwd: repo, env, stdio: 'ignore' });
