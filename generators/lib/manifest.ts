@@ -77,53 +77,20 @@ export function readRecord(
     );
   }
   const record = stored as InstallRecord;
-  const isPackPath = (path: string) => shipped.paths.has(path);
-  const isFolderOfPack = (folder: string) => [...shipped.paths].some((path) => path.startsWith(`${folder}/`));
-  const ignored = [
-    ...Object.keys(record.files).filter((path) => !isPackPath(path)),
-    ...Object.keys(record.newVersions ?? {}).filter((path) => !isPackPath(path)),
-    ...(record.createdFolders ?? []).filter((folder) => !isFolderOfPack(folder)),
-  ];
-  const files = Object.fromEntries(Object.entries(record.files).filter(([path]) => isPackPath(path)));
+  const claims = new ClaimCheck(shipped);
   // Optional keys stay absent when they were: the record is rewritten only when its content changes.
-  const newVersions =
-    record.newVersions && Object.fromEntries(Object.entries(record.newVersions).filter(([path]) => isPackPath(path)));
-  const createdFolders = record.createdFolders?.filter(isFolderOfPack);
-  const ignoredSettings: SettingsAdditions = [];
-  const packEntries = (additions: SettingsAdditions) => {
-    const { owned, other } = splitAdditions(additions, shipped.mayOwn);
-    ignoredSettings.push(...other);
-    return owned;
-  };
-  const settings = packEntries(record.settings ?? []);
-  const declined = record.declined && packEntries(record.declined);
-  /** A config entry keeps only what the pack may own in that file; a file the pack never edits is not believed. */
-  const configEntries = <Entry extends ConfigRecord>(configs: Record<string, Entry> | undefined) => {
-    if (!configs) return undefined;
-    ignored.push(...Object.keys(configs).filter((path) => !Object.hasOwn(CONFIG_CLAIMS, path)));
-    return Object.fromEntries(
-      Object.entries(configs)
-        .filter(([path]) => Object.hasOwn(CONFIG_CLAIMS, path))
-        .map(([path, entry]) => {
-          const mine = (additions: SettingsAdditions) => {
-            const { owned, other } = splitAdditions(additions, CONFIG_CLAIMS[path]);
-            ignoredSettings.push(...other);
-            return owned;
-          };
-          return [
-            path,
-            { ...entry, settings: mine(entry.settings), ...(entry.declined && { declined: mine(entry.declined) }) },
-          ];
-        }),
-    );
-  };
-  const configs = configEntries(record.configs);
+  const files = claims.packPaths(record.files);
+  const newVersions = record.newVersions && claims.packPaths(record.newVersions);
+  const createdFolders = record.createdFolders && claims.packFolders(record.createdFolders);
+  const settings = claims.settings(record.settings ?? []);
+  const declined = record.declined && claims.settings(record.declined);
+  const configs = record.configs && claims.configs(record.configs);
   const pending = record.pending && {
     ...record.pending,
-    settings: packEntries(record.pending.settings),
-    declined: packEntries(record.pending.declined),
-    createdFolders: record.pending.createdFolders.filter(isFolderOfPack),
-    ...(record.pending.configs && { configs: configEntries(record.pending.configs) }),
+    settings: claims.settings(record.pending.settings),
+    declined: claims.settings(record.pending.declined),
+    createdFolders: record.pending.createdFolders.filter((folder) => claims.isFolderOfPack(folder)),
+    ...(record.pending.configs && { configs: claims.configs(record.pending.configs) }),
   };
   const kept = {
     ...record,
@@ -135,7 +102,59 @@ export function readRecord(
     ...(configs && { configs }),
     ...(pending && { pending }),
   };
-  return { record: kept, ignored: [...new Set(ignored)], ignoredSettings };
+  return { record: kept, ignored: [...new Set(claims.ignored)], ignoredSettings: claims.ignoredSettings };
+}
+
+/**
+ * Keeps what an install record may claim (paths, folders and settings entries some version of the pack writes)
+ * and collects what it may not, for the warning that names them.
+ */
+class ClaimCheck {
+  readonly ignored: string[] = [];
+  readonly ignoredSettings: SettingsAdditions = [];
+
+  constructor(private readonly shipped: Shipped) {}
+
+  isFolderOfPack(folder: string): boolean {
+    return [...this.shipped.paths].some((path) => path.startsWith(`${folder}/`));
+  }
+
+  /** The entries at paths the pack ships. */
+  packPaths<Value>(entries: Record<string, Value>): Record<string, Value> {
+    return this.#keep(entries, (path) => this.shipped.paths.has(path));
+  }
+
+  /** The folders that hold a path the pack ships. */
+  packFolders(folders: string[]): string[] {
+    this.ignored.push(...folders.filter((folder) => !this.isFolderOfPack(folder)));
+    return folders.filter((folder) => this.isFolderOfPack(folder));
+  }
+
+  /** The settings entries some version of the pack writes (in `.claude/settings.json`, or by `mayOwn`). */
+  settings(additions: SettingsAdditions, mayOwn = this.shipped.mayOwn): SettingsAdditions {
+    const { owned, other } = splitAdditions(additions, mayOwn);
+    this.ignoredSettings.push(...other);
+    return owned;
+  }
+
+  /** A config entry keeps only what the pack may own in that file; a file the pack never edits is not believed. */
+  configs<Entry extends ConfigRecord>(configs: Record<string, Entry>): Record<string, Entry> {
+    const known = this.#keep(configs, (path) => Object.hasOwn(CONFIG_CLAIMS, path));
+    return Object.fromEntries(
+      Object.entries(known).map(([path, entry]) => {
+        const mine = (additions: SettingsAdditions) => this.settings(additions, CONFIG_CLAIMS[path]);
+        return [
+          path,
+          { ...entry, settings: mine(entry.settings), ...(entry.declined && { declined: mine(entry.declined) }) },
+        ];
+      }),
+    );
+  }
+
+  #keep<Value>(entries: Record<string, Value>, claimable: (path: string) => boolean): Record<string, Value> {
+    this.ignored.push(...Object.keys(entries).filter((path) => !claimable(path)));
+    return Object.fromEntries(Object.entries(entries).filter(([path]) => claimable(path)));
+  }
 }
 
 function recordProblem(stored: unknown): string | undefined {

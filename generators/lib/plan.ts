@@ -15,7 +15,13 @@ import {
   statusOf,
 } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
-import { type Piece, removeSettingsText, updateSettingsText } from './settings.js';
+import {
+  type Piece,
+  removeSettingsText,
+  type SettingsAdditions,
+  type SettingsUpdate,
+  updateSettingsText,
+} from './settings.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -406,13 +412,7 @@ function planSettings(
     recorded: previous?.settings ?? [],
     declined: previous?.declined ?? [],
   });
-  for (const script of update.migration.scripts) {
-    const content = build.disk.read(script);
-    if (content === undefined) continue;
-    const backup = build.backUp(script, content);
-    build.delete(script, 'moved', `${script} to ${backup} (enforcement hook, no longer run)`);
-  }
-  for (const finding of update.migration.findings) build.line('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
+  planMigration(build, update.migration);
   if (text === undefined) {
     if (update.text !== undefined)
       build.write(SETTINGS_PATH, update.text, 'added', `${SETTINGS_PATH} (permissions for background agents)`);
@@ -434,22 +434,7 @@ function planSettings(
     if (update.added.length > 0)
       build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
   }
-  const declinedBefore = new Set((previous?.declined ?? []).map((entry) => JSON.stringify(entry)));
-  const newlyDeclined = update.declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
-  if (newlyDeclined.length > 0)
-    build.line(
-      'declined',
-      `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`,
-    );
-  // A safety rule left out on the record's word alone is named on every run: a forged record cannot drop it silently.
-  const declinedSafetyRules = update.declined.filter(
-    (entry) => entry.path === DENY_RULES && !newlyDeclined.includes(entry),
-  );
-  if (declinedSafetyRules.length > 0)
-    build.line(
-      'declined',
-      `${SETTINGS_PATH}: ${describeEntries(declinedSafetyRules)} (deny rules that keep secrets from being read; the install record says you removed them, so updates leave them out: put them back in ${SETTINGS_PATH} to have them again)`,
-    );
+  reportDeclined(build, previous?.declined ?? [], update.declined);
   const changed = update.text !== text ? update.text : undefined;
   return {
     recorded: update.recorded,
@@ -457,6 +442,35 @@ function planSettings(
     created: text === undefined || previous?.createdSettings === true,
     text: changed,
   };
+}
+
+/** The enforcement era's hook scripts go to the backup folder; each finding of the migration gets its line. */
+function planMigration(build: PlanBuilder, migration: SettingsUpdate['migration']): void {
+  for (const script of migration.scripts) {
+    const content = build.disk.read(script);
+    if (content === undefined) continue;
+    const backup = build.backUp(script, content);
+    build.delete(script, 'moved', `${script} to ${backup} (enforcement hook, no longer run)`);
+  }
+  for (const finding of migration.findings) build.line('migrated', `${SETTINGS_PATH}: ${finding.explanation}`);
+}
+
+/** Names the pack entries the user removed this time, and on every run the secret-deny rules the record says they did. */
+function reportDeclined(build: PlanBuilder, before: SettingsAdditions, declined: SettingsAdditions): void {
+  const declinedBefore = new Set(before.map((entry) => JSON.stringify(entry)));
+  const newlyDeclined = declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
+  if (newlyDeclined.length > 0)
+    build.line(
+      'declined',
+      `${SETTINGS_PATH}: ${describeEntries(newlyDeclined)} (you removed it; updates leave it out)`,
+    );
+  // A safety rule left out on the record's word alone is named on every run: a forged record cannot drop it silently.
+  const declinedSafetyRules = declined.filter((entry) => entry.path === DENY_RULES && !newlyDeclined.includes(entry));
+  if (declinedSafetyRules.length > 0)
+    build.line(
+      'declined',
+      `${SETTINGS_PATH}: ${describeEntries(declinedSafetyRules)} (deny rules that keep secrets from being read; the install record says you removed them, so updates leave them out: put them back in ${SETTINGS_PATH} to have them again)`,
+    );
 }
 
 /**
