@@ -135,11 +135,12 @@ async function worktreeProbe() {
     reviewer: 'PROBE-REVIEWER: look',
     stuck: 'PROBE-STUCK: never answers',
   };
-  // The stuck agent's model answers only once the orchestrator has stopped it (or after 30 s).
+  // The stuck agent's model answers only once the orchestrator has stopped it, or after 80 s, so that a run whose
+  // TaskStop never comes still ends within the client's 100 s (30 s was too short for a busy machine).
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => {
     stop = resolve;
-    setTimeout(resolve, 30_000).unref();
+    setTimeout(resolve, 80_000).unref();
   });
   const launch = (type: string, prompt: string, isolated: boolean): Block => ({
     tool: 'Agent',
@@ -171,10 +172,14 @@ async function worktreeProbe() {
               (request: MessagesRequest) => {
                 if (notifications(request).length < 4) return WAIT;
                 const launched = toolCalls(request).find((call) => call.input.prompt === briefs.stuck);
-                stop();
                 return [{ tool: 'TaskStop', input: { task_id: /^agentId: (\w+)/m.exec(launched!.result!.text)![1] } }];
               },
-              (request) => (notifications(request).length < 5 ? WAIT : [bash('git status --porcelain')]),
+              (request) => {
+                // The TaskStop's result is in: only now may the stuck agent's model answer (before, the agent
+                // could finish first and TaskStop would find it no longer running).
+                stop();
+                return notifications(request).length < 5 ? WAIT : [bash('git status --porcelain')];
+              },
               (request) => [bash(`git -C ${byBrief(request, briefs.writes).worktreePath} diff`)],
               (request) => {
                 const path = byBrief(request, briefs.writes).worktreePath;
