@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { PromptQuestions } from 'yeoman-generator';
 import { releasedContent } from '../io/releases.js';
@@ -355,8 +355,10 @@ export default class AppGenerator extends PackGenerator<Options> {
     if (this.personal) {
       return 'The skills and agents are in ~/.claude for every repository of yours. No permissions were written to ~/.claude/settings.json (they would apply everywhere; --user-settings asks for them): in a repository whose background agents should run its tests without asking, run the generator there too.';
     }
+    // A folder below the one the command was typed in by its relative path; any other by its whole path.
     const where = relative(process.cwd(), this.destinationRoot());
-    const place = where === '' ? 'here' : `in ${where}`;
+    const outside = where === '..' || where.startsWith(`..${sep}`) || isAbsolute(where);
+    const place = where === '' ? 'here' : `in ${outside ? this.destinationRoot() : where}`;
     const client = this.answers.clients.map((name) => CLIENT_FACTS[name].label).join(' or ');
     const skills = this.answers.clients.includes('claude') ? '.claude/skills/' : '.agents/skills/';
     const open = this.answers.skills.includes('orchestrator')

@@ -243,10 +243,13 @@ describe('real process: the shipped command', () => {
     const fromClone = npm(packageRoot, ['run', '--silent', 'ai-pack', '--', repo, '--yes']);
     expect(fromClone.status, fromClone.stdout + fromClone.stderr).toBe(0);
     expect(without(readTree(repo), '.yo-rc.json')).toStrictEqual(packTree());
+    // The repository is not below where the command was typed: the next step names it by its whole path.
+    expect(fromClone.stdout).toContain(`open Claude Code in ${repo} and ask it`);
     // Typed in the user's own folder (npm --prefix): "." is that folder, not this package's.
     const other = npmProject();
     const fromRepo = npm(other, ['--prefix', packageRoot, 'run', '--silent', 'ai-pack', '--', '.', '--yes']);
     expect(fromRepo.status, fromRepo.stdout + fromRepo.stderr).toBe(0);
+    expect(fromRepo.stdout).toContain('open Claude Code here and ask it');
     expect(without(readTree(other), '.yo-rc.json')).toStrictEqual(packTree());
     expect(existsSync(join(packageRoot, '.yo-rc.json'))).toBe(false);
   });
