@@ -115,12 +115,12 @@ export function releasedContent(path: string, hash: string): string | undefined 
  * Every path a version of the pack copies into a repository: an install record may name only these. Known
  * without rendering the other clients' files, so a run that merges nothing never reads agent frontmatter.
  */
-export function everShippedPaths(): Set<string> {
-  const sources = [...readReleases().map((release) => release.files), packFiles()].map((files) => Object.keys(files));
+export function everShippedPaths(current: Readonly<Record<string, string>> = packFiles()): Set<string> {
+  const sources = [...readReleases().map((release) => release.files), current].map((files) => Object.keys(files));
   return new Set(sources.flatMap((paths) => [...paths, ...everyClientPath(paths)]));
 }
 
-/** The settings template of every release and of the pack as it is now: what some version of the pack merges. */
-export function everShippedSettings(): JsonObject[] {
-  return [...readReleases().map((release) => release.settings), packSettingsTemplate()];
+/** The settings template of every release and of the pack as it is now (`current`): what some version of the pack merges. */
+export function everShippedSettings(current: JsonObject = packSettingsTemplate()): JsonObject[] {
+  return [...readReleases().map((release) => release.settings), current];
 }

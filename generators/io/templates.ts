@@ -46,9 +46,12 @@ let shippedOnce: Shipped | undefined;
 
 /** What some version of the pack ships: the paths and settings entries an install record may claim. */
 export function shipped(): Shipped {
-  shippedOnce ??= {
-    paths: everShippedPaths(),
-    mayOwn: packClaims({ templates: everShippedSettings(), current: packSettingsTemplate() }),
+  if (shippedOnce) return shippedOnce;
+  // The pack as it is now is packTemplates()'s, not read again.
+  const { files, settings } = packTemplates();
+  shippedOnce = {
+    paths: everShippedPaths(files),
+    mayOwn: packClaims({ templates: everShippedSettings(settings), current: settings }),
   };
   return shippedOnce;
 }
