@@ -15,13 +15,7 @@ import {
   statusOf,
 } from './manifest.js';
 import { recordText, YO_RC } from './record-file.js';
-import {
-  type Piece,
-  removeSettingsText,
-  type SettingsAdditions,
-  type SettingsUpdate,
-  updateSettingsText,
-} from './settings.js';
+import { type Piece, removeSettingsText, type SettingsUpdate, updateSettingsText } from './settings.js';
 import type { JsonObject } from './strict-json.js';
 
 /**
@@ -434,7 +428,7 @@ function planSettings(
     if (update.added.length > 0)
       build.line('merged', `${SETTINGS_PATH}: added ${describeEntries(update.added)}; your entries kept`);
   }
-  reportDeclined(build, previous?.declined ?? [], update.declined);
+  reportDeclined(build, update);
   const changed = update.text !== text ? update.text : undefined;
   return {
     recorded: update.recorded,
@@ -456,9 +450,7 @@ function planMigration(build: PlanBuilder, migration: SettingsUpdate['migration'
 }
 
 /** Names the pack entries the user removed this time, and on every run the secret-deny rules the record says they did. */
-function reportDeclined(build: PlanBuilder, before: SettingsAdditions, declined: SettingsAdditions): void {
-  const declinedBefore = new Set(before.map((entry) => JSON.stringify(entry)));
-  const newlyDeclined = declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
+function reportDeclined(build: PlanBuilder, { declined, newlyDeclined }: SettingsUpdate): void {
   if (newlyDeclined.length > 0)
     build.line(
       'declined',

@@ -165,6 +165,8 @@ export interface SettingsUpdate {
   recorded: SettingsAdditions;
   /** Pack entries the user has deleted (earlier or since the last run) that the pack still ships. */
   declined: SettingsAdditions;
+  /** Those of `declined` the input's `declined` did not list: deleted since the last run. */
+  newlyDeclined: SettingsAdditions;
   /** What this run added. */
   added: SettingsAdditions;
   /** What this run took out: entries the pack added before and no longer ships. Empty unless something was removed. */
@@ -222,10 +224,13 @@ export function updateSettingsText(input: SettingsUpdateInput): SettingsUpdate {
     (piece) => shipped.has(pieceId(piece)) && !heldAfter(piece),
   );
   const unchanged = input.text === undefined ? added.length === 0 && retired.length === 0 : text === input.text;
+  const listedBefore = new Set(input.declined.map((entry) => JSON.stringify(entry)));
+  const declinedNow = additionsOf(declined);
   return {
     text: unchanged ? input.text : text,
     recorded,
-    declined: additionsOf(declined),
+    declined: declinedNow,
+    newlyDeclined: declinedNow.filter((entry) => !listedBefore.has(JSON.stringify(entry))),
     added,
     retired,
     migration: { findings: migration.findings, scripts: migration.scripts },

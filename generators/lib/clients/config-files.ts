@@ -1,3 +1,4 @@
+import { keysOf } from '../json-edit.js';
 import type { SummaryLine } from '../plan.js';
 import { removeSettingsText, type SettingsAdditions, updateSettingsText } from '../settings.js';
 import type { JsonObject } from '../strict-json.js';
@@ -42,8 +43,9 @@ function isEmptyObject(text: string): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
+/** Each entry by its keys (`permission → bash → npm test *`): the summary names no JSON pointer. */
 function pointers(additions: SettingsAdditions): string {
-  return additions.map((addition) => addition.path.slice(1).replaceAll('/', ' → ').replaceAll('~1', '/')).join(', ');
+  return additions.map((addition) => keysOf(addition.path).join(' → ')).join(', ');
 }
 
 /** The config file after an install or update: `text` is the file as it is (undefined: none), `previous` the record's entry. */
@@ -83,12 +85,10 @@ export function planConfigFile(
     });
   if (text !== undefined && update.added.length > 0)
     lines.push({ kind: 'merged', text: `${file.path}: added ${pointers(update.added)}; your entries kept` });
-  const declinedBefore = new Set((previous?.declined ?? []).map((entry) => JSON.stringify(entry)));
-  const newlyDeclined = update.declined.filter((entry) => !declinedBefore.has(JSON.stringify(entry)));
-  if (newlyDeclined.length > 0)
+  if (update.newlyDeclined.length > 0)
     lines.push({
       kind: 'declined',
-      text: `${file.path}: ${pointers(newlyDeclined)} (you removed it; updates leave it out)`,
+      text: `${file.path}: ${pointers(update.newlyDeclined)} (you removed it; updates leave it out)`,
     });
   const changed = update.text !== text ? update.text : undefined;
   const remove = changed !== undefined && created && update.recorded.length === 0 && isEmptyObject(changed);
