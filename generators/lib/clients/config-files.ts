@@ -1,7 +1,7 @@
 import { keysOf } from '../json-edit.js';
 import type { SummaryLine } from '../plan.js';
 import { removeSettingsText, type SettingsAdditions, updateSettingsText } from '../settings.js';
-import type { JsonObject } from '../strict-json.js';
+import { isJsonObject, type JsonObject } from '../strict-json.js';
 
 /**
  * A client's own JSON config file the pack merges entries into (OpenCode's `opencode.json`), planned like
@@ -40,7 +40,7 @@ const UNCHANGED: ConfigPlan = { text: undefined, remove: false, record: undefine
 
 function isEmptyObject(text: string): boolean {
   const value: unknown = JSON.parse(text);
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }
 
 /** Each entry by its keys (`permission → bash → npm test *`): the summary names no JSON pointer. */
