@@ -149,11 +149,14 @@ export function notifications(request: MessagesRequest): Notification[] {
   });
 }
 
-/** The notifications of the agent launched with `prompt` (the launch result names its id). */
+/**
+ * The notifications of the agent launched with `prompt` (the launch result names its id). A launch that failed
+ * and was made again (relaunchingFailed) names no id: the one that started is the agent.
+ */
 export function notificationsOf(request: MessagesRequest, prompt: string): Notification[] {
-  const launch = toolCalls(request).find((call) => call.name === 'Agent' && call.input.prompt === prompt);
-  const agentId = /^agentId: (\w+)/m.exec(launch?.result?.text ?? '')?.[1];
-  return notifications(request).filter((notification) => notification.taskId === agentId);
+  const launches = toolCalls(request).filter((call) => call.name === 'Agent' && call.input.prompt === prompt);
+  const agentId = launches.map((launch) => /^agentId: (\w+)/m.exec(launch.result?.text ?? '')?.[1]).find(Boolean);
+  return agentId === undefined ? [] : notifications(request).filter((notification) => notification.taskId === agentId);
 }
 
 /**
